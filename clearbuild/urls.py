@@ -1,0 +1,43 @@
+"""Where every record lives in output/, in one place so links and files never disagree.
+
+Links end in index.html because a folder link opened from file:// shows a directory listing,
+not the page; the same links work unchanged on a CDN.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+# Ids become folder names: refuse anything that could climb out of output/ or need escaping.
+SAFE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,119}$")
+
+SECTIONS = {
+    "projects": "projects",
+    "districts": "districts",
+    "plans": "plans",
+    "notices": "notices",
+    "contracts": "contracts",
+    "companies": "companies",
+    "apartments": "apartments",
+    "apartment_documents": "apartments/documents",
+}
+
+
+def record_path(kind: str, record_id: str) -> str:
+    """Path of a record page relative to the site root, e.g. ``projects/P-1/index.html``."""
+    if not SAFE_ID.match(record_id):
+        raise ValueError(f"unsafe id for a path: {record_id!r}")
+    return f"{SECTIONS[kind]}/{record_id}/index.html"
+
+
+def root_prefix(page_path: str) -> str:
+    """Relative prefix from a page back to the site root: ``projects/P-1/index.html`` -> ``../../``."""
+    depth = page_path.count("/")
+    return "../" * depth
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """Relative link between two site paths (both relative to the root)."""
+    start = posixpath.dirname(from_page) or "."
+    return posixpath.relpath(to_path, start)
