@@ -1,0 +1,93 @@
+"""Core settings shared by the build, the admin command and the tasks, with defaults in one place.
+
+Every setting a deployment changes (language, currency, boundaries) lives here under the CB_
+prefix; docs/settings.md lists them all and a test fails when one is undocumented.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .schema import Region
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "CB_DATA": None,  # export folder; None: newest data/exports/YYYY-MM-DD, else data/sample
+    "CB_EXPORTS_DIR": "data/exports",
+    "CB_SAMPLE_DIR": "data/sample",
+    "CB_ADMIN_DB": None,  # path of the admin SQLite database, read when it exists
+    "CB_BOUNDARIES": "data/geo/seoul_municipalities_geo_simple.json",
+    "CB_BOUNDARIES_ATTRIBUTION": "KOSTAT 2013, southkorea/seoul-maps (Apache-2.0)",
+    "CB_REGION_MARGIN": 0.02,  # degrees around the boundaries' bounding box
+    "CB_CITY_NAME": "서울특별시",
+    "CB_CURRENCY": "KRW",
+    "CB_CURRENCY_SYMBOL": "원",
+    "CB_CURRENCY_MINOR_DIGITS": 0,
+    "CB_MAX_AMOUNT": 10**14,  # above this an amount is "absurd" and refused
+    "CB_LANGUAGES": ["ko", "en"],  # first is the default; others get /<lang>/ copies of pages
+    "CB_REPORT_DIR": "reports",  # quality report for officials; never inside output/
+    "CB_OVERDUE_DAYS": 15,  # a claim unpaid this long is overdue (direct-payment rule)
+    "CB_WORKERS": 0,  # render processes; 0: one per core
+}
+
+
+def setting(settings: dict[str, Any], name: str) -> Any:
+    return settings.get(name, DEFAULTS[name])
+
+
+@lru_cache(maxsize=8)
+def _boundaries(path: str) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def resolve(path: str | Path) -> Path:
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
+
+
+def boundaries(settings: dict[str, Any]) -> dict[str, Any]:
+    return _boundaries(str(resolve(setting(settings, "CB_BOUNDARIES"))))
+
+
+def districts(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """code -> {'name', 'name_eng'}: the deployment's districts, sorted by code."""
+    feats = boundaries(settings)["features"]
+    return {f["properties"]["code"]: {"name": f["properties"]["name"],
+                                      "name_eng": f["properties"].get("name_eng", "")}
+            for f in sorted(feats, key=lambda f: f["properties"]["code"])}
+
+
+def region(settings: dict[str, Any]) -> Region:
+    """The boundaries' bounding box plus a margin: coordinates outside it are refused."""
+    lats: list[float] = []
+    lons: list[float] = []
+
+    def walk(c: Any) -> None:
+        if isinstance(c[0], (int, float)):
+            lons.append(c[0])
+            lats.append(c[1])
+        else:
+            for x in c:
+                walk(x)
+
+    for f in boundaries(settings)["features"]:
+        walk(f["geometry"]["coordinates"])
+    m = setting(settings, "CB_REGION_MARGIN")
+    return Region(min(lats) - m, min(lons) - m, max(lats) + m, max(lons) + m)
+
+
+def newest_export(settings: dict[str, Any]) -> Path:
+    """The data folder a build reads: CB_DATA, else the newest dated export, else the sample."""
+    if setting(settings, "CB_DATA"):
+        return resolve(setting(settings, "CB_DATA"))
+    exports = resolve(setting(settings, "CB_EXPORTS_DIR"))
+    if exports.is_dir():
+        dated = sorted(p for p in exports.iterdir() if p.is_dir() and len(p.name) == 10
+                       and p.name[4] == "-" and p.name[7] == "-")
+        if dated:
+            return dated[-1]
+    return resolve(setting(settings, "CB_SAMPLE_DIR"))

@@ -1,0 +1,66 @@
+"""The Dataset: every public row of one export, loaded once per build and shared by all plugins.
+
+Plugins read it from the Pelican context (``context['cb_dataset']``). It holds only allow-listed
+public columns, so no plugin can publish a private one by mistake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .ingest.problems import Problem
+
+
+@dataclass
+class Dataset:
+    tables: dict[str, pd.DataFrame]
+    report: list[Problem] = field(default_factory=list)
+    source: str = ""
+    export_date: str = ""
+    withheld: dict[str, int] = field(default_factory=dict)  # rows kept out on purpose (not public)
+    _groups: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = field(default_factory=dict,
+                                                                           repr=False)
+    _records: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict,
+                                                                       repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables.get(name, pd.DataFrame())
+
+    def records(self, name: str) -> list[dict[str, Any]]:
+        """Rows as plain dicts (what templates get), with missing values as None."""
+        df = self.table(name)
+        if df.empty:
+            return []
+        return df.astype(object).where(df.notna(), None).to_dict("records")
+
+    def index(self, name: str, key: str) -> dict[str, dict[str, Any]]:
+        """One record per key value, computed once per build."""
+        if (name, key) not in self._records:
+            self._records[(name, key)] = {r[key]: r for r in self.records(name)}
+        return self._records[(name, key)]
+
+    def group(self, name: str, key: str) -> dict[str, list[dict[str, Any]]]:
+        """Records grouped by a column (e.g. progress by project_id), in file order, computed once."""
+        if (name, key) not in self._groups:
+            groups: dict[str, list[dict[str, Any]]] = {}
+            for r in self.records(name):
+                if r.get(key) is not None:
+                    groups.setdefault(r[key], []).append(r)
+            self._groups[(name, key)] = groups
+        return self._groups[(name, key)]
+
+    def digest(self) -> str:
+        """SHA-256 of the public content: what the manifest names as the dataset hash."""
+        h = hashlib.sha256()
+        for name in sorted(self.tables):
+            h.update(name.encode())
+            h.update(self.tables[name].to_csv(index=False).encode())
+        return h.hexdigest()
+
+    @property
+    def refused(self) -> int:
+        return len({(p.file, p.row) for p in self.report if p.refused})

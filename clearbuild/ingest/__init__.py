@@ -1,0 +1,89 @@
+"""Ingest: read -> validate -> normalise -> keep public columns -> Dataset.
+
+Library code, no Pelican: the build, the admin command and the tests all call
+:func:`load_dataset`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..dataset import Dataset
+from ..schema import ORDER, TABLES, Region, Table
+from . import rules  # noqa: F401  (registers table checks)
+from .checks import IngestContext, canonical_brn, is_true, run_checks
+from .problems import Problem, StructuralError, report_csv
+from .read import read_tables
+
+__all__ = ["load_dataset", "Problem", "StructuralError", "report_csv", "IngestContext"]
+
+
+def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Typed public columns: integers as nullable Int64, numbers as float, text and dates as str."""
+    out = {}
+    for col in table.columns:
+        if not col.public:
+            continue
+        s = df[col.name]
+        if col.type in ("int", "money"):
+            out[col.name] = pd.to_numeric(s.where(s != ""), errors="coerce").astype("Int64")
+        elif col.type in ("pct", "float", "lat", "lon"):
+            out[col.name] = pd.to_numeric(s.where(s != ""), errors="coerce").astype(float)
+        elif col.type == "bool":
+            out[col.name] = is_true(s)
+        elif col.type == "brn":
+            out[col.name] = canonical_brn(s)
+        elif col.type == "datetime":
+            out[col.name] = s.str.replace(" ", "T", regex=False).str.slice(0, 16)
+        elif col.type == "url":
+            out[col.name] = s.where(s.str.match(r"^https?://[^\s<>\"']+$"), "")
+        else:
+            out[col.name] = s
+    return pd.DataFrame(out, index=df.index)
+
+
+def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[str],
+                 extra: list[str | Path] | None = None, max_amount: int = 10**14) -> Dataset:
+    """Load an export folder (plus extra sources such as the admin database's export).
+
+    Raises StructuralError for a problem with a whole file; bad rows go to ``Dataset.report``.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise StructuralError(f"{folder}: export folder not found")
+    folders = [folder] + [Path(p) for p in extra or []]
+    ctx = IngestContext(region=region, district_codes=district_codes, max_amount=max_amount)
+    tables: dict[str, pd.DataFrame] = {}
+    report: list[Problem] = []
+    withheld: dict[str, int] = {}
+    for name in ORDER:
+        table = TABLES[name]
+        df = read_tables(folders, table)
+        if df is None:
+            if table.required_file:
+                raise StructuralError(f"{folder}/{name}.csv: required file missing")
+            df = _empty(table)
+        problems = run_checks(df, table, ctx)
+        bad = {(p.file, p.row) for p in problems if p.refused}
+        keep = ~pd.Series([(f, r) in bad for f, r in zip(df["_file"], df["_row"], strict=True)],
+                          index=df.index, dtype=bool)
+        df = df[keep]
+        if "public" in df.columns and TABLES[name].column("public").type == "bool":
+            public = is_true(df["public"])
+            withheld[name] = int((~public).sum())
+            df = df[public]
+        report.extend(problems)
+        ctx.frames[name] = df
+        for col in table.columns:
+            ctx.keys[f"{name}.{col.name}"] = set(canonical_brn(df[col.name]) if col.type == "brn"
+                                                 else df[col.name])
+        tables[name] = normalise(df, table).reset_index(drop=True)
+    return Dataset(tables=tables, report=report, source=str(folder),
+                   export_date=folder.name, withheld=withheld)
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    cols = [c.name for c in table.columns] + ["_file", "_row", "_dir"]
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in cols})

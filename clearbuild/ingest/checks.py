@@ -1,0 +1,189 @@
+"""Validation checks. Each is a small function that yields Problems with their location.
+
+Column checks run per column type, vectorised over the whole column; row checks look at several
+columns or at other tables. A check never raises on bad data: bad data is what it reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..schema import Column, Region, Table
+from ..urls import SAFE_ID
+from .problems import Problem
+
+BOOL_TRUE = {"true", "1", "y", "yes", "t"}
+BOOL_FALSE = {"false", "0", "n", "no", "f", ""}
+BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+@dataclass
+class IngestContext:
+    region: Region
+    district_codes: frozenset[str]
+    max_amount: int = 10**14
+    keys: dict[str, set[str]] = field(default_factory=dict)  # "table.column" -> accepted values
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # accepted rows so far
+
+
+def brn_valid(digits: str) -> bool:
+    """Korean business registration number check digit (국세청 algorithm)."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    d = [int(c) for c in digits]
+    s = sum(w * x for w, x in zip(BRN_WEIGHTS, d[:9], strict=True)) + (d[8] * 5) // 10
+    return (10 - s % 10) % 10 == d[9]
+
+
+def _problems(df: pd.DataFrame, mask: pd.Series, column: str, reason: str,
+              refused: bool = True) -> Iterator[Problem]:
+    for idx in df.index[mask.fillna(False).astype(bool)]:
+        yield Problem(df.at[idx, "_file"], int(df.at[idx, "_row"]), column,
+                      str(df.at[idx, column]) if column in df.columns else "", reason, refused)
+
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s.where(s != ""), errors="coerce")
+
+
+INT_RE = r"^-?\d+$"
+DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+DATETIME_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$"
+
+
+def _bad_dates(s: pd.Series, fmt_re: str, length: int) -> pd.Series:
+    present = s != ""
+    shape = s.str.match(fmt_re)
+    parsed = pd.to_datetime(s.str.slice(0, length).str.replace(" ", "T"), errors="coerce",
+                            format="%Y-%m-%dT%H:%M" if length == 16 else "%Y-%m-%d"
+                            if length == 10 else "%Y-%m")
+    return present & (~shape | parsed.isna())
+
+
+def check_column(df: pd.DataFrame, col: Column, ctx: IngestContext) -> Iterator[Problem]:
+    """Checks one column's values against its declared type, enum, range and presence."""
+    s = df[col.name]
+    present = s != ""
+    if col.required:
+        yield from _problems(df, ~present, col.name, "required value missing")
+    t = col.type
+    if t == "id":
+        yield from _problems(df, present & ~s.str.match(SAFE_ID.pattern), col.name,
+                             "id must be letters, digits, '.', '_' or '-' (max 120)")
+    elif t in ("int", "money"):
+        bad = present & ~s.str.match(INT_RE)
+        yield from _problems(df, bad, col.name, "not an integer")
+        n = _num(s.where(~bad, ""))
+        if t == "money":
+            yield from _problems(df, n < 0, col.name, "negative amount")
+            yield from _problems(df, n > ctx.max_amount, col.name,
+                                 f"absurd amount (over {ctx.max_amount:,})")
+    elif t in ("pct", "float", "lat", "lon"):
+        n = _num(s)
+        yield from _problems(df, present & n.isna(), col.name, "not a number")
+        if t == "pct":
+            yield from _problems(df, (n < 0) | (n > 100), col.name, "percentage outside 0-100")
+    elif t == "date":
+        yield from _problems(df, _bad_dates(s, DATE_RE, 10), col.name, "not a date (YYYY-MM-DD)")
+    elif t == "datetime":
+        yield from _problems(df, _bad_dates(s, DATETIME_RE, 16), col.name,
+                             "not a date and time (YYYY-MM-DDTHH:MM)")
+    elif t == "month":
+        yield from _problems(df, _bad_dates(s, r"^\d{4}-\d{2}$", 7), col.name, "not a month (YYYY-MM)")
+    elif t == "bool":
+        yield from _problems(df, ~s.str.lower().isin(BOOL_TRUE | BOOL_FALSE), col.name,
+                             "not true/false")
+    elif t == "enum":
+        allowed = set(col.enum) if col.enum else set(ctx.district_codes)
+        yield from _problems(df, present & ~s.isin(allowed), col.name,
+                             f"not one of {', '.join(sorted(allowed)[:8])}{'...' if len(allowed) > 8 else ''}")
+    elif t == "brn":
+        digits = s.str.replace("-", "", regex=False)
+        ok = digits.map(brn_valid)
+        yield from _problems(df, present & ~ok, col.name,
+                             "business registration number fails its check digit")
+    elif t == "url":
+        yield from _problems(df, present & ~s.str.match(r"^https?://[^\s<>\"']+$"), col.name,
+                             "not an http(s) link; value dropped", refused=False)
+    elif t == "file":
+        bad_path = present & (s.str.contains(r"\.\.|^/|\\", regex=True) | s.str.contains(":"))
+        yield from _problems(df, bad_path, col.name, "file path must be relative, inside the export")
+        exists = [(not p) or bad or Path(d, p).is_file()
+                  for p, bad, d in zip(s, bad_path, df["_dir"], strict=True)]
+        yield from _problems(df, ~pd.Series(exists, index=df.index), col.name, "attached file missing")
+
+
+def check_coordinates(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
+    """Coordinates inside the deployment's region; an obvious lat/lon swap is named as one."""
+    if "lat" not in df.columns:
+        return
+    lat, lon = _num(df["lat"]), _num(df["lon"])
+    both = lat.notna() & lon.notna()
+    one = (df["lat"] != "") ^ (df["lon"] != "")
+    yield from _problems(df, one, "lon", "latitude and longitude must come together")
+    r = ctx.region
+    inside = lat.between(r.south, r.north) & lon.between(r.west, r.east)
+    swapped = lon.between(r.south, r.north) & lat.between(r.west, r.east)
+    yield from _problems(df, both & ~inside & swapped, "lat", "latitude and longitude swapped")
+    yield from _problems(df, both & ~inside & ~swapped, "lat", "coordinates outside the deployment's region")
+
+
+def check_date_order(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
+    for early, late in table.date_order:
+        a, b = df[early], df[late]
+        yield from _problems(df, (a != "") & (b != "") & (b < a), late, f"{late} is before {early}")
+
+
+def check_unique(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
+    cols = [k for k in table.key if k in df.columns]
+    dup = df.duplicated(cols, keep="first")
+    yield from _problems(df, dup, cols[0], f"duplicate {'+'.join(cols)}")
+
+
+def check_refs(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
+    for col in table.columns:
+        if not col.ref or col.name not in df.columns:
+            continue
+        known = ctx.keys.get(col.ref, set())
+        s = df[col.name]
+        if col.type == "brn":
+            s = s.str.replace("-", "", regex=False)
+        ref_table = col.ref.split(".")[0]
+        yield from _problems(df, (s != "") & ~s.isin(known), col.name, f"unknown {ref_table} id")
+
+
+RowCheck = Callable[[pd.DataFrame, Table, IngestContext], Iterator[Problem]]
+ROW_CHECKS: list[RowCheck] = [check_coordinates, check_date_order, check_unique, check_refs]
+# Checks that only make sense for one table; sections add theirs in clearbuild.ingest.rules.
+TABLE_CHECKS: dict[str, list[RowCheck]] = {}
+
+
+def table_check(name: str) -> Callable[[RowCheck], RowCheck]:
+    def deco(fn: RowCheck) -> RowCheck:
+        TABLE_CHECKS.setdefault(name, []).append(fn)
+        return fn
+    return deco
+
+
+def run_checks(df: pd.DataFrame, table: Table, ctx: IngestContext) -> list[Problem]:
+    problems: list[Problem] = []
+    for col in table.columns:
+        if col.public or col.required:
+            problems.extend(check_column(df, col, ctx))
+    for check in ROW_CHECKS + TABLE_CHECKS.get(table.name, []):
+        problems.extend(check(df, table, ctx))
+    return problems
+
+
+def is_true(s: pd.Series) -> pd.Series:
+    return s.str.lower().isin(BOOL_TRUE)
+
+
+def canonical_brn(s: pd.Series) -> pd.Series:
+    return s.str.replace("-", "", regex=False)
+
+
