@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .ingest.problems import Problem
+if TYPE_CHECKING:
+    from .ingest.problems import Problem
 
 
 @dataclass
 class Dataset:
     tables: dict[str, pd.DataFrame]
-    report: list[Problem] = field(default_factory=list)
+    report: list["Problem"] = field(default_factory=list)
     source: str = ""
     export_date: str = ""
     withheld: dict[str, int] = field(default_factory=dict)  # rows kept out on purpose (not public)
+    sources: list[str] = field(default_factory=list)  # folders read, first is the export
     _groups: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = field(default_factory=dict,
                                                                            repr=False)
     _records: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict,

@@ -81,7 +81,8 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
                                                  else df[col.name])
         tables[name] = normalise(df, table).reset_index(drop=True)
     return Dataset(tables=tables, report=report, source=str(folder),
-                   export_date=folder.name, withheld=withheld)
+                   export_date=folder.name, withheld=withheld,
+                   sources=[str(f) for f in folders])
 
 
 def _empty(table: Table) -> pd.DataFrame:

@@ -1,0 +1,83 @@
+"""Build the site into a fresh folder beside output/, then swap it in: a failed build leaves the
+old output/ exactly as it was.
+
+Why not Pelican's own command: it writes into OUTPUT_PATH as it goes, so an export that fails
+half-way would leave a half-written site behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from . import config, loader
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int
+    files: int
+    bytes: int
+    refused: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (f"built {self.output}: {self.pages} pages ({self.files} files, "
+                f"{self.bytes / 1e6:.1f} MB), {self.refused} rows refused, {self.seconds:.1f} s")
+
+
+def settings_for(settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    base = config.ROOT
+    path = Path(settings_file)
+    path = path if path.is_absolute() else base / path
+    over = {"PATH": str(base / "content"), "THEME": str(base / "theme")}
+    over.update(overrides or {})
+    settings = read_settings(str(path), override=over)
+    settings["PLUGIN_PATHS"] = [str(base / p) for p in settings["PLUGIN_PATHS"]]
+    return settings
+
+
+def build(output: str | Path = "output", data: str | Path | None = None,
+          settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None,
+          quiet: bool = False) -> BuildResult:
+    """Ingest, render into a sibling temp folder, then replace ``output`` with it."""
+    start = time.time()
+    output = config.resolve(output)
+    over = dict(overrides or {})
+    if data is not None:
+        over["CB_DATA"] = str(config.resolve(data))
+    settings = settings_for(settings_file, over)
+    loader.forget()
+    dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
+    tmp = output.parent / f".build-{output.name}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    settings["OUTPUT_PATH"] = str(tmp)
+    if quiet:
+        logging.getLogger("pelican").setLevel(logging.ERROR)
+    try:
+        pelican = Pelican(settings)
+        pelican.run()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    files = [p for p in tmp.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    pages = sum(1 for p in files if p.suffix == ".html")
+    old = output.parent / f".old-{output.name}-{os.getpid()}"
+    if output.exists():
+        output.rename(old)
+    tmp.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+    return BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start)

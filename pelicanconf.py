@@ -1,0 +1,40 @@
+"""Settings for a local or demo build. Deployment-specific values (city, language, currency,
+boundaries) are CB_ settings documented in docs/settings.md; clearbuild/config.py holds defaults.
+"""
+
+SITENAME = "서울 공공공사 공개"
+SITEURL = ""
+RELATIVE_URLS = True  # the same output works on a CDN and from file://
+PATH = "content"
+THEME = "theme"
+THEME_STATIC_DIR = "static"
+TIMEZONE = "Asia/Seoul"
+DEFAULT_LANG = "ko"
+PAGE_PATHS = ["pages"]
+ARTICLE_PATHS = ["articles"]
+PAGE_URL = "pages/{slug}/index.html"
+PAGE_SAVE_AS = "pages/{slug}/index.html"
+ARTICLE_SAVE_AS = ""
+DIRECT_TEMPLATES: list[str] = []
+TAG_SAVE_AS = CATEGORY_SAVE_AS = AUTHOR_SAVE_AS = ""
+TAGS_SAVE_AS = CATEGORIES_SAVE_AS = AUTHORS_SAVE_AS = ARCHIVES_SAVE_AS = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = False
+STATIC_PATHS: list[str] = []
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+JINJA_ENVIRONMENT = {
+    "autoescape": True,  # every template, every value: data is never trusted as HTML
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": ["jinja2.ext.i18n"],
+}
+
+PLUGIN_PATHS = ["plugins"]
+# Order matters twice: cb_dataset's generator must fill the context before the sections queue
+# pages on it; filters (cb_theme, cb_charts, cb_maps) attach to every generator's environment.
+PLUGINS = ["cb_theme", "cb_charts", "cb_sanitize", "cb_dataset", "cb_allimi"]
+
+CB_LANGUAGES = ["ko", "en"]

@@ -1,0 +1,75 @@
+"""cb_allimi: the construction disclosure section: home map, district pages, project pages.
+
+Pages are queued on the shared renderer (``context['cb_renderer']``), never through Pelican's
+article pipeline; photos are copied from the export beside the pages that show them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from clearbuild import config, urls
+
+from .pages import marker, project_context, status_counts
+
+DEFAULTS = {"CB_ALLIMI_TODAY": None}  # "today" for overdue sums; None: the export's date
+
+
+def _today(settings: dict[str, Any], export_date: str) -> date:
+    fixed = settings.get("CB_ALLIMI_TODAY", DEFAULTS["CB_ALLIMI_TODAY"])
+    for candidate in (fixed, export_date):
+        try:
+            return date.fromisoformat(str(candidate))
+        except ValueError:
+            continue
+    return date.today()
+
+
+class AllimiGenerator(Generator):
+    def generate_context(self) -> None:
+        ds = self.context["cb_dataset"]
+        r = self.context["cb_renderer"]
+        projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
+        today = _today(self.settings, ds.export_date)
+        overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
+        markers = [marker(p) for p in projects]
+        r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
+              counts=status_counts(projects))
+        by_district: dict[str, list[dict[str, Any]]] = {}
+        for p in projects:
+            by_district.setdefault(p["district_code"], []).append(p)
+        for code in config.districts(self.settings):
+            mine = by_district.get(code, [])
+            r.add("district.html", f"districts/{code}/index.html", code=code, projects=mine,
+                  markers=[marker(p) for p in mine], counts=status_counts(mine))
+        for p in projects:
+            r.add("project.html", urls.record_path("projects", p["project_id"]),
+                  **project_context(ds, p, overdue, today))
+
+    def generate_output(self, writer: Any) -> None:
+        ds = self.context["cb_dataset"]
+        photos = ds.table("photos")
+        if photos.empty:
+            return
+        out = Path(self.output_path) / "media"
+        sources = [Path(p) for p in ds.sources]
+        for rel in sorted(set(photos["file"])):
+            for src in sources:
+                if (src / rel).is_file():
+                    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src / rel, out / rel)
+                    break
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return AllimiGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,81 @@
+"""What each Allimi page shows, computed from the Dataset: pure functions, no Pelican.
+
+The project page answers a supervisor's questions: who builds it, for how much, how far along,
+what inspectors found, how the design changed, and whether the people doing the work got paid.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from clearbuild import urls
+from clearbuild.dataset import Dataset
+
+PAYEE_ORDER = ["wages", "subcontractor", "equipment", "materials"]  # unpaid wages first
+
+
+def marker(p: dict[str, Any]) -> dict[str, Any]:
+    return {"id": p["project_id"], "lat": p["lat"], "lon": p["lon"], "title": p["name"],
+            "url": urls.record_path("projects", p["project_id"]), "status": p["status"],
+            "category": p["category"], "district": p["district_code"], "agency": p["agency"]}
+
+
+def payments_summary(rows: list[dict[str, Any]], overdue_days: int, today: date) -> dict[str, Any]:
+    """Claims with days to pay; overdue = unpaid (or paid) later than the legal limit."""
+    claims = []
+    for r in sorted(rows, key=lambda r: (r["claim_date"], r["payment_id"])):
+        claimed = date.fromisoformat(r["claim_date"])
+        paid = date.fromisoformat(r["paid_date"]) if r.get("paid_date") else None
+        days = (paid - claimed).days if paid else None
+        waiting = (today - claimed).days if not paid else None
+        claims.append({**r, "days_to_pay": days, "days_waiting": waiting,
+                       "overdue": (days is not None and days > overdue_days)
+                       or (waiting is not None and waiting > overdue_days)})
+    kinds = []
+    for kind in PAYEE_ORDER:
+        mine = [c for c in claims if c["payee_kind"] == kind]
+        if mine:
+            kinds.append({"kind": kind, "claimed": sum(int(c["amount"]) for c in mine),
+                          "paid": sum(int(c["paid_amount"] or (c["amount"] if c["paid_date"] else 0))
+                                      for c in mine),
+                          "overdue": sum(1 for c in mine if c["overdue"])})
+    return {"claims": claims, "kinds": kinds, "overdue": sum(1 for c in claims if c["overdue"])}
+
+
+def project_context(ds: Dataset, p: dict[str, Any], overdue_days: int, today: date) -> dict[str, Any]:
+    pid = p["project_id"]
+    contracts = ds.index("contracts", "contract_id")
+    companies = ds.index("companies", "company_id")
+    contract = contracts.get(p.get("contract_id") or "")
+    if contract is None:
+        # A contract may point at the project even when the project row does not name it.
+        linked = ds.group("contracts", "project_id").get(pid, [])
+        contract = linked[0] if linked else None
+    subs = [{**s, "company": companies.get(s["company_id"])}
+            for s in ds.group("subcontracts", "project_id").get(pid, [])]
+    progress = sorted(ds.group("progress", "project_id").get(pid, []), key=lambda r: r["date"])
+    changes = sorted(ds.group("change_orders", "project_id").get(pid, []), key=lambda r: r["date"])
+    return {
+        "project": p,
+        "contract": contract,
+        "contractor": companies.get(contract["company_id"]) if contract else None,
+        "subcontracts": subs,
+        "progress": progress,
+        "latest": progress[-1] if progress else None,
+        "inspections": sorted(ds.group("inspections", "project_id").get(pid, []),
+                              key=lambda r: (r["date"], r["inspection_id"])),
+        "changes": changes,
+        "photos": sorted(ds.group("photos", "project_id").get(pid, []), key=lambda r: r["date"]),
+        "payments": payments_summary(ds.group("payments", "project_id").get(pid, []),
+                                     overdue_days, today),
+        "marker": marker(p),
+        "company_names": {k: v["name"] for k, v in companies.items()},
+    }
+
+
+def status_counts(projects: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in projects:
+        counts[p["status"]] = counts.get(p["status"], 0) + 1
+    return dict(sorted(counts.items()))

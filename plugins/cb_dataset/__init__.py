@@ -1,0 +1,56 @@
+"""cb_dataset: puts the one Dataset and the shared page renderer into the Pelican context.
+
+Section plugins (allimi, contracts, apartments) queue record pages on ``context['cb_renderer']``
+while Pelican generates contexts; this generator, the first of ours, writes them all during
+output, in parallel. It also writes the quality report, outside output/ (it quotes refused
+values, which are for officials, not the public).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from clearbuild import config, loader
+from clearbuild.ingest import report_csv
+from clearbuild.render import Renderer
+
+log = logging.getLogger(__name__)
+
+
+class DatasetGenerator(Generator):
+    def generate_context(self) -> None:
+        dataset = loader.dataset_for(self.settings)
+        self.context["cb_dataset"] = dataset
+        languages = config.setting(self.settings, "CB_LANGUAGES")
+        self.context["cb_renderer"] = Renderer(
+            env=self.env, output=Path(self.output_path), languages=list(languages),
+            globals={"SITENAME": self.settings.get("SITENAME", ""), "dataset_date": dataset.export_date},
+            translate=self._translate)
+        self.context["cb_stats"] = {"refused": dataset.refused, "started": time.time()}
+
+    def _translate(self, env: Any, lang: str) -> None:
+        env.globals["install_language"](env, lang)
+
+    def generate_output(self, writer: Any) -> None:
+        renderer: Renderer = self.context["cb_renderer"]
+        log.info("rendering %d record pages", len(renderer.jobs))
+        pages, size = renderer.write_all(config.setting(self.settings, "CB_WORKERS"))
+        self.context["cb_stats"].update(pages=pages, bytes=size)
+        report_dir = config.resolve(config.setting(self.settings, "CB_REPORT_DIR"))
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "quality.csv").write_text(report_csv(self.context["cb_dataset"].report),
+                                                encoding="utf-8")
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return DatasetGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

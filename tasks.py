@@ -1,0 +1,102 @@
+"""Officials' and developers' tasks: `invoke --list` explains each one.
+
+Tasks are thin: the work is in clearbuild/ (library code) so tests call the same functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+
+@task(help={"data": "export folder (default: newest data/exports/YYYY-MM-DD, else data/sample)",
+            "output": "where the site goes (default output/)",
+            "settings": "settings file (pelicanconf.py or publishconf.py)"})
+def build(c, data=None, output="output", settings="pelicanconf.py"):
+    """Build the site: ingest the export, render every page, swap output/ in only on success."""
+    from clearbuild.build import build as run
+    from clearbuild.ingest import StructuralError
+
+    try:
+        result = run(output=output, data=data, settings_file=settings)
+    except StructuralError as e:
+        print(f"build refused: {e}", file=sys.stderr)
+        sys.exit(2)
+    print(result.summary())
+
+
+@task(help={"port": "port to serve on (default 8000)", "output": "folder to serve"})
+def serve(c, port=8000, output="output"):
+    """Serve the built site on http://localhost:PORT (the same files work from file:// too)."""
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(ROOT / output))
+    print(f"serving {output}/ on http://localhost:{port}/")
+    http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler).serve_forever()
+
+
+@task(help={"out": "folder to write (default data/sample)", "seed": "random seed",
+            "projects": "number of projects", "contracts": "number of contracts",
+            "companies": "number of companies", "notices": "number of bid notices"})
+def sample(c, out="data/sample", seed=20261120, projects=300, contracts=5000, companies=2000,
+           notices=None):
+    """Regenerate the bundled demo export (seeded: the same seed writes the same bytes)."""
+    from clearbuild.sample import generate
+
+    kw = {"seed": int(seed), "projects": int(projects), "contracts": int(contracts),
+          "companies": int(companies)}
+    if notices:
+        kw["notices"] = int(notices)
+    generate(ROOT / out, **kw)
+    print(f"wrote {out}")
+
+
+@task(help={"browser": "also run the browser tests (needs /usr/bin/chromium)", "k": "pytest -k"})
+def test(c, browser=True, k=None):
+    """Run the test suite (pytest); browser tests drive Debian's headless chromium."""
+    args = ["-q"]
+    if not browser:
+        args += ["-m", "not browser"]
+    if k:
+        args += ["-k", k]
+    c.run(f"{sys.executable} -m pytest {' '.join(args)}", pty=False)
+
+
+@task
+def clean(c):
+    """Remove output/, build leftovers and caches (never data/ or the admin database)."""
+    import shutil
+
+    for p in [ROOT / "output", *ROOT.glob(".build-*"), *ROOT.glob(".old-*"), ROOT / "cache"]:
+        shutil.rmtree(p, ignore_errors=True)
+    print("cleaned")
+
+
+@task
+def golden(c):
+    """Regenerate tests/golden/ from the tiny fixture on purpose (review the diff before committing)."""
+    from tests.golden import regenerate
+
+    n = regenerate()
+    print(f"wrote {n} golden files")
+
+
+@task(help={"projects": "projects in the generated export (default 3000)",
+            "scale": "'seoul' for Seoul's 3-year size (175,000 contracts ...)",
+            "workers": "render processes (0: one per core)"})
+def bench(c, projects=3000, scale=None, workers=0):
+    """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
+    from clearbuild.bench import run_bench
+
+    figures = run_bench(projects=int(projects), scale=scale, workers=int(workers))
+    print(json.dumps(figures))
+
+
