@@ -1,0 +1,17 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "plugins"))
+
+
+@pytest.fixture
+def export(tmp_path):
+    """A fresh copy of the tiny fixture export, to break one thing at a time."""
+    from factory import write_export
+
+    return write_export(tmp_path / "export")
