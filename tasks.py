@@ -100,3 +100,14 @@ def bench(c, projects=3000, scale=None, workers=0):
     print(json.dumps(figures))
 
 
+
+
+@task
+def docs(c):
+    """Regenerate docs/export-format.md from clearbuild/schema.py and update translation catalogues."""
+    from clearbuild import docgen, i18n
+
+    docgen.write()
+    missing = i18n.update("ko")
+    i18n.update("en")
+    print("docs/export-format.md written; untranslated (ko):", missing or "none")
