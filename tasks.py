@@ -83,7 +83,8 @@ def clean(c):
 @task
 def golden(c):
     """Regenerate tests/golden/ from the tiny fixture on purpose (review the diff before committing)."""
-    from tests.golden import regenerate
+    sys.path.insert(0, str(ROOT / "tests"))
+    from golden import regenerate
 
     n = regenerate()
     print(f"wrote {n} golden files")
@@ -91,12 +92,14 @@ def golden(c):
 
 @task(help={"projects": "projects in the generated export (default 3000)",
             "scale": "'seoul' for Seoul's 3-year size (175,000 contracts ...)",
-            "workers": "render processes (0: one per core)"})
-def bench(c, projects=3000, scale=None, workers=0):
+            "workers": "render processes (0: one per core)",
+            "lang": "comma-separated languages to render (default: CB_LANGUAGES)"})
+def bench(c, projects=3000, scale=None, workers=0, lang=None):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
     from clearbuild.bench import run_bench
 
-    figures = run_bench(projects=int(projects), scale=scale, workers=int(workers))
+    figures = run_bench(projects=int(projects), scale=scale, workers=int(workers),
+                        languages=lang.split(",") if lang else None)
     print(json.dumps(figures))
 
 
