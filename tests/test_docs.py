@@ -1,0 +1,64 @@
+"""Documentation that cannot drift: settings, tasks, plugins, folders, the export format and the
+Korean catalogue are checked against the code (datasette-style)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from clearbuild import docgen, i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def code_settings() -> set[str]:
+    names: set[str] = set()
+    for folder in ("clearbuild", "plugins", "admin"):
+        for path in (ROOT / folder).rglob("*.py"):
+            names |= set(re.findall(r"[\"'](CB_[A-Z0-9_]+)[\"']", path.read_text(encoding="utf-8")))
+    return names
+
+
+def test_every_setting_is_documented():
+    doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    missing = sorted(n for n in code_settings() if f"`{n}`" not in doc)
+    assert not missing, f"undocumented settings in docs/settings.md: {missing}"
+
+
+def test_every_task_is_documented():
+    tasks = re.findall(r"@task(?:\([^@]*?\))?\ndef (\w+)", (ROOT / "tasks.py").read_text(encoding="utf-8"),
+                       flags=re.S)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(tasks) >= 7
+    missing = [t for t in tasks if f"invoke {t}" not in readme]
+    assert not missing, f"tasks missing from README.md: {missing}"
+
+
+def test_every_plugin_and_folder_is_in_the_architecture_table():
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    plugins = [p.name for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists()]
+    folders = ["content", "data", "theme", "plugins", "clearbuild", "admin", "tests", "docs"]
+    missing = [n for n in plugins + folders if f"`{n}" not in doc]
+    assert not missing, f"missing from docs/architecture.md: {missing}"
+
+
+def test_plugins_are_enabled():
+    conf = (ROOT / "pelicanconf.py").read_text(encoding="utf-8")
+    for p in (ROOT / "plugins").iterdir():
+        if (p / "__init__.py").exists():
+            assert f'"{p.name}"' in conf, f"{p.name} is not in PLUGINS"
+
+
+def test_export_format_doc_is_current():
+    committed = (ROOT / "docs" / "export-format.md").read_text(encoding="utf-8")
+    assert committed == docgen.render(), "docs/export-format.md is stale: run `invoke docs`"
+
+
+def test_every_ui_string_has_a_korean_translation():
+    cat = i18n.load("ko")
+    missing = sorted(m for m in i18n.template_messages() if not (cat.get(m) and cat.get(m).string))
+    assert not missing, f"untranslated (run `invoke docs`, then translate): {missing}"
+
+
+def test_changelog_exists():
+    assert "## " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
