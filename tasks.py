@@ -6,7 +6,6 @@ Tasks are thin: the work is in clearbuild/ (library code) so tests call the same
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 

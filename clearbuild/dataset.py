@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 @dataclass
 class Dataset:
     tables: dict[str, pd.DataFrame]
-    report: list["Problem"] = field(default_factory=list)
+    report: list[Problem] = field(default_factory=list)
     source: str = ""
     export_date: str = ""
     withheld: dict[str, int] = field(default_factory=dict)  # rows kept out on purpose (not public)

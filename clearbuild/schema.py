@@ -157,7 +157,8 @@ _add(Table("subcontracts", "A subcontract of a project.", ("subcontract_id",), (
     C("amount", "money", True),
 )))
 
-_add(Table("payments", "A payment claim and, once paid, its payment (direct payment system).", ("payment_id",), (
+_add(Table("payments", "A payment claim and, once paid, its payment (direct payment system).",
+           ("payment_id",), (
     C("payment_id", "id", True),
     C("project_id", "id", True, ref="projects.project_id"),
     C("payer", "str", doc="Who pays: the agency or the main contractor."),
@@ -184,7 +185,8 @@ _add(Table("bid_notices", "A bid notice (입찰공고).", ("notice_id",), (
     C("published_at", "datetime", True), C("deadline", "datetime", True), C("opening_at", "datetime"),
 ), date_order=(("published_at", "deadline"), ("deadline", "opening_at")), section="contracts"))
 
-_add(Table("bid_results", "One bid at a bid opening: every bidder, not only the winner.", ("notice_id", "company_id"), (
+_add(Table("bid_results", "One bid at a bid opening: every bidder, not only the winner.",
+           ("notice_id", "company_id"), (
     C("notice_id", "id", True, ref="bid_notices.notice_id"),
     C("company_id", "brn", True, ref="companies.company_id"),
     C("bid_amount", "money", True), C("rank", "int", min=1),
@@ -204,7 +206,8 @@ _add(Table("contracts", "A signed contract.", ("contract_id",), (
     C("officer_phone", "str", public=False),
 ), date_order=(("start_date", "end_date"),), section="contracts"))
 
-_add(Table("contract_amendments", "A change to a contract's amount or end date.", ("contract_id", "date", "seq"), (
+_add(Table("contract_amendments", "A change to a contract's amount or end date.",
+           ("contract_id", "date", "seq"), (
     C("contract_id", "id", True, ref="contracts.contract_id"),
     C("date", "date", True), C("seq", "int", min=1, doc="Order of amendments on one date; 1 if absent."),
     C("amount_before", "money"), C("amount_after", "money"),

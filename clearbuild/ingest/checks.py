@@ -99,8 +99,8 @@ def check_column(df: pd.DataFrame, col: Column, ctx: IngestContext) -> Iterator[
                              "not true/false")
     elif t == "enum":
         allowed = set(col.enum) if col.enum else set(ctx.district_codes)
-        yield from _problems(df, present & ~s.isin(allowed), col.name,
-                             f"not one of {', '.join(sorted(allowed)[:8])}{'...' if len(allowed) > 8 else ''}")
+        shown = ", ".join(sorted(allowed)[:8]) + ("..." if len(allowed) > 8 else "")
+        yield from _problems(df, present & ~s.isin(allowed), col.name, f"not one of {shown}")
     elif t == "brn":
         digits = s.str.replace("-", "", regex=False)
         ok = digits.map(brn_valid)
