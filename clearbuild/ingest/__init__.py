@@ -17,6 +17,9 @@ from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
 
+# Only columns some foreign key points at need their accepted values remembered.
+REFERENCED = {c.ref for t in TABLES.values() for c in t.columns if c.ref}
+
 __all__ = ["load_dataset", "Problem", "StructuralError", "report_csv", "IngestContext"]
 
 
@@ -77,8 +80,9 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
         report.extend(problems)
         ctx.frames[name] = df
         for col in table.columns:
-            ctx.keys[f"{name}.{col.name}"] = set(canonical_brn(df[col.name]) if col.type == "brn"
-                                                 else df[col.name])
+            if f"{name}.{col.name}" in REFERENCED:
+                ctx.keys[f"{name}.{col.name}"] = set(canonical_brn(df[col.name]) if col.type == "brn"
+                                                     else df[col.name])
         tables[name] = normalise(df, table).reset_index(drop=True)
     return Dataset(tables=tables, report=report, source=str(folder),
                    export_date=folder.name, withheld=withheld,
