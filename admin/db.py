@@ -1,0 +1,155 @@
+"""The admin database: one SQLite file, opened the same careful way by every command.
+
+Why these settings: officials run the command on ordinary office machines that crash, lose power
+and get killed by impatient users. WAL with synchronous=FULL means a commit that was reported
+back has been fsynced; BEGIN IMMEDIATE takes the write lock before anything is read, so checks
+such as "is this progress lower than the last one" cannot race another writer; the busy timeout
+makes a second writer wait its turn instead of failing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 15_000
+
+SCHEMA = """
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'inspector', 'contractor', 'finance')),
+    passhash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('progress', 'inspection', 'change', 'photo', 'claim', 'payment')),
+    project_id TEXT NOT NULL,
+    corrects INTEGER REFERENCES entries (id),
+    claim_id INTEGER REFERENCES entries (id),
+    fields TEXT NOT NULL CHECK (json_valid(fields)),
+    note TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL REFERENCES users (name),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX entries_project ON entries (project_id, kind);
+CREATE INDEX entries_corrects ON entries (corrects);
+CREATE INDEX entries_claim ON entries (claim_id);
+CREATE TABLE decisions (
+    entry_id INTEGER PRIMARY KEY REFERENCES entries (id),
+    decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+    by_user TEXT NOT NULL REFERENCES users (name),
+    at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    prev_sha256 TEXT NOT NULL,
+    row_sha256 TEXT NOT NULL
+);
+"""
+
+# Append-only tables: the audit log, the entries (a correction is a new entry) and the decisions.
+# Users and settings change (passphrases, deactivation) but every change goes through the audit.
+APPEND_ONLY = ("audit", "entries", "decisions")
+NO_DELETE = ("users", "settings")
+
+
+def trigger_sql() -> list[tuple[str, str]]:
+    """(name, CREATE TRIGGER ...) for every protective trigger; verify checks they all exist."""
+    out = []
+    for table in APPEND_ONLY:
+        for op in ("UPDATE", "DELETE"):
+            name = f"{table}_no_{op.lower()}"
+            out.append((name, f"CREATE TRIGGER {name} BEFORE {op} ON {table} BEGIN "
+                              f"SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"))
+    for table in NO_DELETE:
+        name = f"{table}_no_delete"
+        out.append((name, f"CREATE TRIGGER {name} BEFORE DELETE ON {table} BEGIN "
+                          f"SELECT RAISE(ABORT, '{table}: DELETE refused; deactivate instead'); END"))
+    return out
+
+
+class DbError(Exception):
+    """A problem with the database file itself, reported to the official as one line."""
+
+
+def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
+    """Open (or, with create, make) an admin database with the durability settings applied."""
+    path = Path(path)
+    if not create and not path.is_file():
+        raise DbError(f"--db: {path} does not exist (create it with: python -m admin --db {path} "
+                      "init --admin NAME)")
+    if create and path.exists() and path.stat().st_size > 0:
+        raise DbError(f"--db: {path} already exists; init only creates a new database")
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: no implicit transactions; every write goes through transaction().
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if create:
+            with transaction(conn):
+                for stmt in SCHEMA.split(";"):
+                    if stmt.strip():
+                        conn.execute(stmt)
+                for _, sql in trigger_sql():
+                    conn.execute(sql)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise DbError(f"--db: {path} is not an admin database ({e})") from e
+    if mode.lower() != "wal":
+        conn.close()
+        raise DbError(f"--db: {path}: cannot switch to WAL mode (is it on a network share?)")
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise DbError(f"--db: {path} is not an admin database (schema version {version}, "
+                      f"expected {SCHEMA_VERSION})")
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: all of a command or none of it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def get_setting(conn: sqlite3.Connection, name: str) -> str | None:
+    row = conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+    return row["value"] if row else None
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction: an export sees one consistent state even while others write."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("ROLLBACK")

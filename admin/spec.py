@@ -1,0 +1,53 @@
+"""What the command line asks for per kind of entry: option, help text and prompt per field.
+
+Field names are validate.py's (and the bulk CSV columns); the flags are what officials type, and
+error messages name the flag they typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Opt:
+    field: str      # validate.py's field name (also the bulk CSV column)
+    flag: str       # "--date", or an upper-case positional name
+    help: str
+    prompt: str
+
+
+PROJECT = Opt("project_id", "PROJECT_ID", "project id, as in the current export's projects.csv",
+              "Project id")
+DATE = Opt("date", "--date", "date (YYYY-MM-DD); not in the future", "Date (YYYY-MM-DD)")
+SPEC: dict[str, tuple[Opt, ...]] = {
+    "progress": (PROJECT, DATE,
+                 Opt("planned_pct", "--planned", "planned progress in % (0-100)", "Planned progress %"),
+                 Opt("actual_pct", "--actual", "actual progress in % (0-100)", "Actual progress %")),
+    "inspection": (PROJECT, DATE,
+                   Opt("kind", "--kind", "safety, quality or completion", "Kind (safety/quality/completion)"),
+                   Opt("result", "--result", "pass, conditional or fail", "Result (pass/conditional/fail)"),
+                   Opt("findings", "--findings", "what was found; required unless the result is pass",
+                       "Findings")),
+    "change": (PROJECT, DATE,
+               Opt("reason", "--reason", "why the design changed", "Reason"),
+               Opt("amount_before", "--before", "contract amount before, in won", "Amount before (won)"),
+               Opt("amount_after", "--after", "contract amount after, in won", "Amount after (won)"),
+               Opt("days_added", "--days", "days added to the schedule (negative if shortened)",
+                   "Days added")),
+    "photo": (PROJECT, Opt("file", "--file", "the photo file (JPEG, PNG, ...); location and camera "
+                           "data are removed", "Photo file"), DATE,
+              Opt("caption", "--caption", "caption shown with the photo", "Caption")),
+    "claim": (PROJECT,
+              Opt("payee_kind", "--kind", "subcontract(or), wages, equipment or materials",
+                  "Payee kind (subcontractor/wages/equipment/materials)"),
+              Opt("payee_company_id", "--payee", "payee's business registration number; "
+                  "empty for wages", "Payee business registration number"),
+              Opt("claim_date", "--date", "date of the claim (YYYY-MM-DD)", "Claim date (YYYY-MM-DD)"),
+              Opt("amount", "--amount", "amount claimed, whole won", "Amount claimed (won)"),
+              Opt("payer", "--payer", "who pays: the agency or the main contractor", "Payer")),
+    "payment": (Opt("claim_id", "CLAIM_ID", "entry id of the claim this pays", "Claim entry id"),
+                Opt("paid_date", "--date", "date paid (YYYY-MM-DD)", "Date paid (YYYY-MM-DD)"),
+                Opt("paid_amount", "--amount", "amount paid, whole won", "Amount paid (won)")),
+}
+COMMON = {"note": "--note", "corrects": "--corrects"}
