@@ -36,7 +36,8 @@ class Maps:
             raise ValueError("cb_maps: set CB_MAPS_CENTER when CB_MAPS_BOUNDARIES is off")
         self.opts = skeleton.SkeletonOptions(
             static=settings.static, center=(float(center[0]), float(center[1])), zoom=settings.zoom,
-            min_zoom=settings.min_zoom, max_zoom=settings.max_zoom, tiles=settings.tiles,
+            min_zoom=settings.min_zoom, max_zoom=settings.max_zoom, zoom_snap=settings.zoom_snap,
+            tiles=settings.tiles,
             tiles_attribution=settings.tiles_attribution,
             boundaries_key=settings.boundaries_key if self.boundaries else None,
             boundaries_attribution=settings.boundaries_attribution,

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "CB_MAPS_ZOOM": 11,
     "CB_MAPS_MIN_ZOOM": 9,
     "CB_MAPS_MAX_ZOOM": 18,
+    # Zoom steps; None: 0.5 without tiles (the city fits its box snugly), 1 with raster tiles
+    # (fractional zooms blur them).
+    "CB_MAPS_ZOOM_SNAP": None,
     "CB_MAPS_HEIGHT": "480px",
     "CB_MAPS_POINT_HEIGHT": "260px",  # cb_point_map on record pages
     "CB_MAPS_POINT_ZOOM": 15,  # cb_point_map's zoom when tiles are on (without, it shows the district)
@@ -56,6 +59,7 @@ class Settings:
     zoom: int
     min_zoom: int
     max_zoom: int
+    zoom_snap: float
     height: str
     point_height: str
     point_zoom: int
@@ -94,6 +98,7 @@ class Settings:
             zoom=int(get("CB_MAPS_ZOOM")),
             min_zoom=int(get("CB_MAPS_MIN_ZOOM")),
             max_zoom=int(get("CB_MAPS_MAX_ZOOM")),
+            zoom_snap=float(get("CB_MAPS_ZOOM_SNAP") or (1 if get("CB_MAPS_TILES") else 0.5)),
             height=str(get("CB_MAPS_HEIGHT")),
             point_height=str(get("CB_MAPS_POINT_HEIGHT")),
             point_zoom=int(get("CB_MAPS_POINT_ZOOM")),

@@ -47,6 +47,7 @@ class SkeletonOptions:
     zoom: int
     min_zoom: int
     max_zoom: int
+    zoom_snap: float
     tiles: str | None
     tiles_attribution: str
     boundaries_key: str | None  # window.CB_GEO key of the boundary layer, None: no layer
@@ -128,7 +129,7 @@ def build_map(opts: SkeletonOptions) -> folium.Map:
     """The folium tree of a map, with deterministic element ids (placeholder + counter)."""
     # folium 0.20 hands min_zoom/max_zoom to its tile layer only; as Leaflet options they bind the map.
     m = folium.Map(location=list(opts.center), zoom_start=opts.zoom, tiles=None,
-                   minZoom=opts.min_zoom, maxZoom=opts.max_zoom,
+                   minZoom=opts.min_zoom, maxZoom=opts.max_zoom, zoomSnap=opts.zoom_snap,
                    scrollWheelZoom=opts.scroll_wheel_zoom)
     if opts.tiles:
         if not opts.tiles_attribution:

@@ -320,6 +320,7 @@
     if (view.bounds) map.fitBounds(view.bounds, FIT);
     else if (view.center) map.setView(view.center, view.zoom || map.getZoom());
     else if (focus) map.fitBounds(focus.getBounds(), FIT);
+    else if (geo && geo.getLayers().length) map.fitBounds(geo.getBounds(), FIT); // the whole city
     c.group = (L.markerClusterGroup && cfg.cluster
       ? L.markerClusterGroup(Object.assign({ chunkedLoading: true, showCoverageOnHover: false }, cfg.cluster))
       : L.featureGroup()).addTo(map);
