@@ -12,7 +12,7 @@ import numpy as np
 
 from . import common as c
 from .places import Geo, addresses, place, spread
-from .vocab import INDUSTRIES, PLACE_PREFIX, STEMS
+from .vocab import FIRST, INDUSTRIES, PLACE_PREFIX, SECOND, STEMS
 
 # Where firms sit: the business districts (Gangnam, Seocho, Songpa, Guro, Geumcheon,
 # Yeongdeungpo, Jung) hold more of them.
@@ -51,19 +51,23 @@ def make(g: Geo, rng: np.random.Generator, n: int) -> Companies:
     industry = np.array([INDUSTRIES[i][0] for i in ind_idx], dtype=object)
     work_type = np.array([INDUSTRIES[i][1] for i in ind_idx], dtype=object)
     corp = np.array([d[3:5] in ("81", "86", "87", "88") for d in digits])
-    stem = rng.integers(0, len(STEMS), n)
+    f1, f2 = rng.integers(0, len(FIRST), n), rng.integers(0, len(SECOND), n)
+    other = rng.integers(0, len(STEMS), n)
+    use_other = rng.random(n) < 0.05
+    stems = [STEMS[o] if u else (FIRST[a][0] + SECOND[b][0], FIRST[a][1] + SECOND[b][1])
+             for a, b, o, u in zip(f1, f2, other, use_other, strict=True)]
     np_ = len(PLACE_PREFIX)
-    pre = rng.choice(np_, n, p=[0.5] + [0.5 / (np_ - 1)] * (np_ - 1))
+    pre = rng.choice(np_, n, p=[0.7] + [0.3 / (np_ - 1)] * (np_ - 1))
     form = rng.integers(0, 6, n)
     names, domains = [], []
     for i in range(n):
-        s = PLACE_PREFIX[pre[i]][0] + STEMS[stem[i]][0]
+        s = PLACE_PREFIX[pre[i]][0] + stems[i][0]
         forms = INDUSTRIES[ind_idx[i]][2]
         name = forms[form[i] % len(forms)].format(s=s)
         if not corp[i]:  # a sole proprietor's business carries no (주) / 주식회사
             name = name.replace("주식회사 ", "").replace("(주)", "") or s
         names.append(name)
-        domains.append(f"{PLACE_PREFIX[pre[i]][1]}{STEMS[stem[i]][1]}{DOMAIN_SUFFIX[work_type[i]]}.co.kr")
+        domains.append(f"{PLACE_PREFIX[pre[i]][1]}{stems[i][1]}{DOMAIN_SUFFIX[work_type[i]]}.co.kr")
     weights = np.array([BUSY.get(code, 1.0) for code in g.codes])
     didx = spread(rng, n, len(g.codes), weights)
     lat, lon, dong = place(g, rng, didx)

@@ -26,7 +26,7 @@ PROJECT_FORMS: dict[str, tuple[str, ...]] = {
     "park": ("{root}근린공원 조성공사", "{dong} 어린이공원 재조성공사", "{root} 숲길 정비공사",
              "{dist} 소공원 무장애 산책로 조성공사"),
     "river": ("{stream} 생태하천 복원공사", "{stream} 수질 개선 및 산책로 정비공사", "{stream} 제방 보강공사",
-              "한강 {root} 나들목 정비공사"),
+              "{stream} {root} 구간 호안 정비공사"),
     "rail": ("지하철 {line}호선 {station}역 승강편의시설 설치공사", "{station}역 환기설비 개량공사",
              "{station}역 스크린도어 교체공사", "{line}호선 {station}역 노후 전력설비 개량공사"),
     "school": ("{root}초등학교 내진보강공사", "{root}중학교 그린스마트 개축공사",
@@ -48,6 +48,11 @@ SCOPE: dict[str, str] = {
 }
 
 
+def pick_of(table: dict[str, tuple[str, ...]], code: str, r: int, default: str) -> str:
+    options = table.get(code, (default,))
+    return options[r % len(options)]
+
+
 class Namer:
     """Fills title forms with the places of a row's district, deduplicating with (2차), (3차)."""
 
@@ -62,10 +67,12 @@ class Namer:
         dongs = self.dong_names[code]
         dong = dongs[r % len(dongs)]
         roads = self.g.roads(code)
+        stations = STATIONS.get(code, ((self.g.districts[code].name[:-1], 1),))
+        station, line = stations[(r >> 8) % len(stations)]
         return {"dist": self.g.districts[code].name, "dong": dong, "root": dong_root(dong),
-                "road": roads[(r >> 4) % len(roads)], "stream": STREAMS[(r >> 6) % len(STREAMS)],
-                "station": STATIONS[(r >> 8) % len(STATIONS)], "line": str(1 + (r >> 10) % 9),
-                "bridge": BRIDGES[(r >> 12) % len(BRIDGES)]}
+                "road": roads[(r >> 4) % len(roads)], "stream": pick_of(STREAMS, code, r >> 6, "한강"),
+                "station": station, "line": str(line),
+                "bridge": pick_of(BRIDGES, code, r >> 12, dong_root(dong) + "고가차도")}
 
     def unique(self, name: str) -> str:
         k = self.seen.get(name, 0) + 1

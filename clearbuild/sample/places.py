@@ -18,9 +18,12 @@ from .vocab import CITY, ROADS
 
 
 def dong_root(name: str) -> str:
-    """'역삼1동' -> '역삼', '종로1·2·3·4가동' -> '종로': the stem schools and parks are named after."""
-    root = re.sub(r"[\d·.]*(가)?동$", "", name)
-    return root or name
+    """The stem schools and parks are named after: 역삼1동 -> 역삼, 종로1·2·3·4가동 -> 종로, 창1동 -> 창동."""
+    head = re.match(r"[^\d·]*", name).group(0)
+    root = head[:-1] if head == name and head.endswith("동") else head
+    if len(root) < 2:
+        return head + "동" if head != name else name
+    return root
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ def _amounts(rng: np.random.Generator, kinds: np.ndarray, competitive: np.ndarra
     return (np.maximum(a, 1e6) // 1000 * 1000).astype(np.int64)
 
 
+def _years(days: np.ndarray) -> np.ndarray:
+    return (np.asarray(days).astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970).astype(str)
+
+
 def _dated_ids(prefix: str, order_key: np.ndarray, width: int = 6) -> np.ndarray:
     """Ids numbered in date order (ties by generation order), returned in generation order."""
     out = np.empty(len(order_key), dtype=object)
@@ -107,7 +111,7 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
     hi = np.array([DURATION[k][1] for k in kind])
     lo[:n_pc] = 120
     end = start + (lo + (hi - lo) * rng.random(n) ** 1.3).astype(np.int64)
-    years = (signed.astype("datetime64[D]").astype("datetime64[Y]").astype(int) + 1970).astype(str)
+    years = _years(signed)
     titles = np.asarray(needs.names, dtype=object)[pc].tolist() + namer.procurement(
         kind[n_pc:], wt[n_pc:], didx[n_pc:], np.asarray(ag.names)[agency[n_pc:]], cat[n_pc:], years[n_pc:])
     titles = np.asarray(titles, dtype=object)
@@ -124,13 +128,20 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
     n_didx = np.concatenate([didx[con], ag.districts(rng, n_agency[n_comp:], n_districts)])
     n_cat = np.concatenate([cat[con], ag.category(rng, n_agency[n_comp:])])
     n_wt = np.concatenate([wt[con], _work_types(rng, n_kind[n_comp:])])
-    n_years = np.full(extra, str(c.AS_OF[:4]))
+    o = n_comp + surplus + n_failed
+    opening = np.empty(nn, dtype=np.int64)
+    opening[:n_comp] = signed[con] - rng.integers(3, 21, n_comp)
+    opening[n_comp:n_comp + surplus] = last - rng.integers(1, 26, surplus)
+    opening[n_comp + surplus:o] = rng.integers(first + 40, last, n_failed)
+    opening[o:] = last + rng.integers(2, 22, n_open)
+    published = opening - rng.integers(7, 31, nn)
+    published[o:] = last - rng.integers(0, 15, n_open)
+    n_years = _years(published[n_comp:])
     n_titles = np.concatenate([titles[con], np.asarray(namer.procurement(
         n_kind[n_comp:], n_wt[n_comp:], n_didx[n_comp:], np.asarray(ag.names)[n_agency[n_comp:]],
         n_cat[n_comp:], n_years), dtype=object)])
     # Projects in tendering are the first open notices.
     tender = np.flatnonzero(needs.tendering)[: n_open]
-    o = n_comp + surplus + n_failed
     t = slice(o, o + len(tender))
     n_kind[t], n_wt[t] = "construction", "general_works"
     n_agency[t], n_didx[t] = needs.agency_idx[tender], needs.district_idx[tender]
@@ -141,13 +152,6 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
     est[n_comp:] = _amounts(rng, n_kind[n_comp:], np.ones(extra, dtype=bool))
     est[t] = (needs.budget[tender] * 0.9 // 1000 * 1000).astype(np.int64)
     win[n_comp:] = (est[n_comp:] * rng.uniform(0.87, 0.95, extra)).astype(np.int64)
-    opening = np.empty(nn, dtype=np.int64)
-    opening[:n_comp] = signed[con] - rng.integers(3, 21, n_comp)
-    opening[n_comp:n_comp + surplus] = last - rng.integers(1, 26, surplus)
-    opening[n_comp + surplus:o] = rng.integers(first + 40, last, n_failed)
-    opening[o:] = last + rng.integers(2, 22, n_open)
-    published = opening - rng.integers(7, 31, nn)
-    published[o:] = last - rng.integers(0, 15, n_open)
     pub_min = rng.integers(54, 108, nn) * 10  # 09:00-17:50
     notice_ids = _dated_ids("N-", published * 2000 + pub_min)
     method = c.pick(rng, ["open", "restricted", "designated"], nn, [0.7, 0.2, 0.1])
@@ -167,13 +171,13 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
     p_agency = np.concatenate([n_agency[linked], ag.draw(rng, free)]).astype(np.int64)
     p_didx = ag.districts(rng, p_agency, n_districts)
     p_wt = _work_types(rng, p_kind)
-    p_years = np.full(free, str(c.AS_OF[:4]))
-    p_title = np.concatenate([n_titles[linked], np.asarray(namer.procurement(
-        p_kind[with_plan:], p_wt[with_plan:], p_didx[with_plan:], np.asarray(ag.names)[p_agency[with_plan:]],
-        ag.category(rng, p_agency[with_plan:]), p_years), dtype=object)])
     p_month_day = np.concatenate([published[linked] - rng.integers(0, 75, with_plan),
                                   rng.integers(first, last + 40, free)])
     p_month_day = np.maximum(p_month_day, first)
+    p_years = _years(p_month_day[with_plan:])
+    p_title = np.concatenate([n_titles[linked], np.asarray(namer.procurement(
+        p_kind[with_plan:], p_wt[with_plan:], p_didx[with_plan:], np.asarray(ag.names)[p_agency[with_plan:]],
+        ag.category(rng, p_agency[with_plan:]), p_years), dtype=object)])
     p_est = np.concatenate([est[linked] * rng.uniform(0.9, 1.15, with_plan), _amounts(
         rng, p_kind[with_plan:], np.ones(free, dtype=bool))]) // 1_000_000 * 1_000_000
     p_ids = _dated_ids("PL-", p_month_day)
