@@ -37,7 +37,7 @@ def _add_parser(sub: argparse._SubParsersAction, kind: str) -> None:
                    "progress (published only for progress)")
     a.add_argument("--corrects", metavar="ENTRY_ID", help="this entry corrects entry ENTRY_ID "
                    "(which is kept, and replaced on the site once this one is approved)")
-    a.set_defaults(func=commands.add, kind=kind)
+    a.set_defaults(func=commands.add, entry_kind=kind)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -134,7 +134,7 @@ def parser() -> argparse.ArgumentParser:
 
 def option_name(args: argparse.Namespace, field: str) -> str:
     """How the official typed a field, for error messages: actual_pct -> --actual."""
-    for o in SPEC.get(getattr(args, "kind", ""), ()):
+    for o in SPEC.get(getattr(args, "entry_kind", ""), ()):
         if o.field == field:
             return o.flag
     return COMMON.get(field, field)

@@ -14,10 +14,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import audit, bulk, entries, settings, users
+from . import audit, bulk, entries, settings, users, validate
 from . import export as export_mod
 from . import payments as pay
-from .db import DbError, connect
+from .db import DbError, connect, ensure_new
 from .photos import check_files, storage_dir
 from .spec import SPEC
 from .users import APPROVE, User
@@ -62,6 +62,9 @@ def _ctx(args: argparse.Namespace) -> Context:
 
 
 def init(args: argparse.Namespace) -> None:
+    if not args.db:
+        raise DbError("--db: which file should the new database be? give --db PATH")
+    ensure_new(Path(args.db))  # before asking anything
     name = users.check_name(args.admin or _ask("First admin's user name"))
     passphrase = users.check_passphrase(name, _new_passphrase(name))
     conn = _db(args, create=True)
@@ -116,7 +119,7 @@ def _needed(field: str, values: dict[str, str | None]) -> bool:
 def add(args: argparse.Namespace) -> None:
     conn = _db(args)
     actor = _login(conn, args)
-    kind = args.kind
+    kind = args.entry_kind
     users.require(actor, f"add.{kind}")
     values = {o.field: getattr(args, o.field) for o in SPEC[kind]}
     for o in SPEC[kind]:
@@ -143,8 +146,10 @@ def add(args: argparse.Namespace) -> None:
 def decide(args: argparse.Namespace) -> None:
     conn = _db(args)
     actor = _login(conn, args)
-    entries.decide(conn, actor, args.entry_id or _ask("Entry id"), args.approve,
-                   args.note or ("" if args.approve else _ask("Why is it rejected")))
+    eid = validate.entry_id("ENTRY_ID", args.entry_id or _ask("Entry id"))
+    users.require(actor, f"approve.{entries.get(conn, eid).kind}")  # before asking for a reason
+    note = args.note or ("" if args.approve else _ask("Why is it rejected"))
+    entries.decide(conn, actor, eid, args.approve, note)
 
 
 def _summary(e: entries.Entry) -> str:
@@ -176,7 +181,7 @@ def list_entries(args: argparse.Namespace) -> None:
 def show(args: argparse.Namespace) -> None:
     conn = _db(args)
     users.require(_login(conn, args), "list")
-    e = entries.get(conn, entries.validate.entry_id("ENTRY_ID", args.entry_id or _ask("Entry id")))
+    e = entries.get(conn, validate.entry_id("ENTRY_ID", args.entry_id or _ask("Entry id")))
     print(f"entry {e.id}: {e.kind} for {e.project_id}, by {e.author} at {e.created_at}")
     for k, v in e.fields.items():
         print(f"  {k}: {v}")

@@ -94,9 +94,8 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     if not create and not path.is_file():
         raise DbError(f"--db: {path} does not exist (create it with: python -m admin --db {path} "
                       "init --admin NAME)")
-    if create and path.exists() and path.stat().st_size > 0:
-        raise DbError(f"--db: {path} already exists; init only creates a new database")
     if create:
+        ensure_new(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: no implicit transactions; every write goes through transaction().
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
@@ -126,6 +125,11 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
         raise DbError(f"--db: {path} is not an admin database (schema version {version}, "
                       f"expected {SCHEMA_VERSION})")
     return conn
+
+
+def ensure_new(path: Path) -> None:
+    if path.exists() and path.stat().st_size > 0:
+        raise DbError(f"--db: {path} already exists; init only creates a new database")
 
 
 @contextmanager

@@ -22,8 +22,8 @@ PROJECT = Opt("project_id", "PROJECT_ID", "project id, as in the current export'
 DATE = Opt("date", "--date", "date (YYYY-MM-DD); not in the future", "Date (YYYY-MM-DD)")
 SPEC: dict[str, tuple[Opt, ...]] = {
     "progress": (PROJECT, DATE,
-                 Opt("planned_pct", "--planned", "planned progress in % (0-100)", "Planned progress %"),
-                 Opt("actual_pct", "--actual", "actual progress in % (0-100)", "Actual progress %")),
+                 Opt("planned_pct", "--planned", "planned progress in %% (0-100)", "Planned progress %"),
+                 Opt("actual_pct", "--actual", "actual progress in %% (0-100)", "Actual progress %")),
     "inspection": (PROJECT, DATE,
                    Opt("kind", "--kind", "safety, quality or completion", "Kind (safety/quality/completion)"),
                    Opt("result", "--result", "pass, conditional or fail", "Result (pass/conditional/fail)"),
