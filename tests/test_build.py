@@ -108,7 +108,9 @@ def payload_rows() -> dict[str, list[dict[str, str]]]:
     for name, table in TABLES.items():
         for i, r in enumerate(rows.get(name, [])):
             for c in table.columns:
-                if c.type == "str" and c.name != "approvals":
+                # a disqualification reason on the winner would be a different (refused) row
+                blank_means = c.name == "disqualified_reason" and not r.get(c.name)
+                if c.type == "str" and c.name != "approvals" and not blank_means:
                     r[c.name] = (r.get(c.name) or "x") + PAYLOADS[i % len(PAYLOADS)]
     return rows
 
