@@ -1,0 +1,194 @@
+"""Dataset rows and content pages -> search documents, one table per build.
+
+Each document has three indexed fields, weighted differently by the scorer (index.FIELDS):
+``title`` (the record's name), ``ids`` (identifiers, matched exactly, never diluted by length)
+and ``text`` (agency, address, company, description, ...). What a result shows (title, url, date,
+amount, district, a subtitle) travels with it. Everything here is column-wise: at Seoul scale
+(~280,000 records) a per-row Python object would cost more than the scoring.
+
+Only public columns reach the Dataset, so only public text can reach the index; tables or columns
+that are missing or empty simply contribute nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from typing import Any
+
+import pandas as pd
+
+from clearbuild import urls
+
+log = logging.getLogger(__name__)
+
+# Kinds in the order results of equal score are listed (and documents are numbered).
+KINDS = ("projects", "contracts", "notices", "plans", "companies", "apartments",
+         "apartment_documents", "pages")
+COLUMNS = ["kind", "id", "url", "title", "ids", "text", "date", "amount", "district", "sub"]
+
+
+def _col(df: pd.DataFrame, name: str) -> pd.Series:
+    """A column as clean strings ('' for missing), whatever its dtype or absence."""
+    if name not in df.columns:
+        return pd.Series([""] * len(df), index=df.index, dtype=object)
+    s = df[name]
+    out = s.astype(object).where(s.notna(), "").astype(str)
+    return out.where(out != "<NA>", "")
+
+
+def _join(*parts: pd.Series) -> pd.Series:
+    """Space-joined non-empty parts, row by row."""
+    out = parts[0]
+    for p in parts[1:]:
+        out = (out + " " + p).str.strip()
+    return out
+
+
+def _brn_forms(ids: pd.Series) -> pd.Series:
+    """A business number as stored (digits) plus as written (123-45-67890): both are exact terms."""
+    digits = ids.str.replace("-", "", regex=False)
+    pretty = digits.str.slice(0, 3) + "-" + digits.str.slice(3, 5) + "-" + digits.str.slice(5)
+    return (digits + " " + pretty.where(digits.str.fullmatch(r"\d{10}"), "")).str.strip()
+
+
+def _lookup(df: pd.DataFrame | None, key: str, value: str) -> dict[str, str]:
+    if df is None or df.empty or key not in df.columns or value not in df.columns:
+        return {}
+    return dict(zip(_col(df, key), _col(df, value), strict=True))
+
+
+def _frame(kind: str, df: pd.DataFrame, id_col: str, title: pd.Series, ids: pd.Series,
+           text: pd.Series, date: pd.Series, amount: pd.Series, district: pd.Series,
+           sub: pd.Series) -> pd.DataFrame:
+    rid = _col(df, id_col)
+    ok = rid.map(lambda v: bool(urls.SAFE_ID.match(v)))
+    if not ok.all():
+        log.warning("search: %d %s rows skipped (id unusable in a path, e.g. %r)",
+                    int((~ok).sum()), kind, rid[~ok].iloc[0])
+    out = pd.DataFrame({
+        "kind": kind, "id": rid, "title": title, "ids": _join(rid, ids), "text": text,
+        "date": date.str.slice(0, 10), "amount": pd.to_numeric(amount, errors="coerce"),
+        "district": district, "sub": sub,
+    })[ok]
+    out["url"] = [urls.record_path(kind, v) for v in out["id"]]
+    return out[COLUMNS]
+
+
+def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every searchable record of the Dataset's tables."""
+    def t(name: str) -> pd.DataFrame | None:
+        df = tables.get(name)
+        return df if df is not None and not df.empty else None
+
+    frames: list[pd.DataFrame] = []
+    projects, companies, apartments = t("projects"), t("companies"), t("apartments")
+    company_name = _lookup(companies, "company_id", "name")
+    project_district = _lookup(projects, "project_id", "district_code")
+    complex_name = _lookup(apartments, "complex_id", "name")
+    complex_district = _lookup(apartments, "complex_id", "district_code")
+
+    if (df := projects) is not None:
+        c = lambda n: _col(df, n)  # noqa: E731
+        frames.append(_frame(
+            "projects", df, "project_id", c("name"), c("contract_id"),
+            _join(c("agency"), c("address"), c("category"), c("supervisor"), c("inspector"),
+                  c("description")),
+            c("start_date"), c("budget"), c("district_code"), c("agency")))
+    if (df := t("contracts")) is not None:
+        c = lambda n: _col(df, n)  # noqa: E731
+        company = c("company_id").map(lambda v: company_name.get(v, ""))
+        frames.append(_frame(
+            "contracts", df, "contract_id", c("title"), _join(c("notice_id"), c("project_id")),
+            _join(c("agency"), company, _brn_forms(c("company_id")), c("kind"), c("method")),
+            c("signed_at"), c("amount"), c("project_id").map(lambda v: project_district.get(v, "")),
+            _join(c("agency"), company)))
+    if (df := t("bid_notices")) is not None:
+        c = lambda n: _col(df, n)  # noqa: E731
+        frames.append(_frame(
+            "notices", df, "notice_id", c("title"), c("plan_id"),
+            _join(c("agency"), c("kind"), c("method"), c("eligibility")),
+            c("published_at"), c("estimated_price"), pd.Series("", index=df.index), c("agency")))
+    if (df := t("procurement_plans")) is not None:
+        c = lambda n: _col(df, n)  # noqa: E731
+        frames.append(_frame(
+            "plans", df, "plan_id", c("title"), pd.Series("", index=df.index),
+            _join(c("agency"), c("kind"), c("method")),
+            c("planned_month"), c("estimated_amount"), pd.Series("", index=df.index), c("agency")))
+    if (df := companies) is not None:
+        c = lambda n: _col(df, n)  # noqa: E731
+        frames.append(_frame(
+            "companies", df, "company_id", c("name"), _brn_forms(c("company_id")),
+            _join(c("address"), c("industry")), pd.Series("", index=df.index),
+            pd.Series("", index=df.index), c("district_code"), c("industry")))
+    if (df := apartments) is not None:
+        c = lambda n: _col(df, n)  # noqa: E731
+        frames.append(_frame(
+            "apartments", df, "complex_id", c("name"), pd.Series("", index=df.index), c("address"),
+            pd.Series("", index=df.index), pd.Series("", index=df.index), c("district_code"),
+            c("address")))
+    if (df := t("apartment_documents")) is not None:
+        if "public" in df.columns:  # ingest already drops private rows; never rely on one guard
+            df = df[df["public"].astype(str).str.lower().isin(["true", "1", "y", "yes"])]
+        c = lambda n: _col(df, n)  # noqa: E731
+        cx = c("complex_id").map(lambda v: complex_name.get(v, ""))
+        frames.append(_frame(
+            "apartment_documents", df, "doc_id", c("title"), c("contract_id"),
+            _join(cx, c("kind"), c("category")), c("date"), c("amount"),
+            c("complex_id").map(lambda v: complex_district.get(v, "")), cx))
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+class _Text(HTMLParser):
+    """Visible text of rendered Markdown (script/style dropped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(fragment: str) -> str:
+    p = _Text()
+    p.feed(fragment or "")
+    p.close()
+    return re.sub(r"\s+", " ", " ".join(p.parts)).strip()
+
+
+def page_documents(pages: Iterable[Any]) -> pd.DataFrame:
+    """Pelican content pages (objects with title, content, url, optional date)."""
+    rows = []
+    for page in pages:
+        url = str(getattr(page, "url", "") or "")
+        if not url or "://" in url or url.startswith(("/", "javascript:")):
+            continue
+        if url.endswith("/"):
+            url += "index.html"  # a folder link opened from file:// lists the folder
+        date = getattr(page, "date", None)
+        rows.append({
+            "kind": "pages", "id": str(getattr(page, "slug", url)), "url": url,
+            "title": html.unescape(html_text(str(getattr(page, "title", "")))),
+            "ids": "", "text": html_text(str(getattr(page, "content", "") or "")),
+            "date": date.strftime("%Y-%m-%d") if hasattr(date, "strftime") else "",
+            "amount": float("nan"), "district": "", "sub": ""})
+    rows.sort(key=lambda r: r["url"])
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def all_documents(tables: dict[str, pd.DataFrame], pages: Iterable[Any] = ()) -> pd.DataFrame:
+    frames = [f for f in (dataset_documents(tables), page_documents(pages)) if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)

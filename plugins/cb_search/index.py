@@ -1,0 +1,155 @@
+"""Score every (term, document) pair once, at build time, with whoosh's BM25 formula, vectorised.
+
+Why not whoosh's writer: it indexes ~435 documents/s with a bigram analyzer (11 minutes at Seoul
+scale). We only need the analyzer and the formula: each distinct field value is analysed once
+(agency and company names repeat across thousands of rows), the (term, document, field)
+frequencies become numpy arrays, and BM25F is computed on whole arrays.
+
+BM25F (Robertson & Zaragoza): per field f, tf_f is normalised by the field's length,
+``w_f * tf_f / (1 - b_f + b_f * len_f / avglen_f)``; the sum over fields is saturated once with
+k1 and multiplied by whoosh's idf, ``log(N / (df + 1)) + 1`` (whoosh.scoring.bm25 with B=0 on the
+pre-normalised frequency). A query's score is then a plain sum over its terms, which is what
+lets the browser add precomputed numbers.
+
+Postings per term are capped (top-K by score): see docs/search.md for the trade-off.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from whoosh.scoring import bm25
+
+from .documents import KINDS
+from .settings import setting
+from .vector import count_terms
+
+
+@dataclass
+class Index:
+    docs: pd.DataFrame  # in document-number order
+    terms: np.ndarray  # vocabulary (str), index = term number
+    df: np.ndarray  # documents containing each term (before the cap)
+    post_term: np.ndarray  # kept postings, sorted by (term, doc)
+    post_doc: np.ndarray
+    post_score: np.ndarray  # round(score * scale), >= 1
+    groups: list[list[int]]  # [first doc, kind, year, district] runs of equal facets
+    kinds: list[str]
+    years: list[str]
+    districts: list[str]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def order_documents(docs: pd.DataFrame) -> pd.DataFrame:
+    """Number documents so that equal (kind, year, district) are consecutive: the browser then
+    knows every result's facets from a short table of runs, without loading the result store."""
+    docs = docs.copy()
+    docs["year"] = docs["date"].fillna("").astype(str).str.slice(0, 4)
+    docs.loc[~docs["year"].str.fullmatch(r"\d{4}"), "year"] = ""
+    docs["district"] = docs["district"].fillna("").astype(str)
+    docs["_k"] = docs["kind"].map({k: i for i, k in enumerate(KINDS)})
+    docs = docs.sort_values(["_k", "year", "district", "id", "url"], kind="stable")
+    return docs.drop(columns="_k").reset_index(drop=True)
+
+
+def _facets(docs: pd.DataFrame) -> tuple[list[list[int]], list[str], list[str], list[str]]:
+    kinds = [k for k in KINDS if (docs["kind"] == k).any()]
+    years = sorted(set(docs["year"]))
+    districts = sorted(set(docs["district"]))
+    if not len(docs):
+        return [], kinds, years, districts
+    k = docs["kind"].map({v: i for i, v in enumerate(kinds)}).to_numpy()
+    y = docs["year"].map({v: i for i, v in enumerate(years)}).to_numpy()
+    d = docs["district"].map({v: i for i, v in enumerate(districts)}).to_numpy()
+    change = np.ones(len(docs), dtype=bool)
+    change[1:] = (k[1:] != k[:-1]) | (y[1:] != y[:-1]) | (d[1:] != d[:-1])
+    starts = np.flatnonzero(change)
+    groups = [[int(s), int(k[s]), int(y[s]), int(d[s])] for s in starts]
+    return groups, kinds, years, districts
+
+
+def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Concatenation of arange(s, s + n) for each (s, n), without a Python loop."""
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lens)
+    offs = np.repeat(starts - (ends - lens), lens)
+    return offs + np.arange(total)
+
+
+def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
+    docs = order_documents(docs)
+    groups, kinds, years, districts = _facets(docs)
+    ndocs = len(docs)
+    fields = setting(settings, "CB_SEARCH_FIELDS")
+    # Analyse each distinct value of each field once (agencies, companies repeat thousands of times).
+    codes, values, first = {}, [], {}
+    for name in fields:
+        c, uniques = pd.factorize(docs[name].fillna("").astype(str), sort=False)
+        codes[name], first[name] = c.astype(np.int64), len(values)
+        values.extend(uniques.tolist())
+    vocab, v_term, v_value, v_tf, v_len = count_terms(values)
+    v_start = np.searchsorted(v_value, np.arange(len(values) + 1))  # pairs of value v: a slice
+    parts_t, parts_d, parts_w = [], [], []
+    for name, (weight, b) in fields.items():
+        vals = codes[name] + first[name]
+        lens = v_start[vals + 1] - v_start[vals]
+        idx = _ragged(v_start[vals], lens)
+        doc_len = v_len[vals]
+        avg = float(doc_len[doc_len > 0].mean()) if (doc_len > 0).any() else 1.0
+        dl = np.repeat(doc_len, lens).astype(np.float64)
+        parts_t.append(v_term[idx])
+        parts_d.append(np.repeat(np.arange(ndocs, dtype=np.int64), lens))
+        parts_w.append(weight * v_tf[idx] / (1 - b + b * dl / avg))
+    t, d, w = np.concatenate(parts_t), np.concatenate(parts_d), np.concatenate(parts_w)
+    n = max(ndocs, 1)
+    key = t * n + d
+    order = np.argsort(key, kind="stable")
+    key, w = key[order], w[order]
+    first_of = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+    wsum = np.add.reduceat(w, first_of) if len(key) else w
+    pair_t, pair_d = key[first_of] // n, key[first_of] % n
+    df = np.bincount(pair_t, minlength=len(vocab)).astype(np.int64)
+    idf = np.log(ndocs / (df[pair_t] + 1.0)) + 1.0
+    score = bm25(idf, wsum, 1.0, 1.0, 0.0, float(setting(settings, "CB_SEARCH_K1")))
+    q = np.maximum(1, np.rint(score * float(setting(settings, "CB_SEARCH_SCALE")))).astype(np.int64)
+    # Keep the top K per term. Pairs are in (term, doc) order, so a stable sort on
+    # (term, score descending) ranks each term's postings with ties in document order.
+    top_k = int(setting(settings, "CB_SEARCH_TOP_K"))
+    qmax = int(q.max()) + 1 if len(q) else 1
+    by_score = np.argsort(pair_t * qmax + (qmax - 1 - q), kind="stable")
+    run_start = np.searchsorted(pair_t[by_score], pair_t[by_score], side="left")
+    keep = np.sort(by_score[(np.arange(len(by_score)) - run_start) < top_k])
+    index = Index(docs=docs, terms=vocab, df=df,
+                  post_term=pair_t[keep], post_doc=pair_d[keep], post_score=q[keep],
+                  groups=groups, kinds=kinds, years=years, districts=districts)
+    index.stats = {"documents": ndocs, "values": len(values), "terms": len(vocab),
+                   "pairs": len(pair_t), "postings": len(keep),
+                   "capped_terms": int((df > top_k).sum())}
+    return index
+
+
+def digits(a: np.ndarray) -> np.ndarray:
+    """Decimal digits of non-negative integers, as numpy (for size estimates)."""
+    return np.floor(np.log10(np.maximum(a, 1))).astype(np.int64) + 1
+
+
+def shard_count(index: Index, settings: dict[str, Any] | None = None) -> int:
+    """The configured count, or the power of two that keeps shards near the target size."""
+    fixed = int(setting(settings, "CB_SEARCH_SHARDS"))
+    if fixed:
+        if fixed & (fixed - 1):
+            raise ValueError(f"CB_SEARCH_SHARDS must be a power of two, not {fixed}")
+        return fixed
+    deltas = np.diff(index.post_doc, prepend=0)
+    starts = np.r_[True, index.post_term[1:] != index.post_term[:-1]] if len(deltas) else deltas
+    deltas = np.where(starts, index.post_doc, deltas)
+    size = int((digits(deltas) + digits(index.post_score) + 2).sum())
+    size += sum(len(str(t).encode()) + 6 for t in index.terms) + int(digits(index.df).sum())
+    want = max(1, math.ceil(size / int(setting(settings, "CB_SEARCH_SHARD_BYTES"))))
+    return 1 << (want - 1).bit_length()
