@@ -17,20 +17,20 @@ from . import commands
 from .bulk import BulkError
 from .db import DbError
 from .export import ExportError
-from .spec import COMMON, SPEC
+from .spec import COMMON, KIND_HELP, SPEC
 from .users import ROLES, AuthError
 from .validate import ValidationError
 
 
 def _add_parser(sub: argparse._SubParsersAction, kind: str) -> None:
-    p = sub.add_parser(kind, help=f"{kind} entries", description=f"Enter {kind} records.")
+    p = sub.add_parser(kind, help=KIND_HELP[kind], description=f"Enter {KIND_HELP[kind]}.")
     s = p.add_subparsers(dest="action", required=True, metavar="add")
     a = s.add_parser("add", help=f"add a {kind} entry (prints its id last)",
                      description=f"Add a {kind} entry. It is published once another user of an "
                                  "approving role approves it. Missing values are asked for.")
     for o in SPEC[kind]:
         if o.flag.startswith("--"):
-            a.add_argument(o.flag, dest=o.field, help=o.help)
+            a.add_argument(o.flag, dest=o.field, help=o.help, metavar=o.flag[2:].upper())
         else:
             a.add_argument(o.field, nargs="?", metavar=o.flag, help=o.help)
     a.add_argument("--note", default="", help="note; required for a correction or a drop in "

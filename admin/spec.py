@@ -50,4 +50,12 @@ SPEC: dict[str, tuple[Opt, ...]] = {
                 Opt("paid_date", "--date", "date paid (YYYY-MM-DD)", "Date paid (YYYY-MM-DD)"),
                 Opt("paid_amount", "--amount", "amount paid, whole won", "Amount paid (won)")),
 }
+KIND_HELP = {
+    "progress": "planned and actual progress of a project",
+    "inspection": "inspections and safety checks",
+    "change": "design changes (amount before and after, days added)",
+    "photo": "site photos (location and camera data removed)",
+    "claim": "payment claims of subcontractors, workers, equipment and materials",
+    "payment": "payments made against a claim",
+}
 COMMON = {"note": "--note", "corrects": "--corrects"}
