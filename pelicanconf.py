@@ -35,6 +35,6 @@ JINJA_ENVIRONMENT = {
 PLUGIN_PATHS = ["plugins"]
 # Order matters twice: cb_dataset's generator must fill the context before the sections queue
 # pages on it; filters (cb_theme, cb_charts, cb_maps) attach to every generator's environment.
-PLUGINS = ["cb_theme", "cb_charts", "cb_sanitize", "cb_dataset", "cb_allimi"]
+PLUGINS = ["cb_theme", "cb_charts", "cb_sanitize", "cb_dataset", "cb_allimi", "cb_apartments"]
 
 CB_LANGUAGES = ["ko", "en"]

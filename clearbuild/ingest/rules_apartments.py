@@ -1,0 +1,58 @@
+"""Apartment documents: the checks rules.py does not make (issue 7).
+
+rules.py refuses trails that are not ``role:YYYY-MM-DD`` or not in date order. These add what a
+string shape cannot tell: a date that does not exist (2025-02-30 sorts fine and means nothing), a
+step with no role (the trail exists to say *who* approved), and an attached file the site must
+not serve (an .html or .svg file copied into output/ would run script on the site's own origin).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from ..schema import Table
+from .checks import IngestContext, _problems, table_check
+from .problems import Problem
+from .rules import parse_approvals
+
+# Office documents, scans and plain data; nothing a browser would run when opened from the site.
+ATTACHMENT_SUFFIXES = frozenset({
+    ".pdf", ".hwp", ".hwpx", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods",
+    ".txt", ".csv", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff",
+})
+
+
+def _trail_faults(trail: str) -> tuple[bool, bool]:
+    """(a date that is no calendar day, a step with no role); malformed trails are rules.py's."""
+    try:
+        steps = parse_approvals(trail)
+    except ValueError:
+        return False, False
+    bad_date = False
+    for _, when, _ in steps:
+        try:
+            date.fromisoformat(when)
+        except ValueError:
+            bad_date = True
+    return bad_date, any(not role for role, _, _ in steps)
+
+
+@table_check("apartment_documents")
+def approval_steps_valid(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
+    faults = [_trail_faults(t) for t in df["approvals"]]
+    bad_date = pd.Series([f[0] for f in faults], index=df.index, dtype=bool)
+    no_role = pd.Series([f[1] for f in faults], index=df.index, dtype=bool)
+    yield from _problems(df, bad_date, "approvals", "approval trail date is not a real YYYY-MM-DD date")
+    yield from _problems(df, no_role, "approvals", "approval step without a role")
+
+
+@table_check("apartment_documents")
+def attachment_type_allowed(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
+    suffix = df["file"].map(lambda p: PurePosixPath(p).suffix.lower() if p else "")
+    bad = (df["file"] != "") & ~suffix.isin(ATTACHMENT_SUFFIXES)
+    yield from _problems(df, bad, "file", "attached file type not published (allowed: "
+                         + ", ".join(sorted(ATTACHMENT_SUFFIXES)) + ")")

@@ -1,0 +1,76 @@
+"""cb_apartments: the clean apartment management section (issue 7).
+
+Pages: ``apartments/index.html`` (map and list by district), one page per complex and one per
+public document, queued on the shared renderer. Attached files of public documents are copied
+from the export to ``media/apartments/<file>``; nothing else from the export folder is copied,
+so a private document's file can never be published by accident (ingest has already dropped its
+row). docs/apartments.md describes the pages and the privacy rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from clearbuild import config, filters, urls
+
+from .pages import (
+    MEDIA_DIR,
+    SPENDING_KINDS,
+    attachment,
+    complex_context,
+    district_groups,
+    document_context,
+    marker,
+)
+
+
+class ApartmentsGenerator(Generator):
+    def generate_context(self) -> None:
+        ds = self.context["cb_dataset"]
+        r = self.context["cb_renderer"]
+        s = self.settings
+        money = functools.partial(filters.money, symbol=config.setting(s, "CB_CURRENCY_SYMBOL"),
+                                  minor_digits=config.setting(s, "CB_CURRENCY_MINOR_DIGITS"))
+        complexes = sorted(ds.records("apartments"), key=lambda c: c["complex_id"])
+        docs_by_complex = ds.group("apartment_documents", "complex_id")
+        sources = [Path(p) for p in ds.sources]
+        self.files: dict[str, Path] = {}
+        counts = {c["complex_id"]: len(docs_by_complex.get(c["complex_id"], [])) for c in complexes}
+        r.add("apartments_index.html", "apartments/index.html", complexes=complexes, counts=counts,
+              groups=district_groups(complexes, config.districts(s)),
+              markers=[marker(c, counts[c["complex_id"]]) for c in complexes],
+              documents=sum(counts.values()), withheld=ds.withheld.get("apartment_documents", 0))
+        for c in complexes:
+            ctx = complex_context(c, docs_by_complex.get(c["complex_id"], []))
+            r.add("apartments_complex.html", urls.record_path("apartments", c["complex_id"]),
+                  money_fmt=money, spending_kinds=SPENDING_KINDS, **ctx)
+            siblings = ctx["documents"]
+            for i, doc in enumerate(siblings):
+                file = attachment(doc, sources)
+                if file:
+                    self.files[file["rel"]] = file["source"]
+                r.add("apartments_document.html", urls.record_path("apartment_documents", doc["doc_id"]),
+                      **document_context(ds, doc, c, siblings, i, file))
+
+    def generate_output(self, writer: Any) -> None:
+        out = (Path(self.output_path) / MEDIA_DIR).resolve()
+        for rel, source in sorted(self.files.items()):
+            target = (out / rel).resolve()
+            if not target.is_relative_to(out):  # ingest refuses such paths; belt and braces
+                raise ValueError(f"apartment_documents file escapes {MEDIA_DIR}/: {rel!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return ApartmentsGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)
