@@ -152,3 +152,25 @@ def test_ingest_reads_the_admin_export_beside_the_main_one(filled):
     assert f"ADM-{ids['i1']}" in set(ds.tables["inspections"]["inspection_id"])
     pay = ds.tables["payments"].set_index("payment_id")
     assert pay.loc[f"ADM-{ids['claim']}", "paid_amount"] == 1_000_000
+
+
+def test_days_to_pay_and_overdue(filled):
+    from datetime import date
+
+    from admin import payments
+
+    path, _, ids = filled
+    conn = db.connect(path)
+    shown = {c.root: c for c in payments.claims(entries.all_entries(conn), approved_only=True)}
+    settled, wages = shown[ids["claim"]], shown[ids["wages"]]
+    # Settled on 2025-02-20 by the second part payment: 19 days after the 2025-02-01 claim.
+    assert (settled.paid_amount, settled.paid_date) == (1_000_000, "2025-02-20")
+    assert payments.status(settled, date(2025, 6, 1), 19) == (19, "paid")
+    assert payments.status(settled, date(2025, 6, 1), 18) == (19, "paid late")
+    # Unpaid wages claimed 2025-03-01: open up to the threshold, overdue the day after.
+    assert payments.status(wages, date(2025, 3, 16), 15) == (15, "open")
+    assert payments.status(wages, date(2025, 3, 17), 15) == (16, "OVERDUE")
+    # The officials' view also counts the pending 5-won interest payment and the pending claim.
+    everything = payments.claims(entries.all_entries(conn), approved_only=False)
+    assert len(everything) == 3
+    assert {c.root: c.paid_amount for c in everything}[ids["claim"]] == 1_000_005
