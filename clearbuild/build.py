@@ -18,7 +18,7 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from . import config, loader
+from . import config, loader, render
 
 
 @dataclass
@@ -29,6 +29,7 @@ class BuildResult:
     bytes: int
     refused: int
     seconds: float
+    rendered: int = 0  # pages rendered; the rest were linked unchanged from ``previous``
 
     def summary(self) -> str:
         return (f"built {self.output}: {self.pages} pages ({self.files} files, "
@@ -49,13 +50,19 @@ def settings_for(settings_file: str = "pelicanconf.py", overrides: dict[str, Any
 
 def build(output: str | Path = "output", data: str | Path | None = None,
           settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None,
-          quiet: bool = False) -> BuildResult:
-    """Ingest, render into a sibling temp folder, then replace ``output`` with it."""
+          quiet: bool = False, previous: str | Path | None = None) -> BuildResult:
+    """Ingest, render into a sibling temp folder, then replace ``output`` with it.
+
+    ``previous``: a finished build whose unchanged pages are hard-linked instead of rendered
+    (incremental; the result is byte-identical to a full build).
+    """
     start = time.time()
     output = config.resolve(output)
     over = dict(overrides or {})
     if data is not None:
         over["CB_DATA"] = str(config.resolve(data))
+    if previous is not None:
+        over["CB_PREVIOUS_BUILD"] = str(config.resolve(previous))
     settings = settings_for(settings_file, over)
     loader.forget()
     dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
@@ -66,6 +73,7 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     settings["OUTPUT_PATH"] = str(tmp)
     if quiet:
         logging.getLogger("pelican").setLevel(logging.ERROR)
+    render.LAST_STATS.clear()
     try:
         pelican = Pelican(settings)
         pelican.run()
@@ -80,4 +88,5 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         output.rename(old)
     tmp.rename(output)
     shutil.rmtree(old, ignore_errors=True)
-    return BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start)
+    return BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start,
+                       render.LAST_STATS.get("rendered", 0))

@@ -93,4 +93,4 @@ FILTERS = {
     "money": money, "number": number, "pct": pct, "date": date, "datetime": datetime_,
     "brn": brn, "safe_url": safe_url, "record_url": record_url, "json_script": json_script,
 }
-GLOBALS = {"overrun": overrun, "days_between": days_between}
+GLOBALS = {"overrun": overrun, "days_between": days_between, "json_script": json_script}

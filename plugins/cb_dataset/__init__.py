@@ -31,11 +31,8 @@ class DatasetGenerator(Generator):
         self.context["cb_renderer"] = Renderer(
             env=self.env, output=Path(self.output_path), languages=list(languages),
             globals={"SITENAME": self.settings.get("SITENAME", ""), "dataset_date": dataset.export_date},
-            translate=self._translate)
+            env_for=self.env.globals.get("cb_language_env"), settings=self.settings)
         self.context["cb_stats"] = {"refused": dataset.refused, "started": time.time()}
-
-    def _translate(self, env: Any, lang: str) -> None:
-        env.globals["install_language"](env, lang)
 
     def generate_output(self, writer: Any) -> None:
         renderer: Renderer = self.context["cb_renderer"]
