@@ -46,7 +46,7 @@ def apartment_rows() -> dict[str, list[dict[str, str]]]:
         doc("D-12", "A-2", "2025년 5월 경비비 지출결의서", "expense_resolution", "2025-05-20", "5000000",
             "", "담당:2025-05-19;관리소장:2025-05-20", contract_id="C-NOT-PUBLISHED"),
         doc("D-13", "A-2", "제12차 입주자대표회의 회의록", "council_minutes", "2025-05-25", "", "",
-            "관리소장:2025-05-25"),
+            "관리소장:2025-05-25", file="documents/제12차 회의록 #1.hwp"),
         doc("D-14", "A-2", "2025년 입찰 공고: 외벽 도장", "bid_announcement", "2025-05-26", "90000000", "",
             "관리소장:2025-05-26"),
         doc("D-15", "A-2", PRIVATE_TITLES[1], "other", "2025-04-10", "7000000", "법률비",
@@ -61,6 +61,7 @@ def write_apartment_export(folder: Path, rows: dict[str, list[dict[str, str]]] |
     (export / "documents").mkdir(exist_ok=True)
     (export / "documents" / "D-11.pdf").write_bytes(b"%PDF-1.4 public contract scan")
     (export / "documents" / "D-15-private.pdf").write_bytes(PRIVATE_FILE_BYTES)
+    (export / "documents" / "제12차 회의록 #1.hwp").write_bytes(b"HWP minutes")
     return export
 
 
@@ -133,6 +134,11 @@ def test_attached_file_copied_and_linked(site):
     assert 'href="../../../../media/apartments/documents/D-11.pdf"' in en  # one copy, shared
     assert not (site / "en/media").exists()
     assert "media/apartments" not in read(site, "apartments/documents/D-10/index.html")
+    # names as exported (Korean, spaces, '#') are copied as they are and linked percent-encoded
+    assert (site / "media/apartments/documents/제12차 회의록 #1.hwp").read_bytes() == b"HWP minutes"
+    minutes = read(site, "apartments/documents/D-13/index.html")
+    assert ("media/apartments/documents/%EC%A0%9C12%EC%B0%A8%20%ED%9A%8C%EC%9D%98%EB%A1%9D%20%231.hwp"
+            in minutes)
 
 
 def test_contract_link_only_when_the_contract_is_published(site):
