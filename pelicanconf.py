@@ -2,6 +2,8 @@
 boundaries) are CB_ settings documented in docs/settings.md; clearbuild/config.py holds defaults.
 """
 
+import os
+
 SITENAME = "서울 공공공사 공개"
 SITEURL = ""
 RELATIVE_URLS = True  # the same output works on a CDN and from file://
@@ -35,6 +37,8 @@ JINJA_ENVIRONMENT = {
 PLUGIN_PATHS = ["plugins"]
 # Order matters twice: cb_dataset's generator must fill the context before the sections queue
 # pages on it; filters (cb_theme, cb_charts, cb_maps) attach to every generator's environment.
-PLUGINS = ["cb_theme", "cb_charts", "cb_sanitize", "cb_dataset", "cb_allimi", "cb_apartments"]
+PLUGINS = ["cb_theme", "cb_charts", "cb_maps", "cb_sanitize", "cb_dataset", "cb_allimi", "cb_apartments"]
 
 CB_LANGUAGES = ["ko", "en"]
+# Officials' approved entries (python -m admin); read when the file exists. Tests set it empty.
+CB_ADMIN_DB = os.environ.get("CB_ADMIN_DB", "data/admin/admin.db")

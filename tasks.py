@@ -47,7 +47,7 @@ def serve(c, port=8000, output="output"):
             "companies": "number of companies", "notices": "number of bid notices"})
 def sample(c, out="data/sample", seed=20261120, projects=300, contracts=5000, companies=2000,
            notices=None):
-    """Regenerate the bundled demo export (seeded: the same seed writes the same bytes)."""
+    """Regenerate the bundled demo export (seeded) and the demo admin database beside it."""
     from clearbuild.sample import generate
 
     kw = {"seed": int(seed), "projects": int(projects), "contracts": int(contracts),
@@ -55,7 +55,11 @@ def sample(c, out="data/sample", seed=20261120, projects=300, contracts=5000, co
     if notices:
         kw["notices"] = int(notices)
     generate(ROOT / out, **kw)
-    print(f"wrote {out}")
+    if out == "data/sample":
+        from admin.demo import build as admin_demo
+
+        admin_demo(ROOT / "data/admin/admin.db", ROOT / out)
+    print(f"wrote {out} (and the demo admin database data/admin/admin.db)")
 
 
 @task(help={"browser": "also run the browser tests (needs /usr/bin/chromium)", "k": "pytest -k"})

@@ -4,7 +4,9 @@ export stops before anything is written) and the Pelican plugin gets the same ob
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ def admin_export(settings: dict[str, Any]) -> Path | None:
         return None
     export = importlib.import_module("admin.export")
     out = Path(tempfile.mkdtemp(prefix="cb-admin-"))
+    atexit.register(shutil.rmtree, out, True)
     export.export(str(config.resolve(db)), str(out))
     return out
 

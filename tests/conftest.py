@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -7,6 +8,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "plugins"))
+# Fixture builds must not merge the demo's admin database into their tiny export.
+os.environ["CB_ADMIN_DB"] = ""
 
 
 @pytest.fixture

@@ -1,0 +1,81 @@
+"""A demo admin database for the bundled sample: a few approved entries on one project, so the
+demo site shows admin-entered progress, an inspection, a design change, a photo and the
+payments section (an overdue wage claim among them). Built through the command line, exactly
+as officials would type it: `python -m admin.demo [DB]` (or `invoke sample`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from .cli import main
+
+PROJECT = "P-00031"
+PAYEE = "2205675626"  # the project's subcontractor in data/sample
+USERS = [("kim", "supervisor"), ("lee", "inspector"), ("hanbit", "contractor"), ("park", "finance"),
+         ("choi", "finance")]
+PASS = "demo-passphrase-not-secret"
+EXPORT = "data/sample"
+
+
+def run(db: str, actor: str | None, *args: str) -> str:
+    """Run one admin command; returns the id printed as the last word (for `add`)."""
+    import contextlib
+    import io
+
+    os.environ["ADMIN_PASSPHRASE"] = PASS
+    os.environ["NEW_PASSPHRASE"] = PASS
+    out = io.StringIO()
+    argv = ["--db", db, "--export", EXPORT] + (["--as", actor] if actor else []) + list(args)
+    with contextlib.redirect_stdout(out):
+        code = main(argv)
+    if code:
+        raise SystemExit(f"admin {' '.join(args)} failed ({code})")
+    text = out.getvalue().split()
+    return text[-1] if text else ""
+
+
+def build(db: str | Path, export: str | Path = "data/sample") -> Path:
+    db = Path(db)
+    if db.exists():
+        db.unlink()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    global EXPORT
+    EXPORT = str(export)
+    d = str(db)
+    run(d, None, "init", "--admin", "chief")
+    for name, role in USERS:
+        run(d, "chief", "user", "add", name, "--role", role)
+    photo = db.parent / "demo-photo.jpg"
+    Image.new("RGB", (64, 48), (90, 140, 90)).save(photo, "JPEG")
+    entries = [
+        ("kim", "lee", ["progress", "add", PROJECT, "--date", "2026-11-21", "--planned", "68.5",
+                        "--actual", "66.9"]),
+        ("lee", "kim", ["inspection", "add", PROJECT, "--date", "2026-11-18", "--kind", "safety",
+                        "--result", "conditional", "--findings", "가설 울타리 일부 파손, 보수 지시"]),
+        ("kim", "park", ["change", "add", PROJECT, "--date", "2026-10-02", "--reason",
+                         "지하 매설물 이설에 따른 관로 경로 변경", "--before", "3000000000",
+                         "--after", "3240000000", "--days", "30"]),
+        ("kim", "lee", ["photo", "add", PROJECT, "--file", str(photo), "--date", "2026-11-18",
+                        "--caption", "안전 점검 후 가설 울타리 보수"]),
+    ]
+    for author, approver, args in entries:
+        run(d, approver, "approve", run(d, author, *args))
+    wages = run(d, "hanbit", "claim", "add", PROJECT, "--kind", "wages", "--date", "2026-10-01",
+                "--amount", "48000000", "--payer", "시공사")
+    run(d, "kim", "approve", wages)
+    sub = run(d, "hanbit", "claim", "add", PROJECT, "--kind", "subcontract", "--payee", PAYEE,
+              "--date", "2026-09-01", "--amount", "120000000", "--payer", "시공사")
+    run(d, "park", "approve", sub)
+    paid = run(d, "park", "payment", "add", sub, "--date", "2026-09-25", "--amount", "120000000")
+    run(d, "choi", "approve", paid)
+    photo.unlink()
+    return db
+
+
+if __name__ == "__main__":
+    print(build(sys.argv[1] if len(sys.argv) > 1 else "data/admin/admin.db"))
