@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .index import Index, shard_count
+from .index import Index, digits, shard_count
 from .settings import setting
 
 FORMAT = 1
@@ -56,7 +56,10 @@ def fnv1a_all(terms: list[str]) -> np.ndarray:
 
 
 def term_shards(index: Index, nshards: int) -> dict[str, str]:
-    """name -> file text for every term shard (empty shards too: a query may ask for any)."""
+    """name -> file text for every term shard (empty shards too: a query may ask for any).
+
+    All numbers are printed once into one string; each term's list is a slice of it found by
+    arithmetic on digit counts, so the per-term Python work is a single f-string."""
     pt, pd_, ps = index.post_term, index.post_doc, index.post_score
     bounds = np.searchsorted(pt, np.arange(len(index.terms) + 1))
     deltas = np.diff(pd_, prepend=0)
@@ -65,35 +68,31 @@ def term_shards(index: Index, nshards: int) -> dict[str, str]:
         deltas[firsts] = pd_[firsts]
     flat = np.empty(2 * len(pt), dtype=np.int64)
     flat[0::2], flat[1::2] = deltas, ps
-    strs = list(map(str, flat.tolist()))
+    numbers = ",".join(map(str, flat.tolist()))
+    offset = np.r_[0, np.cumsum(digits(flat) + 1)]  # where number i starts in `numbers`
+    starts = offset[2 * bounds[:-1]].tolist()
+    ends = (offset[2 * bounds[1:]] - 1).tolist()
     terms = index.terms.tolist()
-    shard_of = (fnv1a_all(terms) % np.uint32(nshards)).tolist()
-    buckets: list[list[tuple[str, int]]] = [[] for _ in range(nshards)]
-    for t, term in enumerate(terms):
-        buckets[shard_of[t]].append((term, t))
+    shard_of = fnv1a_all(terms) % np.uint32(nshards)
+    # Terms are letters, numbers and marks only (analyzer), so quoting them is valid JSON.
+    entries = [f'"{term}":[{df},{numbers[a:b]}]' for term, df, a, b in
+               zip(terms, index.df.tolist(), starts, ends, strict=True)]
+    order = np.argsort(shard_of, kind="stable")  # by shard, then term number: deterministic
+    cuts = np.searchsorted(shard_of[order], np.arange(nshards + 1)).tolist()
+    order = order.tolist()
     w = width(nshards)
-    out = {}
-    df = index.df.tolist()
-    for s, bucket in enumerate(buckets):
-        bucket.sort()
-        # Terms are letters, numbers and marks only (analyzer), so quoting them is valid JSON.
-        body = ",".join(
-            f"\"{term}\":[{df[t]},{','.join(strs[2 * bounds[t]:2 * bounds[t + 1]])}]"
-            for term, t in bucket)
-        out[f"t-{s:0{w}x}"] = script(f"t-{s:0{w}x}", "{" + body + "}")
-    return out
-
-
-def _amount(v: Any) -> int | None:
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else int(v)
+    return {f"t-{s:0{w}x}": script(f"t-{s:0{w}x}", "{" + ",".join(
+        [entries[i] for i in order[cuts[s]:cuts[s + 1]]]) + "}") for s in range(nshards)}
 
 
 def doc_shards(index: Index, per: int) -> dict[str, str]:
     docs = index.docs
-    rows = [[t, u, d, _amount(a), s] for t, u, d, a, s in zip(
-        docs["title"].fillna("").astype(str).tolist(), docs["url"].tolist(),
-        docs["date"].fillna("").astype(str).tolist(), docs["amount"].astype(float).tolist(),
-        docs["sub"].fillna("").astype(str).tolist(), strict=True)]
+    amount = docs["amount"].astype(float)
+    amounts = [None if m else int(v) for v, m in zip(amount.fillna(0).tolist(),
+                                                     amount.isna().tolist(), strict=True)]
+    rows = list(zip(docs["title"].fillna("").astype(str).tolist(), docs["url"].tolist(),
+                    docs["date"].fillna("").astype(str).tolist(), amounts,
+                    docs["sub"].fillna("").astype(str).tolist(), strict=True))
     n = max(1, math.ceil(len(rows) / per))
     w = width(n)
     return {f"d-{i:0{w}x}": script(f"d-{i:0{w}x}", _json(rows[i * per:(i + 1) * per]))

@@ -58,8 +58,8 @@ def order_documents(docs: pd.DataFrame) -> pd.DataFrame:
 
 def _facets(docs: pd.DataFrame) -> tuple[list[list[int]], list[str], list[str], list[str]]:
     kinds = [k for k in KINDS if (docs["kind"] == k).any()]
-    years = sorted(set(docs["year"]))
-    districts = sorted(set(docs["district"]))
+    years = sorted(docs["year"].unique().tolist())
+    districts = sorted(docs["district"].unique().tolist())
     if not len(docs):
         return [], kinds, years, districts
     k = docs["kind"].map({v: i for i, v in enumerate(kinds)}).to_numpy()
@@ -80,6 +80,32 @@ def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     ends = np.cumsum(lens)
     offs = np.repeat(starts - (ends - lens), lens)
     return offs + np.arange(total)
+
+
+PACK_LIMIT = 2**62  # packed sort keys must stay below this (int64)
+
+
+def _top_k(t: np.ndarray, d: np.ndarray, q: np.ndarray, n: int, k: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The k best postings of each term (ties: lower doc first), returned in (term, doc) order.
+
+    Sorting packed integer keys (np.sort) instead of argsort with payloads: ~2.5x faster here."""
+    qmax = int(q.max()) + 1 if len(q) else 1
+    if (int(t.max()) + 1 if len(t) else 1) * qmax * n >= PACK_LIMIT:  # cannot pack: slower, same result
+        order = np.lexsort((d, -q, t))
+        t, d, q = t[order], d[order], q[order]
+    else:
+        packed = np.sort((t * qmax + (qmax - 1 - q)) * n + d)
+        d, rest = packed % n, packed // n
+        t, q = rest // qmax, qmax - 1 - rest % qmax
+    new = np.r_[True, t[1:] != t[:-1]] if len(t) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(new)
+    rank = np.arange(len(t)) - np.repeat(starts, np.diff(np.r_[starts, len(t)]))
+    keep = rank < k
+    t, d, q = t[keep], d[keep], q[keep]
+    packed = np.sort((t * n + d) * qmax + q)  # back to (term, doc) order
+    q, rest = packed % qmax, packed // qmax
+    return rest // n, rest % n, q, k
 
 
 def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
@@ -107,29 +133,25 @@ def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
         parts_d.append(np.repeat(np.arange(ndocs, dtype=np.int64), lens))
         parts_w.append(weight * v_tf[idx] / (1 - b + b * dl / avg))
     t, d, w = np.concatenate(parts_t), np.concatenate(parts_d), np.concatenate(parts_w)
-    n = max(ndocs, 1)
-    key = t * n + d
+    nv = max(len(vocab), 1)
+    # Each field's pairs are already in (doc, term) order: a stable sort merges the three runs.
+    key = d * nv + t
     order = np.argsort(key, kind="stable")
     key, w = key[order], w[order]
     first_of = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     wsum = np.add.reduceat(w, first_of) if len(key) else w
-    pair_t, pair_d = key[first_of] // n, key[first_of] % n
+    pair_t, pair_d = key[first_of] % nv, key[first_of] // nv
     df = np.bincount(pair_t, minlength=len(vocab)).astype(np.int64)
     idf = np.log(ndocs / (df[pair_t] + 1.0)) + 1.0
     score = bm25(idf, wsum, 1.0, 1.0, 0.0, float(setting(settings, "CB_SEARCH_K1")))
     q = np.maximum(1, np.rint(score * float(setting(settings, "CB_SEARCH_SCALE")))).astype(np.int64)
-    # Keep the top K per term. Pairs are in (term, doc) order, so a stable sort on
-    # (term, score descending) ranks each term's postings with ties in document order.
-    top_k = int(setting(settings, "CB_SEARCH_TOP_K"))
-    qmax = int(q.max()) + 1 if len(q) else 1
-    by_score = np.argsort(pair_t * qmax + (qmax - 1 - q), kind="stable")
-    run_start = np.searchsorted(pair_t[by_score], pair_t[by_score], side="left")
-    keep = np.sort(by_score[(np.arange(len(by_score)) - run_start) < top_k])
+    pair_t, pair_d, q, top_k = _top_k(pair_t, pair_d, q, max(ndocs, 1),
+                                      int(setting(settings, "CB_SEARCH_TOP_K")))
     index = Index(docs=docs, terms=vocab, df=df,
-                  post_term=pair_t[keep], post_doc=pair_d[keep], post_score=q[keep],
+                  post_term=pair_t, post_doc=pair_d, post_score=q,
                   groups=groups, kinds=kinds, years=years, districts=districts)
     index.stats = {"documents": ndocs, "values": len(values), "terms": len(vocab),
-                   "pairs": len(pair_t), "postings": len(keep),
+                   "pairs": int(df.sum()), "postings": len(pair_t),
                    "capped_terms": int((df > top_k).sum())}
     return index
 

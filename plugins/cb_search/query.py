@@ -15,7 +15,7 @@ from typing import Any
 
 from .analyzer import fnv1a, query_terms
 
-PAGE = 20
+PAGE = 10  # results per page, as search.js shows them
 
 
 @dataclass

@@ -25,8 +25,8 @@ PAIR = 0x110000  # bigram key: first * PAIR + second; single characters stay bel
 
 
 def unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sorted distinct values, inverse, counts) by one sort: np.unique is several times slower
-    on large integer arrays in numpy 2.x here (it measured 12 s for 9M keys, a sort 0.6 s)."""
+    """(sorted distinct values, inverse, counts) by one sort: np.unique measured 12 s for 9M keys
+    here (numpy 2.x), an argsort 1.8 s."""
     order = np.argsort(a, kind="stable")
     s = a[order]
     new = np.r_[True, s[1:] != s[:-1]] if len(s) else np.zeros(0, dtype=bool)
@@ -89,5 +89,8 @@ def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     value = np.searchsorted(starts, pos, side="right") - 1
     length = np.bincount(value, minlength=len(values)).astype(np.int64)
     nv = max(len(vocab), 1)
-    pair, _, tf = unique(value * nv + term)
+    pair = np.sort(value * nv + term)
+    new = np.r_[True, pair[1:] != pair[:-1]] if len(pair) else np.zeros(0, dtype=bool)
+    tf = np.diff(np.r_[np.flatnonzero(new), len(pair)])
+    pair = pair[new]
     return vocab, pair % nv, pair // nv, tf.astype(np.int64), length

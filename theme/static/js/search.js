@@ -74,7 +74,7 @@
     return { hits: hits, all: all, capped: capped };
   }
 
-  var data = {}, waiters = {}, base = "", version = "";
+  var data = {}, waiters = {}, base = "", version = "", PAGE = 10;  // results per page (query.py PAGE)
   function register(name, value) {
     data[name] = value;
     (waiters[name] || []).forEach(function (w) { w[0](value); });
@@ -159,12 +159,14 @@
       return li;
     }
     function page(meta, r, wanted, my, t0) {
-      var batch = r.hits.slice(shown, shown + 20), need = new Set(batch.map(function (h) { return docShard(meta, h.doc); }));
+      var batch = r.hits.slice(shown, shown + PAGE), need = new Set(batch.map(function (h) { return docShard(meta, h.doc); }));
       return Promise.all(Array.from(need).map(load)).then(function () {
         if (my !== seq) return;
+        var t1 = performance.now();
         batch.forEach(function (h) { list.appendChild(item(meta, h, data[docShard(meta, h.doc)][h.doc % meta.per], wanted)); });
         shown += batch.length;
         more.hidden = shown >= r.hits.length;
+        status.setAttribute("data-render-ms", (performance.now() - t1).toFixed(1));
         status.setAttribute("data-ms", (performance.now() - t0).toFixed(1));
       });
     }
@@ -180,6 +182,7 @@
           var t0 = performance.now();
           var f = { kind: sel.kind.value, district: sel.district.value, year: sel.year.value };
           var r = rank(meta, terms, function (t) { var s = data[termShard(meta, t)]; return Object.prototype.hasOwnProperty.call(s, t) ? s[t] : null; }, f);
+          status.setAttribute("data-rank-ms", (performance.now() - t0).toFixed(1));
           current = { meta: meta, r: r, wanted: new Set(terms) };
           list.textContent = ""; shown = 0;
           counts(r.all);
