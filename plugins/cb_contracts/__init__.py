@@ -1,0 +1,127 @@
+"""cb_contracts: plans, bid notices and results, contracts, companies, certificates (issue 3).
+
+Pages are queued on the shared renderer (``context['cb_renderer']``); the browser's data files
+(company ids for the lookup, certificate codes for /verify/, company markers per district) and
+the Atom feeds are written in ``generate_output``. docs/contracts.md describes every page.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+from pelican.generators import Generator
+
+from clearbuild import config
+
+from . import companymap, feeds, jsdata, listings
+from .certificates import SHARD_HEX
+from .model import Chain, cert_kind
+from .site import Site, queue_all
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "CB_CONTRACTS_TODAY": None,  # the date notices are open / contracts completed on; None: export's
+    "CB_CONTRACTS_HOME_ROWS": 20,  # notices and contracts listed on the section's home
+    "CB_CONTRACTS_FEED_ENTRIES": 50,  # newest notices per Atom feed
+}
+
+
+def setting(settings: dict[str, Any], name: str) -> Any:
+    return settings.get(name, DEFAULTS[name])
+
+
+def _pairs(rows: list[tuple[Any, ...]], labels: dict[str, str]) -> list[tuple[str, Any]]:
+    """(key, ..., value) rows -> (translated label, value) pairs for bar_chart."""
+    return [(labels.get(r[0], r[0]), r[-1]) for r in rows]
+
+
+def on_generator_init(generator: Any) -> None:
+    env = generator.env
+    env.filters["ct_pairs"] = _pairs
+    env.filters["ct_bucket"] = bucket_of
+    env.filters["ct_cert_kind"] = cert_kind
+    env.globals["ct_money"] = lambda v: env.filters["money"](v)
+
+
+def bucket_of(r: dict[str, Any], dim: str) -> str:
+    """The listing page a record appears in for one dimension (agency x year, kind x month ...)."""
+    section = "plans" if "plan_id" in r and "notice_id" not in r else (
+        "contracts" if "contract_id" in r else "notices")
+    when = r.get(listings.SECTIONS[section][1]) or ""
+    value = when[:7] if dim == "month" else r.get(dim) or ""
+    return listings.bucket_path(section, dim, value, when[:listings.DIMENSIONS[dim]])
+
+
+class ContractsGenerator(Generator):
+    site: Site
+
+    def generate_context(self) -> None:
+        started = time.time()
+        r = self.context["cb_renderer"]
+        before = len(r.jobs)
+        self.site = queue_all(self.context["cb_dataset"], r,
+                              today=setting(self.settings, "CB_CONTRACTS_TODAY"),
+                              home_rows=setting(self.settings, "CB_CONTRACTS_HOME_ROWS"),
+                              money=self.env.filters["money"],
+                              districts=config.districts(self.settings),
+                              maps=self.context.get("cb_maps"))
+        log.info("cb_contracts: %d pages queued in %.2f s", len(r.jobs) - before,
+                 time.time() - started)
+
+    def generate_output(self, writer: Any) -> None:
+        started = time.time()
+        out = Path(self.output_path)
+        site = self.site
+        ch = site.chain
+        jsdata.write_shards(out / "companies" / "ids", "CB_COMPANY_IDS",
+                            [f"{i:02d}" for i in range(100)], site.ids)
+        jsdata.write_shards(out / "verify" / "codes", "CB_CERT_CODES",
+                            [f"{i:02x}" for i in range(16 ** SHARD_HEX)], site.codes)
+        maps = self.context.get("cb_maps")
+        for s in site.sets:
+            jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded))
+        self._feeds(out, ch)
+        log.info("cb_contracts: data files and feeds written in %.2f s", time.time() - started)
+
+    def _feeds(self, out: Path, ch: Chain) -> None:
+        from clearbuild import i18n
+
+        lang = config.setting(self.settings, "CB_LANGUAGES")[0]
+        catalog = i18n.load(lang)
+
+        def t(msg: str) -> str:
+            m = catalog.get(msg)
+            return (m.string if m and m.string else msg) if isinstance(msg, str) else msg
+
+        common = {"site_url": self.settings.get("SITEURL", ""), "site_name": self.settings.get(
+            "SITENAME", ""), "tz": ZoneInfo(self.settings.get("TIMEZONE") or "UTC"),
+            "limit": setting(self.settings, "CB_CONTRACTS_FEED_ENTRIES"),
+            "labels": {"agency": t("Agency"), "deadline": t("Deadline"),
+                       "estimated_price": t("Estimated price")}}
+        notices = list(ch.notices.values())
+        path = feeds.feed_path()
+        jsdata.write_if_changed(out / path, feeds.notice_feed(
+            notices, title=f"{common['site_name']}: {t('New bid notices')}", path=path,
+            **common).decode("utf-8"))
+        by_agency: dict[str, list[dict[str, Any]]] = {}
+        for n in notices:
+            by_agency.setdefault(n["agency"], []).append(n)
+        for agency, rows in sorted(by_agency.items()):
+            path = feeds.feed_path(agency)
+            jsdata.write_if_changed(out / path, feeds.notice_feed(
+                rows, title=f"{agency}: {t('New bid notices')}", path=path, **common).decode("utf-8"))
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return ContractsGenerator
+
+
+def register() -> None:
+    signals.generator_init.connect(on_generator_init)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,103 @@
+"""Listings of plans, notices and contracts, bucketed by stable keys instead of offset pages.
+
+Why buckets: with offset pagination ("page 412 of 8,750") one new contract shifts every later
+page, so a nightly rebuild rewrites thousands of files and links to "page 412" rot. A bucket is
+named by what is in it (agency x year, kind x month, method x month, month), so a new contract
+changes the handful of buckets it falls in and a link keeps pointing at the same records.
+
+Agency names are Korean free text; their folder is a short hash of the name (``a`` + 8 hex of
+SHA-256), which stays the same for as long as the name does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Chain, Record
+
+# record section -> (id column, date column)
+SECTIONS = {
+    "plans": ("plan_id", "planned_month"),
+    "notices": ("notice_id", "published_at"),
+    "contracts": ("contract_id", "signed_at"),
+}
+# dimension -> period length (4: year, 7: month); "month" is the period itself.
+DIMENSIONS = {"agency": 4, "kind": 7, "method": 7, "month": 7}
+
+
+def agency_slug(name: str) -> str:
+    return "a" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
+def bucket_path(section: str, dim: str, value: str, period: str) -> str:
+    if dim == "month":
+        return f"{section}/by/month/{period}/index.html"
+    folder = agency_slug(value) if dim == "agency" else value
+    return f"{section}/by/{dim}/{folder}/{period}/index.html"
+
+
+def dim_index_path(section: str, dim: str) -> str:
+    return f"{section}/by/{dim}/index.html"
+
+
+@dataclass
+class Bucket:
+    section: str
+    dim: str
+    value: str  # agency name, kind, method, or the month for dim == "month"
+    period: str  # "2025" or "2025-03"
+    rows: list[Record]
+
+    @property
+    def path(self) -> str:
+        return bucket_path(self.section, self.dim, self.value, self.period)
+
+
+def _records(ch: Chain, section: str) -> list[Record]:
+    return list({"plans": ch.plans, "notices": ch.notices, "contracts": ch.contracts}[section].values())
+
+
+def buckets(ch: Chain, section: str) -> list[Bucket]:
+    """Every bucket of one section, rows newest first; records without the key are left out of
+    that dimension only (a plan without a method still appears by agency and by month)."""
+    id_col, date_col = SECTIONS[section]
+    found: dict[tuple[str, str, str], list[Record]] = {}
+    for r in _records(ch, section):
+        when = r.get(date_col) or ""
+        if len(when) < 7:
+            continue
+        for dim, length in DIMENSIONS.items():
+            value = when[:7] if dim == "month" else (r.get(dim) or "")
+            if value:
+                found.setdefault((dim, value, when[:length]), []).append(r)
+    out = []
+    for (dim, value, period), rows in sorted(found.items()):
+        rows.sort(key=lambda r: (r.get(date_col) or "", r[id_col]), reverse=True)
+        out.append(Bucket(section, dim, value, period, rows))
+    return out
+
+
+def dimension_index(all_buckets: list[Bucket], section: str, dim: str) -> list[dict[str, Any]]:
+    """For the {section}/by/{dim}/ page: each value with its periods (path, count), values sorted
+    (agencies by name), periods newest first."""
+    groups: dict[str, list[tuple[str, int, str]]] = {}
+    for b in all_buckets:
+        if b.section == section and b.dim == dim:
+            key = b.period[:4] if dim == "month" else b.value
+            groups.setdefault(key, []).append((b.period, len(b.rows), b.path))
+    return [{"value": v, "periods": sorted(p, reverse=True), "count": sum(x[1] for x in p)}
+            for v, p in sorted(groups.items(), reverse=dim == "month")]
+
+
+def siblings(all_buckets: list[Bucket]) -> dict[tuple[str, str, str], list[tuple[str, int, str]]]:
+    """(section, dim, value) -> its periods, so a bucket page links to the value's other periods.
+    For the month dimension the whole section's months are siblings."""
+    out: dict[tuple[str, str, str], list[tuple[str, int, str]]] = {}
+    for b in all_buckets:
+        key = (b.section, b.dim, "" if b.dim == "month" else b.value)
+        out.setdefault(key, []).append((b.period, len(b.rows), b.path))
+    for periods in out.values():
+        periods.sort(reverse=True)
+    return out

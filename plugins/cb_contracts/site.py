@@ -1,0 +1,99 @@
+"""Queue every contracts page on a renderer and collect the browser's data, without Pelican.
+
+Why apart from the Pelican generator: the benchmark (bench.py) and the tests run exactly this
+code with a stub renderer, so the figures measured are the build's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from clearbuild import urls
+from clearbuild.dataset import Dataset
+
+from . import companymap, feeds, listings
+from .certificates import SHARD_HEX, certificate_context, certificates_of, index_entry
+from .model import Chain, build_chain
+from .pages import company_context, contract_context, home_context, notice_context, plan_context
+
+
+class Queue(Protocol):
+    def add(self, template: str, path: str, **context: Any) -> None: ...
+
+
+@dataclass
+class Site:
+    """What generate_output needs after the pages are queued."""
+
+    chain: Chain
+    ids: dict[str, dict[str, Any]] = field(default_factory=dict)  # shard -> company id -> entry
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # shard -> code -> entry
+    sets: list[companymap.DistrictSet] = field(default_factory=list)
+
+
+def queue_all(ds: Dataset, r: Queue, *, today: Any, home_rows: int, money: Callable[[Any], str],
+              districts: Iterable[str], maps: dict[str, Any] | None) -> Site:
+    ch = build_chain(ds, today)
+    site = Site(ch)
+    for p in ch.plans.values():
+        r.add("contracts_plan.html", urls.record_path("plans", p["plan_id"]), **plan_context(ch, p))
+    for n in ch.notices.values():
+        r.add("contracts_notice.html", urls.record_path("notices", n["notice_id"]),
+              **notice_context(ch, n))
+    for c in ch.contracts.values():
+        r.add("contracts_contract.html", urls.record_path("contracts", c["contract_id"]),
+              **contract_context(ch, c))
+    _companies(site, r, money)
+    _listings(ch, r, home_rows)
+    site.sets = companymap.district_sets(ch, districts, maps)
+    descriptors = [{**s.descriptor(s.key), "total": len(s.companies)} for s in site.sets]
+    initial = max(descriptors, key=lambda d: (d["count"], d["key"]))["key"] if descriptors else None
+    r.add("contracts_map.html", "companies/map/index.html", sets=descriptors, initial=initial,
+          industries=companymap.industries(ch))
+    for s in site.sets:
+        r.add("contracts_district.html", companymap.district_page_path(s.code), code=s.code,
+              companies=s.companies)
+    r.add("contracts_lookup.html", "companies/index.html")
+    r.add("contracts_verify.html", "verify/index.html", as_of=ch.as_of)
+    r.add("contracts_index.html", "contracts/index.html", **home_context(ch, home_rows))
+    return site
+
+
+def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
+    """Company pages and their certificates; collects the lookup and verification indexes."""
+    ch = site.chain
+    for company in ch.companies.values():
+        cid = company["company_id"]
+        certs = certificates_of(ch, company)
+        r.add("contracts_company.html", urls.record_path("companies", cid),
+              **company_context(ch, company, certs))
+        for kind, rows in certs.items():
+            ctx = certificate_context(ch, company, kind, rows)
+            r.add("contracts_certificate.html", f"companies/{cid}/certificates/{kind}/index.html", **ctx)
+            code, entry = index_entry(ctx)
+            entry["total_text"] = money(entry["total"])
+            site.codes.setdefault(code[:SHARD_HEX], {})[code] = entry
+        site.ids.setdefault(cid[:2], {})[cid] = {"n": company["name"], "k": list(certs)}
+
+
+def _listings(ch: Chain, r: Queue, home_rows: int) -> None:
+    dims = list(listings.DIMENSIONS)
+    for section, (id_col, date_col) in listings.SECTIONS.items():
+        found = listings.buckets(ch, section)
+        sib = listings.siblings(found)
+        for b in found:
+            extra = {"feed": feeds.feed_path(b.value)} if section == "notices" and b.dim == "agency" else {}
+            rows = ch.with_company(b.rows) if section == "contracts" else b.rows
+            r.add("contracts_listing.html", b.path, section=section, dim=b.dim, value=b.value,
+                  period=b.period, rows=rows,
+                  siblings=sib[(section, b.dim, "" if b.dim == "month" else b.value)], **extra)
+        for dim in dims:
+            r.add("contracts_listing_index.html", listings.dim_index_path(section, dim), section=section,
+                  dim=dim, dims=dims, groups=listings.dimension_index(found, section, dim))
+        if section != "contracts":  # contracts/index.html is the section's home
+            records = list((ch.plans if section == "plans" else ch.notices).values())
+            latest = sorted(records, key=lambda x: (x.get(date_col) or "", x[id_col]), reverse=True)
+            r.add("contracts_section.html", f"{section}/index.html", section=section, dims=dims,
+                  count=len(records), latest=latest[:home_rows])

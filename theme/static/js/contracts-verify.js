@@ -1,0 +1,96 @@
+/* contracts-verify.js: checks a certificate's verification code against the published data.
+ *
+ * verify/codes/<first two hex digits>.js register window.CB_CERT_CODES[shard] = {code: {c:
+ * company id, n: name, k: kind, count, total, total_text, first, last}}: the figures a reader
+ * compares with the printed copy. Loaded with <script> tags, so the check works from file://.
+ * Data reaches the page only through textContent and checked hrefs.
+ */
+(function () {
+  "use strict";
+  var ROOT = /^(\.\.\/)*$/;
+  var LANG_ROOT = /^(\.\.\/)*([a-z]{2,3}\/)?$/;
+  var ID = /^\d{10}$/;
+  var KIND = /^[a-z_]{1,40}$/;
+
+  function load(src, done) {
+    var s = document.createElement("script");
+    s.src = src;
+    s.onload = done;
+    s.onerror = done;
+    document.head.appendChild(s);
+  }
+
+  function el(tag, text, cls) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text !== undefined && text !== null) n.textContent = String(text);
+    return n;
+  }
+
+  function brn(id) { return id.slice(0, 3) + "-" + id.slice(3, 5) + "-" + id.slice(5); }
+
+  function init() {
+    var form = document.getElementById("verify");
+    var labelsNode = document.getElementById("verify-labels");
+    if (!form || !labelsNode) return;
+    var labels = JSON.parse(labelsNode.textContent);
+    var root = form.getAttribute("data-root") || "";
+    var langRoot = form.getAttribute("data-lang-root") || "";
+    if (!ROOT.test(root) || !LANG_ROOT.test(langRoot)) return;
+    var input = form.querySelector("input[name=code]");
+    var out = document.getElementById("verify-result");
+
+    function say(text, cls) {
+      while (out.firstChild) out.removeChild(out.firstChild);
+      out.className = cls || "";
+      if (text) out.appendChild(el("p", text));
+    }
+
+    function show(code, e) {
+      say(labels.valid + " " + labels.as_of + ".", "verify-valid");
+      var dl = el("dl", null, "facts");
+      var rows = [[labels.company, e.n], [labels.brn, ID.test(e.c) ? brn(e.c) : e.c],
+                  [labels.kind, labels.kinds[e.k] || e.k], [labels.count, e.count],
+                  [labels.total, e.total_text], [labels.period, e.first + " – " + e.last]];
+      for (var i = 0; i < rows.length; i++) {
+        dl.appendChild(el("dt", rows[i][0]));
+        dl.appendChild(el("dd", rows[i][1]));
+      }
+      out.appendChild(dl);
+      if (ID.test(e.c) && KIND.test(e.k)) {
+        var a = el("a", labels.open);
+        a.href = langRoot + "companies/" + e.c + "/certificates/" + e.k + "/index.html";
+        out.appendChild(el("p")).appendChild(a);
+      }
+    }
+
+    function check(value) {
+      var code = String(value).toLowerCase().replace(/[\s\-]/g, "");
+      if (!/^[0-9a-f]{16}$/.test(code)) { say(labels.invalid, "verify-invalid"); return; }
+      var shard = code.slice(0, 2);
+      var store = (window.CB_CERT_CODES = window.CB_CERT_CODES || {});
+      var done = function () {
+        var set = store[shard];
+        if (!set) { say(labels.failed, "verify-invalid"); return; }
+        if (!Object.prototype.hasOwnProperty.call(set, code)) { say(labels.unknown, "verify-invalid"); return; }
+        show(code, set[code]);
+      };
+      if (store[shard]) { done(); return; }
+      say(labels.loading);
+      load(root + "verify/codes/" + shard + ".js", done);
+    }
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      check(input.value);
+    });
+    var m = /[?&]code=([^&#]*)/.exec(window.location.search) || /^#([0-9A-Fa-f\-]{16,24})$/.exec(window.location.hash);
+    if (m) {
+      input.value = decodeURIComponent(m[1]);
+      check(input.value);
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
