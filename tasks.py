@@ -73,6 +73,18 @@ def test(c, browser=True, k=None):
     c.run(f"{sys.executable} -m pytest {' '.join(args)}", pty=False)
 
 
+@task(help={"query": "words, a contract/notice id or a business number", "output": "built site",
+            "kind": "only this kind (projects, contracts, notices, plans, companies, ...)",
+            "limit": "results to print", "json": "print JSON"})
+def search(c, query, output="output", kind="", limit=10, json=False):
+    """Query the built site's search index, ranked exactly as the browser ranks (cb_search)."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from cb_search.cli import main
+
+    argv = [query, "--output", str(ROOT / output), "--kind", kind, "--limit", str(limit)]
+    sys.exit(main(argv + (["--json"] if json else [])))
+
+
 @task
 def clean(c):
     """Remove output/, build leftovers and caches (never data/ or the admin database)."""

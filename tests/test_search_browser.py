@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import search_fake
 from browser import Watch, browser, serve
-
 from cb_search.standalone import build_site
 
 pytestmark = pytest.mark.browser

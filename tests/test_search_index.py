@@ -168,3 +168,13 @@ def test_cli_prints_the_ranking(fake, capsys):
     assert "companies/1208147521/index.html" in out.splitlines()[2]
     assert cli.main(["--output", str(fake.folder / "nowhere"), "x"]) == 2
     assert "no search index here" in capsys.readouterr().err
+
+
+def test_unpackable_keys_fall_back_to_the_same_result(monkeypatch):
+    docs = all_documents(search_fake.tables())
+    settings = {"CB_SEARCH_TOP_K": 7}
+    packed = build(docs, settings)
+    monkeypatch.setattr("cb_search.index.PACK_LIMIT", 1)
+    slow = build(docs, settings)
+    for name in ("post_term", "post_doc", "post_score"):
+        assert np.array_equal(getattr(packed, name), getattr(slow, name)), name

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import search_fake
-
 from cb_search import build_index, export
 from cb_search.query import Reader
 

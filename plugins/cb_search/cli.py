@@ -9,6 +9,8 @@ import json
 import sys
 from collections.abc import Sequence
 
+from clearbuild import config
+
 from .query import Reader
 
 
@@ -32,9 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps({"terms": r.terms, "total": r.total, "capped": r.capped,
                           "hits": [h.__dict__ for h in r.hits]}, ensure_ascii=False, indent=1))
         return 0
+    try:
+        names = {code: d["name"] for code, d in config.districts({}).items()}
+    except (OSError, ValueError, KeyError):  # boundaries unreadable: codes are still meaningful
+        names = {}
     print(f"{r.total}{'+' if r.capped else ''} results for {' '.join(r.terms) or '(no terms)'}")
     for i, h in enumerate(r.hits, 1):
-        extra = " · ".join(x for x in (h.sub, h.district, h.date) if x)
+        extra = " · ".join(x for x in (h.sub, names.get(h.district, h.district), h.date) if x)
         print(f"{i:3}. [{h.kind}] {h.title}  ({h.matched}/{len(r.terms)} terms, {h.score})")
         print(f"     {h.url}" + (f"  {extra}" if extra else ""))
     return 0
