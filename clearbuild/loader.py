@@ -14,6 +14,7 @@ from typing import Any
 from . import config
 from .dataset import Dataset
 from .ingest import load_dataset
+from .ocds import source as ocds_source
 
 _CACHE: dict[tuple[str, str], Dataset] = {}
 
@@ -36,10 +37,12 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
     key = (str(folder), db)
     if key not in _CACHE:
         extra = admin_export(settings)
-        _CACHE[key] = load_dataset(folder, config.region(settings),
-                                   frozenset(config.districts(settings)),
-                                   extra=[extra] if extra else None,
-                                   max_amount=config.setting(settings, "CB_MAX_AMOUNT"))
+        # A CSV export folder, OCDS/OC4IDS JSON (a file or a folder), or both (clearbuild.ocds).
+        _CACHE[key] = ocds_source.load(folder, settings, load_dataset, region=config.region(settings),
+                                       district_codes=frozenset(config.districts(settings)),
+                                       extra=[extra] if extra else None,
+                                       max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
+                                       party_ids=config.setting(settings, "CB_PARTY_IDS"))
     return _CACHE[key]
 
 

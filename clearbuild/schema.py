@@ -24,7 +24,8 @@ TYPES = {
     "enum": "one of the listed values",
     "lat": "WGS84 latitude, inside the deployment's region",
     "lon": "WGS84 longitude, inside the deployment's region",
-    "brn": "10-digit business registration number (hyphens allowed), valid check digit",
+    "brn": "10-digit business registration number (123-45-67890 or 1234567890), valid check digit; "
+           "with CB_PARTY_IDS = 'any' (deployments outside Korea, OCDS imports) any id",
     "url": "http(s) link",
     "file": "relative path of a file shipped beside the export",
 }

@@ -48,7 +48,8 @@ def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[str],
-                 extra: list[str | Path] | None = None, max_amount: int = 10**14) -> Dataset:
+                 extra: list[str | Path] | None = None, max_amount: int = 10**14,
+                 party_ids: str = "brn") -> Dataset:
     """Load an export folder (plus extra sources such as the admin database's export).
 
     Raises StructuralError for a problem with a whole file; bad rows go to ``Dataset.report``.
@@ -57,7 +58,8 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
     if not folder.is_dir():
         raise StructuralError(f"{folder}: export folder not found")
     folders = [folder] + [Path(p) for p in extra or []]
-    ctx = IngestContext(region=region, district_codes=district_codes, max_amount=max_amount)
+    ctx = IngestContext(region=region, district_codes=district_codes, max_amount=max_amount,
+                        party_ids=party_ids)
     tables: dict[str, pd.DataFrame] = {}
     report: list[Problem] = []
     withheld: dict[str, int] = {}

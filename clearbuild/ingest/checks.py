@@ -19,6 +19,7 @@ from .problems import Problem
 BOOL_TRUE = {"true", "1", "y", "yes", "t"}
 BOOL_FALSE = {"false", "0", "n", "no", "f", ""}
 BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+BRN_SHAPE = r"^\d{3}-?\d{2}-?\d{5}$"
 
 
 @dataclass
@@ -26,6 +27,7 @@ class IngestContext:
     region: Region
     district_codes: frozenset[str]
     max_amount: int = 10**14
+    party_ids: str = "brn"  # "any": brn columns take any SAFE_ID (foreign deployments, OCDS parties)
     keys: dict[str, set[str]] = field(default_factory=dict)  # "table.column" -> accepted values
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # accepted rows so far
 
@@ -101,9 +103,12 @@ def check_column(df: pd.DataFrame, col: Column, ctx: IngestContext) -> Iterator[
         allowed = set(col.enum) if col.enum else set(ctx.district_codes)
         shown = ", ".join(sorted(allowed)[:8]) + ("..." if len(allowed) > 8 else "")
         yield from _problems(df, present & ~s.isin(allowed), col.name, f"not one of {shown}")
+    elif t == "brn" and ctx.party_ids == "any":
+        yield from _problems(df, present & ~s.str.match(SAFE_ID.pattern), col.name,
+                             "id must be letters, digits, '.', '_' or '-' (max 120)")
     elif t == "brn":
         digits = s.str.replace("-", "", regex=False)
-        ok = digits.map(brn_valid)
+        ok = s.str.match(BRN_SHAPE) & digits.map(brn_valid)
         yield from _problems(df, present & ~ok, col.name,
                              "business registration number fails its check digit")
     elif t == "url":
@@ -151,7 +156,7 @@ def check_refs(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[P
         known = ctx.keys.get(col.ref, set())
         s = df[col.name]
         if col.type == "brn":
-            s = s.str.replace("-", "", regex=False)
+            s = canonical_brn(s)
         ref_table = col.ref.split(".")[0]
         yield from _problems(df, (s != "") & ~s.isin(known), col.name, f"unknown {ref_table} id")
 
@@ -184,6 +189,8 @@ def is_true(s: pd.Series) -> pd.Series:
 
 
 def canonical_brn(s: pd.Series) -> pd.Series:
-    return s.str.replace("-", "", regex=False)
+    """A Korean number loses its hyphens (123-45-67890 -> 1234567890); any other party id
+    (CB_PARTY_IDS = "any": OCDS org ids such as PY-RUC-80002612-8) is kept as written."""
+    return s.where(~s.str.match(BRN_SHAPE), s.str.replace("-", "", regex=False))
 
 

@@ -1,0 +1,255 @@
+"""Open any OCDS or OC4IDS file as published: detect its encoding and shape, and hand out one
+source per contracting process (a release) or per project, each with where it came from.
+
+Shapes accepted (the ones real publishers use): release packages, record packages, a bare
+release (individual, compiled or versioned), a bare record, OC4IDS project packages, a list of
+releases, and several JSON documents in one file (JSON Lines, or packages written back to back).
+A file that is none of these, or not JSON at all, is refused with its reason, never raised.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .common import At, Sink, as_list, text
+
+ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "ISO-8859-1"))
+
+
+@dataclass
+class Source:
+    kind: str  # "release" or "project"
+    data: dict[str, Any]
+    at: At
+    compiled: bool = False  # a compiled or versioned release: the whole process at once
+
+    @property
+    def ocid(self) -> str:
+        return text(self.data.get("ocid"))
+
+    @property
+    def date(self) -> str:
+        return text(self.data.get("date"))
+
+
+def decode(raw: bytes, name: str, sink: Sink) -> str:
+    """UTF-8 (with or without BOM, or UTF-16 with BOM); otherwise the Latin encodings real
+    publishers use, flagged so the publisher hears about it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    for codec, label in ENCODINGS:
+        try:
+            out = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if codec != "utf-8":
+            sink.flag(At(name, 0, ""), "", f"not UTF-8: decoded as {label}")
+        return out
+    raise AssertionError("latin-1 decodes any bytes")
+
+
+def documents(content: str, name: str, sink: Sink) -> list[Any]:
+    """Every JSON document in the text: one, or several back to back (JSON Lines)."""
+    dec = json.JSONDecoder()
+    docs: list[Any] = []
+    i, n = 0, len(content)
+    while True:
+        while i < n and content[i].isspace():
+            i += 1
+        if i >= n:
+            break
+        try:
+            doc, i = dec.raw_decode(content, i)
+        except json.JSONDecodeError as e:
+            sink.refuse(
+                At(name, 0, ""),
+                content[e.pos : e.pos + 20],
+                f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})"
+                + ("; the documents before it were read" if docs else ""),
+            )
+            break
+        docs.append(doc)
+    return docs
+
+
+def is_versioned(rel: dict[str, Any]) -> bool:
+    return any(
+        isinstance(v, list) and v and isinstance(v[0], dict) and "releaseDate" in v[0] and "value" in v[0]
+        for v in rel.values()
+    )
+
+
+def collapse(node: Any, dates: list[str]) -> Any:
+    """A versioned release read as compiled: each field's latest value."""
+    if isinstance(node, list):
+        if node and all(isinstance(x, dict) and "value" in x and "releaseDate" in x for x in node):
+            latest = node[0]
+            for x in node:
+                if text(x.get("releaseDate")) >= text(latest.get("releaseDate")):
+                    latest = x
+            dates.append(text(latest.get("releaseDate")))
+            return collapse(latest["value"], dates)
+        return [collapse(x, dates) for x in node]
+    if isinstance(node, dict):
+        return {k: collapse(v, dates) for k, v in node.items()}
+    return node
+
+
+def unversion(rel: dict[str, Any]) -> dict[str, Any]:
+    dates: list[str] = []
+    out = collapse(rel, dates)
+    out.setdefault("date", max(dates, default=""))
+    out.setdefault("tag", ["compiled"])
+    return out
+
+
+class _Reader:
+    def __init__(self, name: str, sink: Sink) -> None:
+        self.name, self.sink = name, sink
+        self.row = 0
+        self.out: list[Source] = []
+
+    def at(self, path: str) -> At:
+        self.row += 1
+        return At(self.name, self.row, path)
+
+    def release(self, rel: Any, at: At, compiled: bool = False) -> None:
+        if not isinstance(rel, dict):
+            self.sink.refuse(at, rel, "a release must be an object")
+        elif not text(rel.get("ocid")):
+            if set(rel) <= {"url", "date", "tag", "id"} and rel.get("url"):
+                self.sink.refuse(
+                    at, rel.get("url"), "linked release (a URL only): not fetched, nothing to read offline"
+                )
+            else:
+                self.sink.refuse(at / "ocid", "", "release without an ocid")
+        elif is_versioned(rel):
+            self.out.append(Source("release", unversion(rel), at, compiled=True))
+        else:
+            tags = [text(t) for t in rel.get("tag") or []] if isinstance(rel.get("tag"), list) else []
+            self.out.append(Source("release", rel, at, compiled=compiled or "compiled" in tags))
+
+    def record(self, rec: dict[str, Any], at: At) -> None:
+        ocid = text(rec.get("ocid"))
+        if isinstance(rec.get("compiledRelease"), dict):
+            rel = rec["compiledRelease"]
+            if ocid and not rel.get("ocid"):
+                rel = {**rel, "ocid": ocid}
+            self.release(rel, at / "compiledRelease", compiled=True)
+        elif isinstance(rec.get("versionedRelease"), dict):
+            rel = unversion(rec["versionedRelease"])
+            rel.setdefault("ocid", ocid)
+            self.out.append(Source("release", rel, at / "versionedRelease", compiled=True))
+        else:
+            full = [
+                (i, r)
+                for i, r in enumerate(as_list(rec.get("releases"), at / "releases", self.sink))
+                if isinstance(r, dict) and r.get("ocid")
+            ]
+            if not full:
+                self.sink.refuse(
+                    at,
+                    ocid,
+                    "record has only linked releases (URLs) and no compiled release: nothing to read offline",
+                )
+            for i, r in full:
+                self.release(r, at / "releases" / i)
+
+    def document(self, doc: Any, prefix: str) -> None:
+        def path(key: str) -> str:
+            return f"{prefix}.{key}" if prefix else key
+
+        if isinstance(doc, list):
+            for i, item in enumerate(doc):
+                self.document(item, f"{prefix}[{i}]")
+            return
+        if not isinstance(doc, dict):
+            self.sink.refuse(At(self.name, 0, prefix), doc, "not a JSON object")
+            return
+        if "projects" in doc:
+            for i, p in enumerate(as_list(doc["projects"], At(self.name, 0, path("projects")), self.sink)):
+                at = self.at(f"{path('projects')}[{i}]")
+                if isinstance(p, dict):
+                    self.out.append(Source("project", p, at))
+                else:
+                    self.sink.refuse(at, p, "a project must be an object")
+        elif "records" in doc:
+            for i, rec in enumerate(as_list(doc["records"], At(self.name, 0, path("records")), self.sink)):
+                at = self.at(f"{path('records')}[{i}]")
+                if isinstance(rec, dict):
+                    self.record(rec, at)
+                else:
+                    self.sink.refuse(at, rec, "a record must be an object")
+        elif "compiledRelease" in doc or "versionedRelease" in doc:
+            self.record(doc, self.at(prefix))
+        elif "releases" in doc:
+            for i, rel in enumerate(as_list(doc["releases"], At(self.name, 0, path("releases")), self.sink)):
+                self.release(rel, self.at(f"{path('releases')}[{i}]"))
+        elif "ocid" in doc:
+            self.release(doc, self.at(prefix))
+        elif "id" in doc and ({"contractingProcesses", "locations", "sector"} & set(doc)):
+            self.out.append(Source("project", doc, self.at(prefix)))
+        else:
+            self.sink.refuse(
+                At(self.name, 0, prefix),
+                ", ".join(sorted(doc)[:6]),
+                "not an OCDS release, record or package, nor an OC4IDS project package",
+            )
+
+
+def read_sources(path: Path, sink: Sink) -> list[Source]:
+    """Every process and project in one file, in file order."""
+    content = decode(path.read_bytes(), path.name, sink)
+    docs = documents(content, path.name, sink)
+    reader = _Reader(path.name, sink)
+    for k, doc in enumerate(docs):
+        reader.document(doc, f"doc[{k}]" if len(docs) > 1 else "")
+    return reader.out
+
+
+def merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """OCDS merge: objects field by field, arrays of objects with ids item by id, null deletes."""
+    for k, v in new.items():
+        old = base.get(k)
+        if v is None:
+            base.pop(k, None)
+        elif isinstance(v, dict) and isinstance(old, dict):
+            merge(old, v)
+        elif (
+            isinstance(v, list)
+            and isinstance(old, list)
+            and v
+            and all(isinstance(x, dict) and "id" in x for x in v + old)
+        ):
+            by_id = {text(x["id"]): x for x in old}
+            for item in v:
+                if text(item["id"]) in by_id:
+                    merge(by_id[text(item["id"])], item)
+                else:
+                    old.append(copy.deepcopy(item))
+                    by_id[text(item["id"])] = old[-1]
+        else:
+            base[k] = copy.deepcopy(v)
+    return base
+
+
+def compile_process(sources: list[Source]) -> Source:
+    """One compiled release per ocid from every release of it (in date order); the location
+    reported for its problems is its latest release."""
+    if len(sources) == 1:
+        return sources[0]
+    ordered = sorted(sources, key=lambda s: s.date)  # stable: file order breaks ties
+    out: dict[str, Any] = {}
+    for s in ordered:
+        merge(out, s.data)
+    last = ordered[-1]
+    out["tag"] = ["compiled"]
+    out["date"] = last.date
+    out["id"] = f"{last.ocid}-{last.date}"
+    return Source("release", out, last.at, compiled=True)
