@@ -108,11 +108,15 @@ def golden(c):
 @task(help={"projects": "projects in the generated export (default 3000)",
             "scale": "'seoul' for Seoul's 3-year size (175,000 contracts ...)",
             "workers": "render processes (0: one per core)",
-            "lang": "comma-separated languages to render (default: CB_LANGUAGES)"})
-def bench(c, projects=3000, scale=None, workers=0, lang=None):
+            "lang": "comma-separated languages to render (default: CB_LANGUAGES)",
+            "incremental": "also change 1% of records and time the incremental rebuild"})
+def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
-    from clearbuild.bench import run_bench
+    from clearbuild.bench import run_bench, run_incremental
 
+    if incremental:
+        print(json.dumps(run_incremental(projects=int(projects), scale=scale, workers=int(workers))))
+        return
     figures = run_bench(projects=int(projects), scale=scale, workers=int(workers),
                         languages=lang.split(",") if lang else None)
     print(json.dumps(figures))
@@ -129,3 +133,71 @@ def docs(c):
     missing = i18n.update("ko")
     i18n.update("en")
     print("docs/export-format.md written; untranslated (ko):", missing or "none")
+
+
+@task(help={"exports": "folder of dated export folders YYYY-MM-DD (default data/exports)",
+            "site": "published site folder; the web server serves SITE/current (default site)",
+            "accept_drop": "publish although a table lost more rows than CB_PUBLISH_MAX_DROP",
+            "settings": "settings file (default publishconf.py)"})
+def nightly(c, exports="data/exports", site="site", accept_drop=False, settings="publishconf.py"):
+    """Publish the newest export: guards, build beside the live site, sign, verify, switch atomically."""
+    from clearbuild.publish.nightly import main_exit
+    from clearbuild.publish.nightly import nightly as run
+
+    result = main_exit(lambda: run(exports, site, settings, accept_drop))
+    print(result.summary())
+
+
+@task(help={"site": "published site folder (default site)"})
+def rollback(c, site="site"):
+    """Make the build that was live before the current one live again (one atomic switch)."""
+    from clearbuild.publish.nightly import main_exit
+    from clearbuild.publish.nightly import rollback as run
+
+    old, new = main_exit(lambda: run(site))
+    print(f"rolled back: {old} -> {new} is live")
+
+
+@task(help={"key": "where to write the private key (default: the CB_PUBLISH_KEY setting)",
+            "force": "replace an existing key (copies signed with the old one will no longer match)",
+            "settings": "settings file (default publishconf.py)"})
+def keygen(c, key=None, force=False, settings="publishconf.py"):
+    """Create the Ed25519 key that signs every build; prints the fingerprint to announce publicly."""
+    from clearbuild import config
+    from clearbuild.build import settings_for
+    from clearbuild.publish import manifest, setting
+
+    path = config.resolve(key or setting(settings_for(settings), "CB_PUBLISH_KEY"))
+    try:
+        fp = manifest.keygen(path, force=force)
+    except manifest.SigningKeyError as e:
+        print(e, file=sys.stderr)
+        sys.exit(2)
+    print(f"wrote {path} (keep it private, back it up)\npublic key fingerprint: {fp}")
+
+
+@task(help={"path": "a site folder (SITE: its live build), one build, or a zip archive",
+            "key": "trusted public key (PEM); default: the key inside the copy",
+            "fingerprint": "expected SHA-256 fingerprint of the signing key"})
+def verify(c, path, key=None, fingerprint=None):
+    """Check a copy against its signed manifest; names every changed, missing or extra file."""
+    from clearbuild.publish import verify as v
+
+    args = [path] + (["--key", key] if key else []) + (["--fingerprint", fingerprint] if fingerprint else [])
+    code = v.main(args)
+    if code:
+        sys.exit(code)
+
+
+@task(help={"site": "published site folder (default site)", "output": "zip file to write"})
+def archive(c, site="site", output="clearbuild-site.zip"):
+    """Zip the live site with its manifest, signature and verify.py, for offline use from file://."""
+    from clearbuild.publish.archive import ArchiveError
+    from clearbuild.publish.archive import archive as run
+
+    try:
+        path, n = run(site, output)
+    except ArchiveError as e:
+        print(e, file=sys.stderr)
+        sys.exit(1)
+    print(f"wrote {path}: {n} files; unzip and open index.html, or check with verify.py inside")

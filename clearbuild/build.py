@@ -50,11 +50,13 @@ def settings_for(settings_file: str = "pelicanconf.py", overrides: dict[str, Any
 
 def build(output: str | Path = "output", data: str | Path | None = None,
           settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None,
-          quiet: bool = False, previous: str | Path | None = None) -> BuildResult:
+          quiet: bool = False, previous: str | Path | None = None,
+          reuse_dataset: bool = False) -> BuildResult:
     """Ingest, render into a sibling temp folder, then replace ``output`` with it.
 
     ``previous``: a finished build whose unchanged pages are hard-linked instead of rendered
-    (incremental; the result is byte-identical to a full build).
+    (incremental; the result is byte-identical to a full build). ``reuse_dataset``: the caller
+    has just loaded this export through clearbuild.loader (the nightly guards it first).
     """
     start = time.time()
     output = config.resolve(output)
@@ -64,7 +66,8 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     if previous is not None:
         over["CB_PREVIOUS_BUILD"] = str(config.resolve(previous))
     settings = settings_for(settings_file, over)
-    loader.forget()
+    if not reuse_dataset:
+        loader.forget()
     dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
     tmp = output.parent / f".build-{output.name}-{os.getpid()}"
     if tmp.exists():

@@ -1,0 +1,194 @@
+"""The nightly routine: newest export -> guards -> ingest -> history -> build -> sign -> verify ->
+switch -> prune. Each step can only stop the run, never touch the live site: the build goes into
+a new folder beside the live one, and the switch is one atomic rename of the ``current`` symlink.
+
+Why this order: guards and ingest are cheap and catch a bad export before anything is written;
+history is recorded before the build so tonight's pages show tonight's changes (it commits
+atomically, and recording the same export twice adds nothing); the signing key is loaded before
+the build so a missing key stops the run in a second, not after the whole build.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .. import config, loader
+from ..build import build, settings_for
+from ..ingest import StructuralError
+from . import guards, manifest, setting
+from .history import History
+from .site import Site, SiteError
+from .verify import verify
+
+
+class Refused(Exception):
+    """The export was not published; ``code`` is the process exit status for operators' scripts."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class NightlyResult:
+    build: str
+    export: str
+    pages: int
+    rendered: int
+    changes: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    pruned: list[str] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
+        return (f"published {self.build} (export {self.export}): {self.pages} pages, "
+                f"{self.rendered} rendered, the rest unchanged; {self.changes} record changes; "
+                f"{steps}")
+
+
+def newest_export(exports: Path) -> Path:
+    """The newest folder named YYYY-MM-DD (a real date) in the exports folder."""
+    dated = []
+    for p in exports.iterdir() if exports.is_dir() else []:
+        try:
+            if p.is_dir() and len(p.name) == 10 and date.fromisoformat(p.name):
+                dated.append(p)
+        except ValueError:
+            continue
+    if not dated:
+        raise Refused(f"{exports}: no export folder named YYYY-MM-DD", 2)
+    return max(dated, key=lambda p: p.name)
+
+
+def _say(message: str) -> None:
+    # Operators read this log; the kill -9 drill reads the phase lines to aim its kills.
+    print(message, flush=True)
+
+
+def nightly(exports: str | Path, site: str | Path, settings_file: str = "publishconf.py",
+            accept_drop: bool = False, overrides: dict[str, Any] | None = None,
+            say: Callable[[str], None] = _say) -> NightlyResult:
+    """Publish the newest export in ``exports`` to ``site``; raises Refused when it may not."""
+    exports, s = config.resolve(exports), Site(config.resolve(site))
+    try:
+        with s.lock():
+            return _run(exports, s, settings_file, accept_drop, overrides or {}, say)
+    except SiteError as e:
+        raise Refused(str(e), 5) from e
+
+
+def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, overrides: dict[str, Any],
+         say: Callable[[str], None]) -> NightlyResult:
+    clock = _Clock(say)
+    for name in s.cleanup():
+        say(f"removed unfinished build {name}")
+    export = newest_export(exports)
+    settings = settings_for(settings_file, {**overrides, "CB_DATA": str(export)})
+    live = s.current()
+    live_meta = s.meta(live) if live and (s.meta_dir / f"{live}.json").exists() else None
+    say(f"export {export.name}; live build {live or '(none)'}")
+
+    clock.phase("guards")
+    report, stats = guards.check(export, live_meta["stats"] if live_meta else None,
+                                 float(setting(settings, "CB_PUBLISH_MAX_DROP")), accept_drop,
+                                 since=live_meta["export"] if live_meta else "")
+    if not report.ok:
+        _refuse(s, export.name, report.text(), 3)
+    for r in report.accepted:
+        say(f"accepted on purpose: {r.line()}")
+
+    clock.phase("ingest")
+    loader.forget()
+    try:
+        dataset = loader.dataset_for(settings)
+    except StructuralError as e:
+        _refuse(s, export.name, f"export {export.name} refused; the live site is unchanged:\n  {e}", 2)
+    key_path = config.resolve(setting(settings, "CB_PUBLISH_KEY"))
+    try:
+        key = manifest.load_key(key_path)
+    except manifest.SigningKeyError as e:
+        raise Refused(str(e), 4) from e
+
+    clock.phase("history")
+    changes = History(config.resolve(setting(settings, "CB_HISTORY_DIR"))).record(dataset, export.name)
+
+    clock.phase("build")
+    name = s.next_name(export.name)
+    target = s.builds / name
+    previous = s.current_dir()
+    result = build(output=target, data=export, settings_file=settings_file, overrides=overrides,
+                   quiet=True, previous=previous, reuse_dataset=True)
+
+    clock.phase("manifest")
+    digest = dataset.digest()
+    manifest.write(target, key, digest, export.name, previous=previous)
+
+    clock.phase("verify")
+    ok, lines = verify(target, key_pem=manifest.public_pem(key))
+    if not ok or not (target / "index.html").is_file() or result.pages == 0:
+        shutil.rmtree(target, ignore_errors=True)
+        raise Refused("the new build failed verification; the live site is unchanged:\n  "
+                      + "\n  ".join(lines), 4)
+    s.write_meta(name, {"name": name, "export": export.name, "export_path": str(export),
+                        "stats": stats, "dataset_sha256": digest,
+                        "pages": result.pages, "rendered": result.rendered,
+                        "changes": len(changes), "previous": live,
+                        "accepted": [r.line() for r in report.accepted]})
+
+    clock.phase("switch")
+    s.switch(name)
+
+    clock.phase("prune")
+    pruned = s.prune(int(setting(settings, "CB_PUBLISH_KEEP")))
+    clock.phase("done")
+    return NightlyResult(name, export.name, result.pages, result.rendered, len(changes),
+                         clock.seconds, pruned,
+                         [r.line() for r in report.accepted])
+
+
+class _Clock:
+    """Seconds per step, for the summary line; each step is announced as it starts."""
+
+    def __init__(self, say: Callable[[str], None]):
+        self.say, self.name, self.start = say, "", time.time()
+        self.seconds: dict[str, float] = {}
+
+    def phase(self, name: str) -> None:
+        now = time.time()
+        if self.name:
+            self.seconds[self.name] = round(now - self.start, 2)
+        self.name, self.start = name, now
+        if name != "done":
+            self.say(f"phase: {name}")
+
+
+def _refuse(s: Site, export: str, text: str, code: int) -> None:
+    """Keep the report where officials look, then stop."""
+    (s.reports / f"refused-{export}.txt").write_text(text + "\n", encoding="utf-8")
+    raise Refused(text, code)
+
+
+def rollback(site: str | Path) -> tuple[str, str]:
+    s = Site(config.resolve(site))
+    try:
+        with s.lock():
+            return s.rollback()
+    except SiteError as e:
+        raise Refused(str(e), 5) from e
+
+
+def main_exit(fn: Callable[[], Any]) -> Any:
+    """Run a publishing step for a task: one clear report and a non-zero exit on refusal."""
+    try:
+        return fn()
+    except Refused as e:
+        print(str(e), file=sys.stderr)
+        sys.exit(e.code)

@@ -1,0 +1,131 @@
+"""cb_history: every record page shows what changed in it, night by night, from data/history.
+
+The history is written by the nightly (clearbuild.publish.history) and read here at build time.
+Templates include ``cb_history.html``, which asks the ``cb_history_page(page_path)`` global (or
+``cb_history(kind, id)``) for the record's entries, newest first. A build shows the entries
+dated up to its export's date (the export folder's YYYY-MM-DD name), so rebuilding an old export
+shows the history as it stood then, and a test export without a dated name shows none.
+
+Each page's entries are also added to its input hash (``renderer.depends``): a new change to a
+record re-renders that record's page and no other.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from clearbuild import config, loader, urls
+from clearbuild.publish import setting
+from clearbuild.publish.history import PAGE_KINDS, History, by_record
+from clearbuild.schema import TABLES
+
+SECTION_KINDS = {section: kind for kind, section in urls.SECTIONS.items()}
+_CACHE: dict[tuple[str, int, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
+
+
+def _until(export_date: str) -> str:
+    try:
+        return date.fromisoformat(export_date).isoformat()
+    except ValueError:
+        return ""
+
+
+def index(settings: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(kind, id) -> entries, once per build (the log is only read when it changed)."""
+    history = History(config.resolve(setting(settings, "CB_HISTORY_DIR")))
+    until = _until(loader.dataset_for(settings).export_date)
+    key = (str(history.folder), history.head.get("bytes", 0), until)
+    if key not in _CACHE:
+        _CACHE.clear()
+        entries = history.entries() if until else []
+        for e in entries:
+            e["type"] = TABLES[e["table"]].column(e["field"]).type if e["field"] and \
+                e["table"] in TABLES and e["field"] in TABLES[e["table"]]._by_name() else None
+        _CACHE[key] = by_record(entries, until)
+    return _CACHE[key]
+
+
+def record_of(path: str, languages: list[str] | tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """(kind, id) of the record a page path shows: en/projects/P-1/index.html -> (projects, P-1)."""
+    parts = path.split("/")
+    if parts and parts[0] in languages[1:]:
+        parts = parts[1:]
+    if len(parts) < 3 or parts[-1] != "index.html":
+        return None
+    kind = SECTION_KINDS.get("/".join(parts[:-2]))
+    return (kind, parts[-2]) if kind else None
+
+
+Index = dict[tuple[str, str], list[dict[str, Any]]]
+
+
+def _lookup(idx: Index, kind: str, record_id: Any) -> list[dict[str, Any]]:
+    return idx.get((kind, str(record_id)), [])
+
+
+def _for_page(idx: Index, languages: list[str], page_path: str) -> list[dict[str, Any]]:
+    rec = record_of(page_path, languages)
+    return idx.get(rec, []) if rec else []
+
+
+def on_generator_init(generator: Any) -> None:
+    idx = index(generator.settings)
+    languages = list(config.setting(generator.settings, "CB_LANGUAGES"))
+    generator.env.globals["cb_history"] = functools.partial(_lookup, idx)
+    generator.env.globals["cb_history_page"] = functools.partial(_for_page, idx, languages)
+
+
+def _depends(idx: Index, job: Any) -> list[dict[str, Any]]:
+    rec = record_of(job.path)
+    return idx.get(rec, []) if rec else []
+
+
+def nights(entries: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Per night, per kind: how many records changed, were added, were withdrawn."""
+    out: dict[str, dict[str, dict[str, set[str]]]] = {}
+    for e in entries:
+        kinds = out.setdefault(e["date"], {})
+        kinds.setdefault(e["kind"], {"changed": set(), "added": set(), "withdrawn": set()})
+        own = e["table"] in PAGE_KINDS
+        event = e["event"] if own else "changed"  # a payment added changes its project
+        kinds[e["kind"]][event].add(e["id"])
+    return [{"date": d, "kinds": [{"kind": k, **{ev: len(ids) for ev, ids in v.items()}}
+                                  for k, v in sorted(out[d].items())]}
+            for d in sorted(out, reverse=True)[:limit]]
+
+
+class HistoryGenerator(Generator):
+    """Adds the history to page hashes, and queues the site-wide list of changes."""
+
+    def generate_context(self) -> None:
+        idx = index(self.settings)
+        renderer = self.context["cb_renderer"]
+        renderer.depends.append(functools.partial(_depends, idx))
+        entries = [e for items in idx.values() for e in items]
+        ds = self.context["cb_dataset"]
+        present = {(kind, str(i)) for table, kind in PAGE_KINDS.items()
+                   for i in ds.table(table).get(TABLES[table].key[0], [])}
+        latest: dict[tuple[str, str], str] = {}
+        for e in entries:
+            rec = (e["kind"], e["id"])
+            if e["event"] == "withdrawn" and e["table"] in PAGE_KINDS and rec not in present:
+                latest[rec] = max(latest.get(rec, ""), e["date"])
+        # Still listed, with the date, after the page has gone: withdrawn, not silently deleted.
+        withdrawn = sorted(({"date": d, "kind": k, "id": i} for (k, i), d in latest.items()),
+                           key=lambda w: (w["date"], w["kind"], w["id"]), reverse=True)
+        renderer.add("cb_changes.html", "changes/index.html", nights=nights(entries, 60),
+                     withdrawn=withdrawn)
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return HistoryGenerator
+
+
+def register() -> None:
+    signals.generator_init.connect(on_generator_init)
+    signals.get_generators.connect(get_generators)
