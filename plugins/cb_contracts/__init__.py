@@ -79,9 +79,9 @@ class ContractsGenerator(Generator):
         out = Path(self.output_path)
         site = self.site
         ch = site.chain
-        jsdata.write_shards(out / "companies" / "ids", "CB_COMPANY_IDS",
+        jsdata.write_shards(out / "companies" / "ids", "cbCompanyIds",
                             [f"{i:02d}" for i in range(100)], site.ids)
-        jsdata.write_shards(out / "verify" / "codes", "CB_CERT_CODES",
+        jsdata.write_shards(out / "verify" / "codes", "cbCertCodes",
                             [f"{i:02x}" for i in range(16 ** SHARD_HEX)], site.codes)
         maps = self.context.get("cb_maps")
         for s in site.sets:

@@ -14,7 +14,7 @@ from typing import Any
 
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
-GLOBAL = re.compile(r"^CB_[A-Z_]{1,40}$")
+GLOBAL = re.compile(r"^cb[A-Z][A-Za-z]{1,40}$")
 
 
 def json_literal(value: Any) -> str:
@@ -24,7 +24,7 @@ def json_literal(value: Any) -> str:
 
 
 def register_source(global_name: str, key: str, value: Any) -> str:
-    """``window.CB_X=window.CB_X||{};window.CB_X["key"]={...};``"""
+    """``window.cbX=window.cbX||{};window.cbX["key"]={...};``"""
     if not GLOBAL.match(global_name):
         raise ValueError(f"cb_contracts: bad global name {global_name!r}")
     return (f"window.{global_name}=window.{global_name}||{{}};"

@@ -2,7 +2,7 @@
  *
  * Why a static list of ids: the site has no server to ask, and a typo must say "not found"
  * instead of opening a broken link. companies/ids/<first two digits>.js register the known ids
- * (window.CB_COMPANY_IDS[shard] = {id: {n: name, k: [certificate kinds]}}); they are loaded with
+ * (window.cbCompanyIds[shard] = {id: {n: name, k: [certificate kinds]}}); they are loaded with
  * a <script> tag, which works from file:// where fetch() does not. Data reaches the page only
  * through textContent and checked hrefs.
  */
@@ -72,7 +72,7 @@
       var id = String(value).replace(/[\s\-]/g, "");
       if (!brnValid(id)) { say(labels.invalid); return; }
       var shard = id.slice(0, 2);
-      var store = (window.CB_COMPANY_IDS = window.CB_COMPANY_IDS || {});
+      var store = (window.cbCompanyIds = window.cbCompanyIds || {});
       var done = function () {
         var set = store[shard];
         if (!set) { say(labels.failed); return; }

@@ -1,6 +1,6 @@
 /* contracts-verify.js: checks a certificate's verification code against the published data.
  *
- * verify/codes/<first two hex digits>.js register window.CB_CERT_CODES[shard] = {code: {c:
+ * verify/codes/<first two hex digits>.js register window.cbCertCodes[shard] = {code: {c:
  * company id, n: name, k: kind, count, total, total_text, first, last}}: the figures a reader
  * compares with the printed copy. Loaded with <script> tags, so the check works from file://.
  * Data reaches the page only through textContent and checked hrefs.
@@ -68,7 +68,7 @@
       var code = String(value).toLowerCase().replace(/[\s\-]/g, "");
       if (!/^[0-9a-f]{16}$/.test(code)) { say(labels.invalid, "verify-invalid"); return; }
       var shard = code.slice(0, 2);
-      var store = (window.CB_CERT_CODES = window.CB_CERT_CODES || {});
+      var store = (window.cbCertCodes = window.cbCertCodes || {});
       var done = function () {
         var set = store[shard];
         if (!set) { say(labels.failed, "verify-invalid"); return; }
