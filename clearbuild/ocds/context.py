@@ -18,12 +18,14 @@ class Ctx:
     money: Money
     region: Region | None = None
     districts: dict[str, District] = field(default_factory=dict)
+    prefix: str = ""  # this deployment's ocid prefix: its own exports keep their contract ids
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     origin: dict[str, list[At]] = field(default_factory=dict)
     plans: dict[str, str] = field(default_factory=dict)  # planning ocid -> plan_id
     plan_links: list[tuple[dict[str, str], str, At]] = field(default_factory=list)
     project_links: list[tuple[dict[str, str], str, At]] = field(default_factory=list)
-    ocid_projects: list[tuple[str, str]] = field(default_factory=list)  # OCDS process -> project
+    # OCDS process -> project (and the contract id the project names, when it names one)
+    ocid_projects: list[tuple[str, str, str]] = field(default_factory=list)
     by_ocid: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # contracts per process
     companies: Companies = field(init=False)
 
@@ -70,12 +72,13 @@ class Ctx:
                 self.sink.refuse(aat / "date", "", "amendment without a date")
                 continue
             seq[date] = seq.get(date, 0) + 1
+            given = text(a.get("sequence"))  # clearbuild's exports carry the export's own numbering
             self.add(
                 "contract_amendments",
                 {
                     "contract_id": contract_id,
                     "date": date,
-                    "seq": str(seq[date]),
+                    "seq": given if given.isdigit() and given != "0" else str(seq[date]),
                     "amount_before": before,
                     "amount_after": after,
                     "end_before": end_before,

@@ -17,8 +17,9 @@ from .. import config, geo
 from ..geo import District
 from ..ingest.problems import Problem
 from ..schema import TABLES, Region
-from .common import At, Money, Sink, text
+from .common import At, Money, Sink, safe_id, text
 from .context import Ctx, resolve_links
+from .export import DEFAULTS
 from .processes import Process
 from .projects import Project
 from .read import Source, compile_process, read_sources
@@ -31,6 +32,7 @@ class Options:
     money: Money = field(default_factory=Money)
     region: Region | None = None
     districts: dict[str, District] = field(default_factory=dict)
+    prefix: str = ""  # the deployment's own ocid prefix (CB_OCDS_PREFIX)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Options:
@@ -41,6 +43,7 @@ class Options:
             ),
             config.region(settings),
             geo.load_districts(config.resolve(config.setting(settings, "CB_BOUNDARIES"))),
+            prefix=settings.get("CB_OCDS_PREFIX", DEFAULTS["CB_OCDS_PREFIX"]),
         )
 
 
@@ -85,7 +88,7 @@ def import_files(paths: Iterable[str | Path], options: Options | None = None) ->
     """Read every file (in name order) and map it onto the export tables."""
     options = options or Options()
     sink = Sink()
-    ctx = Ctx(sink, options.money, options.region, options.districts)
+    ctx = Ctx(sink, options.money, options.region, options.districts, prefix=options.prefix)
     sources: list[Source] = []
     for path in sorted(Path(p) for p in paths):
         sources.extend(read_sources(path, sink))
@@ -96,8 +99,10 @@ def import_files(paths: Iterable[str | Path], options: Options | None = None) ->
     for src in projects:
         Project(src.data, src.at, ctx, ocds).read()
     by_project = {r["project_id"]: r for r in ctx.rows.get("projects", [])}
-    for ocid, pid in ctx.ocid_projects:
-        for row in ctx.by_ocid.get(ocid, []):
+    for ocid, pid, ref in ctx.ocid_projects:
+        rows = ctx.by_ocid.get(ocid, [])
+        named = [r for r in rows if ref and r["contract_id"] == safe_id(ref)]
+        for row in named or rows:
             row["project_id"] = pid
             if row["kind"] == "construction" and pid in by_project and not by_project[pid]["contract_id"]:
                 by_project[pid]["contract_id"] = row["contract_id"]

@@ -12,7 +12,8 @@ import re
 import unicodedata
 from typing import Any
 
-from .common import At, Sink, as_list, day, duration, get, minute, obj, process_id, scoped, text
+from ..schema import WORK_TYPE
+from .common import At, Sink, as_list, day, duration, get, minute, obj, process_id, safe_id, scoped, text
 from .context import Ctx
 from .parties import resolve
 
@@ -114,6 +115,7 @@ class Process:
     def __init__(self, rel: dict[str, Any], at: At, ctx: Ctx) -> None:
         self.rel, self.at, self.ctx, self.sink = rel, at, ctx, ctx.sink
         self.ocid = text(rel.get("ocid"))
+        self.own = bool(ctx.prefix) and self.ocid.startswith(ctx.prefix + "-")  # ids are this site's own
         self.tender = obj(get(rel, "tender", at, self.sink), at / "tender", self.sink)
         self.parties = {
             text(p.get("id")): p
@@ -259,6 +261,8 @@ class Process:
             self.sink,
         )
         deadline = minute(period.get("endDate"), at / "tenderPeriod" / "endDate", self.sink)
+        if not period and METHOD.get(text(self.tender.get("procurementMethod")).lower()) == "sole_source":
+            return ""  # a direct award has no bid notice: nothing is missing
         if not published or not deadline:
             self.sink.flag(
                 at / "tenderPeriod",
@@ -457,15 +461,18 @@ class Process:
         if not notice_id and method != "sole_source":
             sink.flag(at, c.get("id"), "no bid notice for this contract in the data: kept without one")
         row = {
-            "contract_id": scoped(self.ocid, c.get("id") if text(c.get("id")) else f"contract-{at.path}"),
+            "contract_id": safe_id(c["id"])
+            if self.own and text(c.get("id"))
+            else scoped(self.ocid, c.get("id") if text(c.get("id")) else f"contract-{at.path}"),
             "notice_id": notice_id,
             "agency": self.agency,
             "title": text(c.get("title"))
             or text(award.get("title"))
             or text(self.tender.get("title"))
             or text(c.get("description")),
-            "kind": self.kind,
-            "method": method,
+            "kind": KIND.get(text(c.get("mainProcurementCategory")).lower()) or self.kind,
+            "method": METHOD.get(text(c.get("procurementMethod")).lower()) or method,
+            "work_type": text(c.get("workType")) if text(c.get("workType")) in WORK_TYPE else "",
             "company_id": company,
             "amount": amount,
             "signed_at": signed,

@@ -41,6 +41,7 @@ STATUS_MAP = {
 }
 NATURE = {"construction": "construction", "design": "services", "supervision": "services"}
 CATEGORY_SCHEME = "clearbuild-category"  # clearbuild's exports say the exact category here
+AREA_SCHEME = "clearbuild-area"  # ... and the district and neighbourhood codes here
 
 
 def _num(x: float) -> str:
@@ -51,11 +52,15 @@ class Project:
     def __init__(self, p: dict[str, Any], at: At, ctx: Ctx, ocds_ocids: set[str]) -> None:
         self.p, self.at, self.ctx, self.sink = p, at, ctx, ctx.sink
         self.ocds_ocids = ocds_ocids
+        self.dong = ""
         self.parties: dict[str, dict[str, Any]] = {}
         for i, x in enumerate(as_list(get(p, "parties", at, self.sink), at / "parties", self.sink)):
             if isinstance(x, dict) and text(x.get("id")):
                 roles = as_list(x.get("roles"), at / "parties" / i / "roles", self.sink)
                 self.parties[text(x["id"])] = {**x, "roles": roles}
+
+    def role(self, role: str) -> str:
+        return next((text(x.get("name")) for x in self.parties.values() if role in x["roles"]), "")
 
     def agency(self) -> str:
         for role in ("publicAuthority", "buyer", "procuringEntity"):
@@ -117,6 +122,11 @@ class Project:
         place = self.ctx.place(lat, lon, self.at / "locations" / i / "geometry" / "coordinates")
         addr = loc.get("address") if isinstance(loc.get("address"), dict) else {}
         parts = [text(addr.get(k)) for k in ("streetAddress", "locality", "region", "countryName")]
+        gaz = loc.get("gazetteer") if isinstance(loc.get("gazetteer"), dict) else {}
+        codes = [text(x) for x in gaz.get("identifiers") or []] if gaz.get("scheme") == AREA_SCHEME else []
+        if place and codes and codes[0] in self.ctx.districts:  # the publisher's own district code
+            place = (place[0], place[1], codes[0])
+            self.dong = codes[1] if len(codes) > 1 else ""
         return place, ", ".join(x for x in parts if x)
 
     def budget(self) -> str:
@@ -153,7 +163,7 @@ class Project:
             "agency": self.agency(),
             "category": self.category(),
             "district_code": place[2] if place else "",
-            "dong_code": "",
+            "dong_code": self.dong,
             "address": address,
             "lat": _num(place[0]) if place else "",
             "lon": _num(place[1]) if place else "",
@@ -163,8 +173,8 @@ class Project:
             "planned_end_date": day(period.get("endDate"), at / "period" / "endDate", sink),
             "actual_end_date": day(completion.get("endDate"), at / "completion" / "endDate", sink),
             "status": self.status(),
-            "supervisor": "",
-            "inspector": "",
+            "supervisor": self.role("supervisor"),
+            "inspector": self.role("inspector"),
             "description": text(p.get("description")),
         }
         if not pid or place is None:
@@ -213,7 +223,7 @@ class Project:
             s = obj(get(cp, "summary", at, self.sink), at / "summary", self.sink)
             ocid = text(s.get("ocid")) or text(cp.get("id"))
             if ocid in self.ocds_ocids:
-                self.ctx.ocid_projects.append((ocid, pid))
+                self.ctx.ocid_projects.append((ocid, pid, text(s.get("externalReference"))))
                 continue
             row = self.contract(s, at / "summary", safe_id(text(cp.get("id")) or ocid), project)
             if row:
@@ -284,7 +294,7 @@ class Project:
         """Actual physical progress (metrics) against the plan (forecasts), on the measured dates;
         the plan is interpolated between its own dates."""
 
-        def series(key: str) -> list[tuple[str, float]]:
+        def series(key: str) -> list[tuple[str, float, str]]:
             out = []
             for i, m in enumerate(as_list(self.p.get(key), self.at / key, self.sink)):
                 if not isinstance(m, dict) or text(m.get("id")) != "physicalProgress":
@@ -308,7 +318,7 @@ class Project:
                     if unit not in ("percent", "%") or not when or not 0 <= pct <= 100:
                         self.sink.flag(oat, o.get("measure"), "not a percentage with a date: ignored")
                         continue
-                    out.append((when, pct))
+                    out.append((when, pct, text(o.get("notes"))))
             return sorted(out)
 
         actual, planned = series("metrics"), series("forecasts")
@@ -318,8 +328,8 @@ class Project:
                 len(actual),
                 "progress without forecasts: no planned progress to compare with, not imported",
             )
-        dates = [d for d, _ in planned]
-        for when, pct in actual if planned else []:
+        dates = [d for d, _, _ in planned]
+        for when, pct, note in actual if planned else []:
             k = bisect_left(dates, when)
             if k < len(dates) and dates[k] == when:
                 plan = planned[k][1]
@@ -334,7 +344,7 @@ class Project:
             elif k == len(dates):
                 plan = planned[-1][1]
             else:
-                (d0, p0), (d1, p1) = planned[k - 1], planned[k]
+                (d0, p0, _), (d1, p1, _) = planned[k - 1], planned[k]
                 span = (date.fromisoformat(d1) - date.fromisoformat(d0)).days
                 plan = p0 + (p1 - p0) * (date.fromisoformat(when) - date.fromisoformat(d0)).days / span
             self.ctx.add(
@@ -344,7 +354,7 @@ class Project:
                     "date": when,
                     "planned_pct": f"{plan:g}",
                     "actual_pct": f"{pct:g}",
-                    "note": "",
+                    "note": note,
                 },
                 self.at / "metrics",
             )

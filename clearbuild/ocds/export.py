@@ -1,0 +1,363 @@
+"""The Dataset as OCDS: one compiled release per contracting process, and the release package.
+
+Processes: a plan is a planning process (ocid prefix-plan_id, tender status "planned"); a bid
+notice is a contracting process (ocid prefix-notice_id) with its bids, awards and contracts and
+a planning link (relatedProcesses) to its plan; a contract without a notice is a process of its
+own (ocid prefix-contract_id). Fields the core standard lacks (the bid opening, a bid's rank,
+amendments' old and new values, the certificate kind) use the bids extension and OC4IDS names.
+
+Deterministic: no clock is read (dates are the data's), every list is sorted, JSON keys are
+sorted when written. Only public columns exist in the Dataset, so nothing private can leak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .. import config
+from ..dataset import Dataset
+
+KIND_OUT = {"construction": "works", "goods": "goods", "services": "services"}
+METHOD_OUT = {"open": "open", "restricted": "selective", "designated": "limited", "sole_source": "direct"}
+BRN_SCHEME = "KR-BRN"  # identifier scheme written for Korean business registration numbers
+# Settings of the OCDS side (import and export), read by the loader and by cb_opendata.
+DEFAULTS: dict[str, Any] = {
+    "CB_OCDS_PREFIX": "ocds-cbuild",  # the deployment's registered ocid prefix (ocds- + 6 characters)
+    "CB_OCDS_PUBLISHER": None,  # publisher name in packages; None: CB_CITY_NAME
+    "CB_OCDS_LICENSE_URL": "https://creativecommons.org/licenses/by/4.0/",
+    "CB_OCDS_SITE_URL": None,  # public https address of the site, for package uris; None: a urn
+}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    prefix: str = "ocds-cbuild"
+    publisher: str = ""
+    currency: str = "KRW"
+    minor_digits: int = 0
+    timezone: str = "Asia/Seoul"
+    license: str = ""
+    base_url: str = ""
+    language: str = "ko"
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> ExportOptions:
+        def get(name: str) -> Any:
+            return settings.get(name, DEFAULTS[name])
+
+        return cls(
+            prefix=get("CB_OCDS_PREFIX"),
+            publisher=get("CB_OCDS_PUBLISHER") or config.setting(settings, "CB_CITY_NAME"),
+            currency=str(config.setting(settings, "CB_CURRENCY")),
+            minor_digits=int(config.setting(settings, "CB_CURRENCY_MINOR_DIGITS")),
+            timezone=settings.get("TIMEZONE") or "UTC",
+            license=get("CB_OCDS_LICENSE_URL") or "",
+            base_url=get("CB_OCDS_SITE_URL") or "",
+            language=config.setting(settings, "CB_LANGUAGES")[0],
+        )
+
+    def stamp(self, value: Any, time: str = "00:00") -> str:
+        """An ISO date or date-time of the data as an RFC 3339 date-time in the deployment's zone."""
+        s = str(value)
+        if len(s) == 10:
+            s = f"{s}T{time}"
+        dt = datetime.fromisoformat(s[:16]).replace(tzinfo=ZoneInfo(self.timezone))
+        return dt.isoformat()
+
+    def value(self, minor: Any) -> dict[str, Any]:
+        amount = Decimal(int(minor)).scaleb(-self.minor_digits)
+        number: int | float = int(amount) if amount == amount.to_integral_value() else float(amount)
+        return {"amount": number, "currency": self.currency}
+
+    def uri(self, name: str) -> str:
+        return f"{self.base_url.rstrip('/')}/data/{name}" if self.base_url else f"urn:{self.prefix}:{name}"
+
+
+def _present(v: Any) -> bool:
+    return v is not None and v != "" and not (isinstance(v, float) and v != v)
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty fields: OC4IDS allows no nulls and OCDS readers prefer absent to empty."""
+    return {k: v for k, v in d.items() if _present(v) and v != {} and v != []}
+
+
+def agency_party(name: str, prefix: str) -> dict[str, Any]:
+    return {"id": f"{prefix}-agency-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}", "name": name}
+
+
+def company_party(cid: str, companies: dict[str, dict[str, Any]], roles: list[str]) -> dict[str, Any]:
+    c = companies.get(cid) or {"company_id": cid, "name": cid}
+    ident = {"scheme": BRN_SCHEME, "id": cid} if len(cid) == 10 and cid.isdigit() else {"id": cid}
+    details = _clean(
+        {
+            "scale": "sme" if c.get("small_business") else None,
+            "industry": c.get("industry"),
+            "disabledOwned": True if c.get("disabled_owned") else None,
+            "startup": True if c.get("startup") else None,
+            "districtCode": c.get("district_code"),
+            "location": _clean({"latitude": c.get("lat"), "longitude": c.get("lon")}),
+        }
+    )
+    return _clean(
+        {
+            "id": cid,
+            "name": c.get("name") or cid,
+            "identifier": {**ident, "legalName": c.get("name")},
+            "address": _clean({"streetAddress": c.get("address")}),
+            "contactPoint": _clean({"url": c.get("website")}),
+            "details": details,
+            "roles": sorted(set(roles)),
+        }
+    )
+
+
+class OcdsWriter:
+    """Builds every compiled release of a Dataset once; look them up by contract or by ocid."""
+
+    def __init__(self, ds: Dataset, opts: ExportOptions) -> None:
+        self.ds, self.o = ds, opts
+        self.companies = ds.index("companies", "company_id")
+        self.plans = ds.index("procurement_plans", "plan_id")
+        self.releases: dict[str, dict[str, Any]] = {}
+        self.ocid_of: dict[str, str] = {}  # contract_id -> ocid
+        contracts = sorted(ds.records("contracts"), key=lambda r: r["contract_id"])
+        by_notice: dict[str, list[dict[str, Any]]] = {}
+        for c in contracts:
+            by_notice.setdefault(c.get("notice_id") or "", []).append(c)
+        bids = ds.group("bid_results", "notice_id")
+        amendments = ds.group("contract_amendments", "contract_id")
+        self.amendments = amendments
+        for p in sorted(self.plans.values(), key=lambda r: r["plan_id"]):
+            self._add(self._plan(p))
+        for n in sorted(ds.records("bid_notices"), key=lambda r: r["notice_id"]):
+            self._add(
+                self._process(
+                    f"{opts.prefix}-{n['notice_id']}",
+                    n,
+                    by_notice.get(n["notice_id"], []),
+                    bids.get(n["notice_id"], []),
+                )
+            )
+        for c in by_notice.get("", []):
+            self._add(self._process(f"{opts.prefix}-{c['contract_id']}", None, [c], []))
+
+    def _add(self, rel: dict[str, Any]) -> None:
+        self.releases[rel["ocid"]] = rel
+        for c in rel.get("contracts", []):
+            self.ocid_of[c["id"]] = rel["ocid"]
+
+    def _release(self, ocid: str, dates: list[str], agency: str) -> dict[str, Any]:
+        when = max(self.o.stamp(d) for d in dates if d)
+        buyer = agency_party(agency, self.o.prefix)
+        return {
+            "ocid": ocid,
+            "id": f"{ocid}-{when}",
+            "date": when,
+            "tag": ["compiled"],
+            "initiationType": "tender",
+            "language": self.o.language,
+            "buyer": buyer,
+            "parties": [{**buyer, "roles": ["buyer"]}],
+        }
+
+    def _plan(self, p: dict[str, Any]) -> dict[str, Any]:
+        ocid = f"{self.o.prefix}-{p['plan_id']}"
+        month = p.get("planned_month")
+        rel = self._release(ocid, [f"{month}-01" if month else _day(self.ds.export_date)], p["agency"])
+        rel["planning"] = _clean(
+            {
+                "budget": _clean(
+                    {
+                        "amount": self.o.value(p["estimated_amount"])
+                        if _present(p.get("estimated_amount"))
+                        else None
+                    }
+                )
+            }
+        )
+        rel["tender"] = _clean(
+            {
+                "id": p["plan_id"],
+                "title": p["title"],
+                "status": "planned",
+                "mainProcurementCategory": KIND_OUT[p["kind"]],
+                "procurementMethod": METHOD_OUT.get(p.get("method") or ""),
+                "tenderPeriod": {"startDate": self.o.stamp(f"{month}-01")} if month else None,
+            }
+        )
+        return _clean(rel)
+
+    def _process(
+        self, ocid: str, n: dict[str, Any] | None, contracts: list[dict[str, Any]], bids: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        head = n or contracts[0]
+        dates = [c["signed_at"] for c in contracts] + [
+            a["date"] for c in contracts for a in self.amendments.get(c["contract_id"], [])
+        ]
+        if n:
+            dates += [n["published_at"][:10]]
+        rel = self._release(ocid, dates, head["agency"])
+        roles: dict[str, list[str]] = {}
+        tender: dict[str, Any] = {
+            "id": n["notice_id"] if n else contracts[0]["contract_id"],
+            "title": head["title"],
+            "mainProcurementCategory": KIND_OUT[head["kind"]],
+            "procurementMethod": METHOD_OUT[head["method"]],
+            "status": "complete" if contracts else "active",
+        }
+        if n:
+            tender.update(
+                tenderPeriod={
+                    "startDate": self.o.stamp(n["published_at"]),
+                    "endDate": self.o.stamp(n["deadline"]),
+                },
+                value=self.o.value(n["estimated_price"]) if _present(n.get("estimated_price")) else None,
+                eligibilityCriteria=n.get("eligibility"),
+                bidOpening={"date": self.o.stamp(n["opening_at"])} if n.get("opening_at") else None,
+            )
+            if n.get("plan_id") and n["plan_id"] in self.plans:
+                rel["relatedProcesses"] = [
+                    {
+                        "id": "1",
+                        "relationship": ["planning"],
+                        "scheme": "ocid",
+                        "identifier": f"{self.o.prefix}-{n['plan_id']}",
+                        "title": self.plans[n["plan_id"]]["title"],
+                    }
+                ]
+        rel["tender"] = _clean(tender)
+        details, awards, winners = [], [], {}
+        for b in sorted(bids, key=lambda r: r["company_id"]):
+            roles.setdefault(b["company_id"], []).append("tenderer")
+            details.append(
+                _clean(
+                    {
+                        "id": f"{tender['id']}-{b['company_id']}",
+                        "value": self.o.value(b["bid_amount"]),
+                        "tenderers": [self._ref(b["company_id"])],
+                        "status": "disqualified" if b.get("disqualified_reason") else "valid",
+                        "statusDetails": b.get("disqualified_reason"),
+                        "rank": int(b["rank"]) if _present(b.get("rank")) else None,
+                    }
+                )
+            )
+            if b.get("winner"):
+                winners[b["company_id"]] = f"award-{b['company_id']}"
+                awards.append(
+                    {
+                        "id": winners[b["company_id"]],
+                        "status": "active",
+                        "value": self.o.value(b["bid_amount"]),
+                        "suppliers": [self._ref(b["company_id"])],
+                    }
+                )
+        if details:
+            rel["bids"] = {"details": details}
+        out = []
+        for c in contracts:
+            roles.setdefault(c["company_id"], []).append("supplier")
+            award_id = winners.get(c["company_id"])
+            if award_id is None:
+                award_id = f"award-{c['contract_id']}"
+                awards.append(
+                    {
+                        "id": award_id,
+                        "status": "active",
+                        "date": self.o.stamp(c["signed_at"]),
+                        "value": self.o.value(c["amount"]),
+                        "suppliers": [self._ref(c["company_id"])],
+                    }
+                )
+            out.append(self._contract(c, award_id, head))
+        if awards:
+            rel["awards"] = awards
+        if out:
+            rel["contracts"] = out
+            projects = {c.get("project_id") for c in contracts}
+            if len(projects) == 1 and _present(next(iter(projects))):
+                rel["planning"] = {"budget": {"projectID": next(iter(projects))}}
+        rel["parties"] += [company_party(cid, self.companies, r) for cid, r in sorted(roles.items())]
+        return _clean(rel)
+
+    def _ref(self, cid: str) -> dict[str, str]:
+        return {"id": cid, "name": (self.companies.get(cid) or {}).get("name") or cid}
+
+    def _contract(self, c: dict[str, Any], award_id: str, head: dict[str, Any]) -> dict[str, Any]:
+        amends = sorted(
+            self.amendments.get(c["contract_id"], []), key=lambda a: (a["date"], a.get("seq") or 1)
+        )
+        out = {
+            "id": c["contract_id"],
+            "awardID": award_id,
+            "title": c["title"],
+            "status": "active",
+            "value": self.o.value(c["amount"]),
+            "dateSigned": self.o.stamp(c["signed_at"]),
+            "period": _clean(
+                {
+                    "startDate": self.o.stamp(c["start_date"]) if c.get("start_date") else None,
+                    "endDate": self.o.stamp(c["end_date"]) if c.get("end_date") else None,
+                }
+            ),
+            "workType": c.get("work_type"),
+            "projectID": c.get("project_id"),
+            "amendments": [self._amendment(c["contract_id"], a) for a in amends],
+        }
+        for field, ours, theirs in (
+            ("procurementMethod", METHOD_OUT, "method"),
+            ("mainProcurementCategory", KIND_OUT, "kind"),
+        ):
+            if c[theirs] != head[theirs]:
+                out[field] = ours[c[theirs]]
+        return _clean(out)
+
+    def _amendment(self, cid: str, a: dict[str, Any]) -> dict[str, Any]:
+        def amount(k: str) -> dict[str, Any] | None:
+            return self.o.value(a[k]) if _present(a.get(k)) else None
+
+        def end(k: str) -> dict[str, Any] | None:
+            return {"endDate": self.o.stamp(a[k])} if a.get(k) else None
+
+        return _clean(
+            {
+                "id": f"{cid}-{a['date']}-{a.get('seq') or 1}",
+                "date": self.o.stamp(a["date"]),
+                "sequence": int(a["seq"]) if _present(a.get("seq")) else None,
+                "rationale": a.get("reason"),
+                "oldContractValue": amount("amount_before"),
+                "newContractValue": amount("amount_after"),
+                "oldContractPeriod": end("end_before"),
+                "newContractPeriod": end("end_after"),
+            }
+        )
+
+    def package(self) -> dict[str, Any]:
+        return _clean(
+            {
+                "uri": self.o.uri("ocds-release-package.json"),
+                "version": "1.1",
+                "publishedDate": self.o.stamp(_day(self.ds.export_date)),
+                "publisher": {"name": self.o.publisher},
+                "license": self.o.license,
+                "releases": [self.releases[k] for k in sorted(self.releases)],
+            }
+        )
+
+
+def _day(s: str) -> str:
+    try:
+        return datetime.fromisoformat(s[:10]).date().isoformat()
+    except ValueError:
+        return "1970-01-01"
+
+
+def dumps(doc: Any) -> str:
+    """The one JSON form of every export: sorted keys, UTF-8 text, a final newline."""
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
