@@ -25,7 +25,9 @@ TRICKY = [
     "e\u0301cole", "a-\u0301b", "\u0301a", "नमस्ते दुनिया", "สวัสดีครับ", "٣٤٥ مرحبا", "tab\there\nnew",
     "__proto__ constructor hasOwnProperty", "<script>alert(1)</script>", "https://example.org/a?b=c",
     "(주)한빛건설 ㈜대명", "㈜", "㎡당 ㎞", "", "   ", "‐‑‒–—―−", "a‐b a‑b a‒b a–b a—b a−b",
+    "ΣΑΣ ΑΣ", "ΑΣ",  # final sigma: the joined fast path must not change it across values
 ]
+NUL = ["a\0b", "\0", "서울\0시"]
 
 
 def node_tokens(texts: list[str]) -> list[list[str]]:
@@ -43,7 +45,7 @@ def fuzz(n: int = 400, seed: int = 11) -> list[str]:
 
 
 def test_python_and_browser_tokens_are_identical():
-    texts = TRICKY + fuzz()
+    texts = TRICKY + NUL + fuzz()
     js = node_tokens(texts)
     for text, theirs in zip(texts, js, strict=True):
         assert analyzer.tokens(text) == theirs, f"token mismatch for {text!r}"
@@ -57,8 +59,9 @@ def test_whoosh_tokenizer_gives_the_same_terms():
     assert spans == [("서울", 0, 2), ("울시", 1, 3), ("시의", 2, 4), ("c", 5, 6), ("1", 7, 8), ("c1", 5, 8)]
 
 
-def test_vectorised_counts_equal_the_analyzer():
-    texts = TRICKY + fuzz(seed=12)
+@pytest.mark.parametrize("extra", [[], NUL], ids=["joined", "value-by-value"])
+def test_vectorised_counts_equal_the_analyzer(extra):
+    texts = TRICKY + fuzz(seed=12) + extra
     vocab, term, value, tf, length = vector.count_terms(texts)
     for i, text in enumerate(texts):
         mine = value == i

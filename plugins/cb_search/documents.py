@@ -30,7 +30,11 @@ log = logging.getLogger(__name__)
 # Kinds in the order results of equal score are listed (and documents are numbered).
 KINDS = ("projects", "contracts", "notices", "plans", "companies", "apartments",
          "apartment_documents", "pages")
-COLUMNS = ["kind", "id", "url", "title", "ids", "text", "date", "amount", "district", "sub"]
+COLUMNS = ["kind", "id", "url", "title", "ids", "text", "date", "amount", "district", "sub"]  # + text.N
+
+
+def part_name(field: str, i: int) -> str:
+    return field if i == 0 else f"{field}.{i}"
 
 
 def _str(v: Any) -> str:
@@ -66,8 +70,11 @@ def _lookup(df: pd.DataFrame | None, key: str, value: str) -> dict[str, str]:
 
 
 def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], ids: list[str],
-           text: list[str], date: list[str], amount: str, district: list[str],
+           text: list[list[str]], date: list[str], amount: str, district: list[str],
            sub: list[str]) -> pd.DataFrame:
+    """One kind's documents. ``text`` stays in parts (agency, company, address ...), stored as
+    columns text, text.1, text.2 ...: each part's distinct values are analysed once, where a
+    joined "agency company number" string would be new on almost every row."""
     rid = _col(df, id_col)
     ok = [bool(urls.SAFE_ID.match(v)) for v in rid]
     if not all(ok):
@@ -79,8 +86,9 @@ def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], ids: list
     section = urls.SECTIONS[kind]
     out = pd.DataFrame({
         "kind": kind, "id": rid, "url": [f"{section}/{v}/index.html" for v in rid],
-        "title": title, "ids": _join(rid, ids), "text": text, "date": [d[:10] for d in date],
-        "amount": money, "district": district, "sub": sub})
+        "title": title, "ids": _join(rid, ids), "date": [d[:10] for d in date],
+        "amount": money, "district": district, "sub": sub,
+        **{part_name("text", i): p for i, p in enumerate(text)}})
     return out[ok] if not all(ok) else out
 
 
@@ -104,38 +112,38 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         c = functools.partial(_col, df)
         frames.append(_frame(
             "projects", df, "project_id", c("name"), c("contract_id"),
-            _join(c("agency"), c("address"), c("category"), c("supervisor"), c("inspector"),
-                  c("description")),
+            [c("agency"), c("address"), c("category"), c("supervisor"), c("inspector"),
+             c("description")],
             c("start_date"), "budget", c("district_code"), c("agency")))
     if (df := t("contracts")) is not None:
         c = functools.partial(_col, df)
         company = via(c("company_id"), company_name)
         frames.append(_frame(
             "contracts", df, "contract_id", c("title"), _join(c("notice_id"), c("project_id")),
-            _join(c("agency"), company, _brn_forms(c("company_id")), c("kind")),
+            [c("agency"), company, _brn_forms(c("company_id")), c("kind")],
             c("signed_at"), "amount", via(c("project_id"), project_district),
             _join(c("agency"), company)))
     if (df := t("bid_notices")) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
             "notices", df, "notice_id", c("title"), c("plan_id"),
-            _join(c("agency"), c("kind"), c("eligibility")),
+            [c("agency"), c("kind"), c("eligibility")],
             c("published_at"), "estimated_price", [""] * len(df), c("agency")))
     if (df := t("procurement_plans")) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
-            "plans", df, "plan_id", c("title"), [""] * len(df), _join(c("agency"), c("kind")),
+            "plans", df, "plan_id", c("title"), [""] * len(df), [c("agency"), c("kind")],
             c("planned_month"), "estimated_amount", [""] * len(df), c("agency")))
     if (df := companies) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
             "companies", df, "company_id", c("name"), _brn_forms(c("company_id")),
-            _join(c("address"), c("industry")), [""] * len(df), "", c("district_code"),
+            [c("address"), c("industry")], [""] * len(df), "", c("district_code"),
             c("industry")))
     if (df := apartments) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
-            "apartments", df, "complex_id", c("name"), [""] * len(df), c("address"),
+            "apartments", df, "complex_id", c("name"), [""] * len(df), [c("address")],
             [""] * len(df), "", c("district_code"), c("address")))
     if (df := t("apartment_documents")) is not None:
         if "public" in df.columns:  # ingest already drops private rows; never rely on one guard
@@ -144,10 +152,19 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         cx = via(c("complex_id"), complex_name)
         frames.append(_frame(
             "apartment_documents", df, "doc_id", c("title"), c("contract_id"),
-            _join(cx, c("kind"), c("category")), c("date"), "amount",
+            [cx, c("kind"), c("category")], c("date"), "amount",
             via(c("complex_id"), complex_district), cx))
+    return _concat(frames)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    parts = [c for c in out.columns if c.startswith("text.")]
+    out[parts] = out[parts].fillna("")
+    return out
 
 
 class _Text(HTMLParser):
@@ -197,5 +214,4 @@ def page_documents(pages: Iterable[Any]) -> pd.DataFrame:
 
 
 def all_documents(tables: dict[str, pd.DataFrame], pages: Iterable[Any] = ()) -> pd.DataFrame:
-    frames = [f for f in (dataset_documents(tables), page_documents(pages)) if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    return _concat([dataset_documents(tables), page_documents(pages)])

@@ -113,28 +113,31 @@ def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
     groups, kinds, years, districts = _facets(docs)
     ndocs = len(docs)
     fields = setting(settings, "CB_SEARCH_FIELDS")
-    # Analyse each distinct value of each field once (agencies, companies repeat thousands of times).
+    # Analyse each distinct value of each field part once (agencies, companies repeat a lot).
+    parts = {name: sorted((c for c in docs.columns if c == name or c.startswith(name + ".")),
+                          key=lambda c: (len(c), c)) for name in fields}
     codes, values, first = {}, [], {}
-    for name in fields:
-        c, uniques = pd.factorize(docs[name].fillna("").astype(str), sort=False)
-        codes[name], first[name] = c.astype(np.int64), len(values)
+    for col in (c for cols in parts.values() for c in cols):
+        c, uniques = pd.factorize(docs[col].fillna("").astype(str), sort=False)
+        codes[col], first[col] = c.astype(np.int64) + len(values), len(values)
         values.extend(uniques.tolist())
     vocab, v_term, v_value, v_tf, v_len = count_terms(values)
     v_start = np.searchsorted(v_value, np.arange(len(values) + 1))  # pairs of value v: a slice
     parts_t, parts_d, parts_w = [], [], []
     for name, (weight, b) in fields.items():
-        vals = codes[name] + first[name]
-        lens = v_start[vals + 1] - v_start[vals]
-        idx = _ragged(v_start[vals], lens)
-        doc_len = v_len[vals]
+        doc_len = sum((v_len[codes[col]] for col in parts[name]), np.zeros(ndocs, dtype=np.int64))
         avg = float(doc_len[doc_len > 0].mean()) if (doc_len > 0).any() else 1.0
-        dl = np.repeat(doc_len, lens).astype(np.float64)
-        parts_t.append(v_term[idx])
-        parts_d.append(np.repeat(np.arange(ndocs, dtype=np.int64), lens))
-        parts_w.append(weight * v_tf[idx] / (1 - b + b * dl / avg))
+        norm = weight / (1 - b + b * doc_len / avg)  # BM25F: per document and field
+        for col in parts[name]:
+            vals = codes[col]
+            lens = v_start[vals + 1] - v_start[vals]
+            idx = _ragged(v_start[vals], lens)
+            parts_t.append(v_term[idx])
+            parts_d.append(np.repeat(np.arange(ndocs, dtype=np.int64), lens))
+            parts_w.append(v_tf[idx] * np.repeat(norm, lens))
     t, d, w = np.concatenate(parts_t), np.concatenate(parts_d), np.concatenate(parts_w)
     nv = max(len(vocab), 1)
-    # Each field's pairs are already in (doc, term) order: a stable sort merges the three runs.
+    # Each part's pairs are already in (doc, term) order: a stable sort merges the runs.
     key = d * nv + t
     order = np.argsort(key, kind="stable")
     key, w = key[order], w[order]

@@ -37,14 +37,29 @@ def unique(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return s[new], inverse, counts
 
 
+def _joined(values: list[str]) -> tuple[str, np.ndarray]:
+    """All values normalised into one string, each followed by NUL, and where each starts.
+
+    Normalising the joined text at once is the same as value by value: NUL is a starter that
+    never composes, is never produced by NFKC, and ends the final-sigma context of lower().
+    A value containing NUL itself falls back to normalising each value alone."""
+    joined = "\0".join(values)
+    if joined.count("\0") == max(len(values) - 1, 0):
+        text = normalize(joined) + "\0"
+        cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        ends = np.flatnonzero(cps == 0)
+        if len(ends) == len(values):
+            return text, np.r_[0, ends[:-1] + 1].astype(np.int64)[:len(values)]
+    norm = [normalize(v).replace("\0", " ") for v in values]
+    lens = np.fromiter((len(v) + 1 for v in norm), dtype=np.int64, count=len(norm))
+    return "\0".join(norm) + "\0", np.cumsum(lens) - lens
+
+
 def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                              np.ndarray]:
     """(vocabulary, term, value, tf, length): one row per distinct (term, value) pair, sorted by
     (value, term); ``length[v]`` is the number of terms (with repeats) of value v."""
-    norm = [normalize(v) for v in values]
-    lens = np.fromiter((len(s) + 1 for s in norm), dtype=np.int64, count=len(norm))
-    starts = np.cumsum(lens) - lens
-    text = "\n".join(norm) + "\n"
+    text, starts = _joined(values)
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     cls = CLASS[cps]
     n = len(cps)
