@@ -1,0 +1,135 @@
+"""cb_opendata: the site's data in open formats, for every tool of the Open Contracting ecosystem.
+
+Writes ``contracts/<id>.json`` (the OCDS compiled release of the contract's process) and
+``projects/<id>.json`` (the OC4IDS project) beside the record folders, and under ``data/`` a CSV
+per table (public columns only: it is the Dataset), one OCDS release package, one OC4IDS
+project package and the licence; queues the ``data/`` page (each file with its size, rows and
+date) and the data dictionary, generated from clearbuild.schema so it cannot drift.
+
+Files the data page describes are serialised while contexts are generated (the page needs
+their sizes); they are written during output, after cb_dataset rendered the pages.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from clearbuild import schema, urls
+from clearbuild.dataset import Dataset
+from clearbuild.ocds.export import ExportOptions, dumps
+from clearbuild.ocds.oc4ids import writers
+
+DEFAULTS: dict[str, Any] = {
+    "CB_OPENDATA_LICENSE_NAME": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "CB_OPENDATA_ATTRIBUTION": None,  # "Source: ..." line people must keep; None: the publisher's name
+    "CB_OPENDATA_RECORD_FILES": True,  # per-record contracts/<id>.json and projects/<id>.json
+}
+LICENSE_FILE = "LICENSE.txt"
+
+
+def setting(settings: dict[str, Any], name: str) -> Any:
+    return settings.get(name, DEFAULTS[name])
+
+
+@dataclass
+class DataFile:
+    name: str  # file name under data/
+    title: str  # table or package name shown on the page
+    doc: str
+    rows: int
+    body: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+    @property
+    def size_text(self) -> str:
+        n = self.size
+        return f"{n:,} B" if n < 1024 else f"{n / 1024:,.1f} KB" if n < 1024**2 else f"{n / 1024**2:,.1f} MB"
+
+
+def table_csv(ds: Dataset, name: str) -> bytes:
+    """The public columns of a table, as the Dataset holds them (UTF-8 with BOM: Excel opens it)."""
+    cols = schema.TABLES[name].public_columns
+    df = ds.table(name)
+    df = df[cols] if not df.empty else df.reindex(columns=cols)
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def licence_text(settings: dict[str, Any], opts: ExportOptions) -> str:
+    attribution = setting(settings, "CB_OPENDATA_ATTRIBUTION") or opts.publisher
+    return (f"{setting(settings, 'CB_OPENDATA_LICENSE_NAME')}\n{opts.license}\n\n"
+            f"Attribution: {attribution}\n\n"
+            "Every file in this folder (CSV tables, OCDS release package, OC4IDS project package) and\n"
+            "every contracts/<id>.json and projects/<id>.json of this site is published under the\n"
+            "licence above. The OCDS and OC4IDS schemas are (c) Open Contracting Partnership,\n"
+            "Apache License 2.0.\n")
+
+
+class OpenDataGenerator(Generator):
+    def generate_context(self) -> None:
+        ds: Dataset = self.context["cb_dataset"]
+        opts = ExportOptions.from_settings(self.settings)
+        self.ocds, self.oc4ids = writers(ds, opts)
+        self.projects = self.oc4ids.projects()
+        files = [DataFile(f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)),
+                          table_csv(ds, name)) for name in schema.ORDER]
+        files.append(DataFile("ocds-release-package.json", "OCDS", "OCDS 1.1 release package: one compiled "
+                              "release per contracting process", len(self.ocds.releases),
+                              dumps(self.ocds.package()).encode("utf-8")))
+        files.append(DataFile("oc4ids-project-package.json", "OC4IDS", "OC4IDS 0.9 project package: one "
+                              "project per construction project", len(self.projects),
+                              dumps(self.oc4ids.package(self.projects)).encode("utf-8")))
+        self.licence = licence_text(self.settings, opts).encode("utf-8")
+        self.files = files
+        r = self.context["cb_renderer"]
+        r.add("opendata_index.html", "data/index.html", files=files, licence_file=LICENSE_FILE,
+              licence_name=setting(self.settings, "CB_OPENDATA_LICENSE_NAME"), licence_url=opts.license,
+              updated=ds.export_date, ocid_prefix=opts.prefix)
+        r.add("opendata_dictionary.html", "data/dictionary/index.html", tables=dictionary(),
+              types=schema.TYPES)
+
+    def generate_output(self, writer: Any) -> None:
+        out = Path(self.output_path)
+        (out / "data").mkdir(parents=True, exist_ok=True)
+        for f in self.files:
+            (out / "data" / f.name).write_bytes(f.body)
+        (out / "data" / LICENSE_FILE).write_bytes(self.licence)
+        if not setting(self.settings, "CB_OPENDATA_RECORD_FILES"):
+            return
+        for cid, ocid in sorted(self.ocds.ocid_of.items()):
+            write_beside(out, "contracts", cid, dumps(self.ocds.releases[ocid]))
+        for p in self.projects:
+            write_beside(out, "projects", p["id"], dumps(p))
+
+
+def write_beside(out: Path, kind: str, record_id: str, text: str) -> None:
+    """``<kind>/<id>.json`` next to the record's folder ``<kind>/<id>/index.html``."""
+    folder = urls.record_path(kind, record_id).rsplit("/", 2)[0]  # checks the id is SAFE_ID
+    path = out / folder / f"{record_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def dictionary() -> list[dict[str, Any]]:
+    """Every table's public columns, in display order: what the CSV files hold."""
+    return [{"name": name, "doc": t.doc, "key": t.key,
+             "columns": [c for c in t.columns if c.public]} for name, t in
+            ((n, schema.TABLES[n]) for n in schema.ORDER)]
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return OpenDataGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)
