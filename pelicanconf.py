@@ -37,7 +37,7 @@ JINJA_ENVIRONMENT = {
 PLUGIN_PATHS = ["plugins"]
 # Order matters twice: cb_dataset's generator must fill the context before the sections queue
 # pages on it; filters (cb_theme, cb_charts, cb_maps) attach to every generator's environment.
-PLUGINS = ["cb_theme", "cb_charts", "cb_maps", "cb_sanitize", "cb_dataset", "cb_allimi", "cb_contracts", "cb_apartments", "cb_history", "cb_opendata"]
+PLUGINS = ["cb_theme", "cb_charts", "cb_maps", "cb_sanitize", "cb_dataset", "cb_allimi", "cb_contracts", "cb_apartments", "cb_history", "cb_signals", "cb_opendata"]
 
 CB_LANGUAGES = ["ko", "en"]
 # Officials' approved entries (python -m admin); read when the file exists. Tests set it empty.

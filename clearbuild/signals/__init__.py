@@ -1,0 +1,123 @@
+"""Integrity signals: red-flag indicators computed over the whole Dataset at build time.
+
+Each indicator is a small vectorised function (bids, awards, construction, payments modules)
+registered with its plain-language title, explanation, formula, source, limits and threshold
+settings in Korean and English. ``compute`` runs them all once and returns a ``Signals`` that
+pages query per record. A flag is a reason to look, not proof of wrongdoing.
+
+    from clearbuild.signals import compute
+    sig = compute(dataset, settings)
+    sig.for_record("contracts", "C-1")  -> [Flag(indicator="direct-award", values={...})]
+    sig.flag_map()                      -> {("notices", "N-1"): ["single-bidder"], ...}
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from ..dataset import Dataset
+from . import awards, bids, construction, payments  # noqa: F401  (registers the indicators)
+from .base import REGISTRY, Context, Indicator, newest_date, text
+from .rates import rates
+from .result import Flag, Signals, explain
+from .settings import DEFAULTS, setting
+
+__all__ = ["DEFAULTS", "REGISTRY", "Flag", "Indicator", "Signals", "compute", "explain", "indicators",
+           "setting", "today_for"]
+
+# Display order: procurement as a tender runs, then works, then money.
+ORDER = ["single-bidder", "direct-award", "short-tender", "bid-near-estimate", "lowest-disqualified",
+         "all-but-winner-disqualified", "identical-bids", "split-contracts", "cost-overrun", "time-overrun",
+         "progress-lag", "many-changes", "unexplained-change", "late-payment", "unpaid-wages"]
+assert sorted(ORDER) == sorted(REGISTRY), "every indicator needs a place in ORDER"
+
+
+def indicators(settings: dict[str, Any] | None = None) -> list[Indicator]:
+    disabled = set(setting(settings or {}, "CB_SIGNALS_DISABLED"))
+    unknown = disabled - set(REGISTRY)
+    if unknown:
+        raise ValueError(f"CB_SIGNALS_DISABLED names unknown indicators: {sorted(unknown)}")
+    return [REGISTRY[i] for i in ORDER if i not in disabled]
+
+
+def today_for(ds: Dataset, settings: dict[str, Any]) -> date:
+    """CB_SIGNALS_TODAY, else the export's date, else its newest event: never the clock."""
+    for candidate in (setting(settings, "CB_SIGNALS_TODAY"), ds.export_date):
+        try:
+            return date.fromisoformat(str(candidate)[:10])
+        except ValueError:
+            continue
+    return newest_date(ds) or date(1970, 1, 1)
+
+
+def compute(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
+    settings = dict(settings or {})
+    ctx = Context(ds, settings, today_for(ds, settings))
+    chosen = indicators(settings)
+    flags: list[Flag] = []
+    seconds: dict[str, float] = {}
+    for ind in chosen:
+        t = time.perf_counter()
+        flags.extend(_flags(ind, ind.compute(ctx)))
+        seconds[ind.id] = time.perf_counter() - t
+    t = time.perf_counter()
+    links = _links(ds)
+    records = _records(ds, {(f.kind, f.id) for f in flags})
+    r = rates(ctx)
+    seconds["records+rates"] = time.perf_counter() - t
+    order = {ind.id: i for i, ind in enumerate(chosen)}
+    flags.sort(key=lambda f: (f.kind, f.id, order[f.indicator]))
+    return Signals(ctx.today, settings, chosen, flags, links, records, r, seconds)
+
+
+def _native(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return tuple(str(x) for x in v)
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _flags(ind: Indicator, df: pd.DataFrame) -> list[Flag]:
+    if df is None or df.empty:
+        return []
+    names = [c for c in ind.fields if c in df.columns]
+    variant = df["variant"].fillna("").astype(str).tolist() if "variant" in df else [""] * len(df)
+    cols = [df[c].tolist() for c in names]
+    out = []
+    for i, (kind, rid) in enumerate(zip(df["kind"].tolist(), df["id"].tolist(), strict=True)):
+        values = {n: _native(col[i]) for n, col in zip(names, cols, strict=True)}
+        out.append(Flag(ind.id, kind, str(rid), values, variant[i]))
+    return out
+
+
+def _links(ds: Dataset) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """contract -> its bid notice; project -> its works contract(s)."""
+    links: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    c = ds.table("contracts")
+    if not c.empty and "notice_id" in c:
+        for cid, nid in zip(text(c["contract_id"]).tolist(), text(c["notice_id"]).tolist(), strict=True):
+            if nid:
+                links.setdefault(("contracts", cid), []).append(("notices", nid))
+    pairs: set[tuple[str, str]] = set()
+    p = ds.table("projects")
+    if not p.empty and "contract_id" in p:
+        pids, cids = text(p["project_id"]).tolist(), text(p["contract_id"]).tolist()
+        pairs |= {(pid, cid) for pid, cid in zip(pids, cids, strict=True) if cid}
+    if not c.empty and "project_id" in c:
+        cids, pids = text(c["contract_id"]).tolist(), text(c["project_id"]).tolist()
+        pairs |= {(pid, cid) for cid, pid in zip(cids, pids, strict=True) if pid}
+    for pid, cid in sorted(pairs):
+        links.setdefault(("projects", pid), []).append(("contracts", cid))
+    return links
+
+
+def _records(ds: Dataset, keys: set[tuple[str, str]]) -> pd.DataFrame:
+    """Title, agency, district and year of each flagged record: what /signals/ lists and filters by."""
+    from .records import describe
+
+    return describe(ds, keys)

@@ -1,0 +1,75 @@
+"""Payment indicators: were the firms and the workers paid on time (direct payment system)?
+
+Both count days from the claim to the payment, or to 'today' while a claim is unpaid; claims
+dated after 'today' are ignored (not yet due).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import Context, day, empty, frame, has, indicator, num, text
+
+
+def claims(ctx: Context) -> pd.DataFrame:
+    p = ctx.table("payments")
+    if not has(p, "project_id", "claim_date", "payee_kind"):
+        return pd.DataFrame()
+    claimed = day(p["claim_date"])
+    paid = day(p["paid_date"]) if "paid_date" in p else pd.Series(pd.NaT, index=p.index)
+    today = ctx.today_ts()
+    amount = num(p["amount"])
+    paid_amount = num(p["paid_amount"]) if "paid_amount" in p else pd.Series(float("nan"), index=p.index)
+    paid_amount = paid_amount.where(paid_amount.notna() | paid.isna(), amount).fillna(0)
+    outstanding = (amount - paid_amount).clip(lower=0)
+    # A claim paid only in part is not settled: its days keep running to today.
+    settled = paid.notna() & (outstanding <= 0)
+    out = pd.DataFrame({"payment_id": text(p["payment_id"]) if "payment_id" in p else "",
+                        "project_id": p["project_id"].astype(str), "kind": text(p["payee_kind"]),
+                        "days": (paid.where(settled, today) - claimed).dt.days, "unpaid": ~settled,
+                        "amount": amount, "outstanding": outstanding})
+    return out[claimed.notna() & (claimed <= today)]
+
+
+@indicator(
+    id="late-payment",
+    group="payments",
+    kinds=("projects",),
+    settings=("CB_SIGNALS_PAYMENT_DAYS", "CB_SIGNALS_LATE_PAYMENT_KINDS", "CB_SIGNALS_TODAY"),
+    fields={"late": "int", "paid_late": "int", "unpaid": "int", "max_days": "days", "limit": "days",
+            "ids": "ids"},
+)
+def late_payment(ctx: Context) -> pd.DataFrame:
+    c = claims(ctx)
+    if c.empty:
+        return empty()
+    limit = int(ctx.s("CB_SIGNALS_PAYMENT_DAYS"))
+    late = c[c.kind.isin([str(k) for k in ctx.s("CB_SIGNALS_LATE_PAYMENT_KINDS")]) & (c.days > limit)]
+    g = late.sort_values("payment_id").groupby("project_id", sort=True)
+    hit = pd.DataFrame({"late": g.size(), "unpaid": g["unpaid"].sum(), "max_days": g["days"].max(),
+                        "ids": g["payment_id"].agg(tuple)})
+    return frame("projects", hit.index, late=hit.late, paid_late=hit.late - hit.unpaid, unpaid=hit.unpaid,
+                 max_days=hit.max_days, limit=limit, ids=hit.ids)
+
+
+@indicator(
+    id="unpaid-wages",
+    group="payments",
+    kinds=("projects",),
+    settings=("CB_SIGNALS_WAGE_DAYS", "CB_SIGNALS_TODAY"),
+    fields={"claims": "int", "paid_late": "int", "unpaid": "int", "outstanding": "money", "max_days": "days",
+            "limit": "days", "ids": "ids"},
+)
+def unpaid_wages(ctx: Context) -> pd.DataFrame:
+    c = claims(ctx)
+    if c.empty:
+        return empty()
+    limit = int(ctx.s("CB_SIGNALS_WAGE_DAYS"))
+    bad = c[(c.kind == "wages") & (c.days > limit)]
+    g = bad.sort_values("payment_id").groupby("project_id", sort=True)
+    hit = pd.DataFrame({"claims": g.size(), "unpaid": g["unpaid"].sum(),
+                        "outstanding": g["outstanding"].sum(), "max_days": g["days"].max(),
+                        "ids": g["payment_id"].agg(tuple)})
+    return frame("projects", hit.index, claims=hit.claims, paid_late=hit.claims - hit.unpaid,
+                 unpaid=hit.unpaid, outstanding=hit.outstanding,
+                 max_days=hit.max_days, limit=limit, ids=hit.ids)

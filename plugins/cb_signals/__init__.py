@@ -1,0 +1,133 @@
+"""cb_signals: integrity red flags next to the records, a list of them, their method, and rates.
+
+Signals are computed once (clearbuild.signals.compute) in generate_context and shared three ways:
+- Jinja globals on every environment: ``cb_signals_for(kind, id)`` (flags a record page shows),
+  ``cb_signal_reason(flag, lang)`` (the numbers, in words), ``cb_signal_rates(group, key)``
+  (an agency's or company's rates) and ``cb_signal_text(texts, lang)``; record templates include
+  ``cb_signals_box.html`` with ``signal_kind`` and ``signal_id`` set;
+- ``context['cb_signals']`` (the Signals object) and ``context['cb_signal_flags']``
+  ({(kind, id): [indicator ids]}) for other plugins, e.g. search filters;
+- pages under /signals/: the list (filterable), one list per indicator, the methodology,
+  agency rates and company rates.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from clearbuild import urls
+from clearbuild.signals import DEFAULTS, Flag, Signals, compute, explain
+from clearbuild.signals import setting as signal_setting
+
+from . import pages
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DEFAULTS", "register"]  # every CB_SIGNALS_* default lives in clearbuild.signals.settings
+
+
+def _text(texts: dict[str, str], lang: str) -> str:
+    return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def on_generator_init(generator: Any) -> None:
+    """Globals read the shared context lazily, so they work in every environment, even before
+    the signals are computed (they then return nothing)."""
+    context = generator.context
+    env = generator.env
+
+    def current() -> Signals | None:
+        return context.get("cb_signals")
+
+    def signals_for(kind: str, record_id: Any) -> list[Flag]:
+        sig = current()
+        return sig.for_record(kind, str(record_id)) if sig and record_id is not None else []
+
+    def reason(flag: Flag, lang: str = "ko") -> str:
+        return explain(flag, lang, env.filters.get("money"))
+
+    def rates(group: str, key: Any) -> dict[str, Any] | None:
+        sig = current()
+        return sig.rate(group, str(key)) if sig and key is not None else None
+
+    env.globals.update(cb_signals_for=signals_for, cb_signal_reason=reason, cb_signal_rates=rates,
+                       cb_signal_text=_text)
+
+
+SECTION_KINDS = {folder: kind for kind, folder in urls.SECTIONS.items() if "/" not in folder}
+
+
+def _depends(sig: Signals, job: Any) -> Any:
+    """What a record page's box shows (flags, a company's rates); None for other pages."""
+    parts = job.path.split("/")
+    kind = SECTION_KINDS.get(parts[0]) if len(parts) == 3 and parts[2] == "index.html" else None
+    if kind is None:
+        return None
+    flags = [[f.indicator, f.values, f.variant, f.via] for f in sig.for_record(kind, parts[1])]
+    return [flags, sig.rate("companies", parts[1]) if kind == "companies" else None]
+
+
+class SignalsGenerator(Generator):
+    def generate_context(self) -> None:
+        ds = self.context["cb_dataset"]
+        t = time.perf_counter()
+        sig = compute(ds, self.settings)
+        seconds = time.perf_counter() - t
+        self.context["cb_signals"] = sig
+        self.context["cb_signal_flags"] = sig.flag_map()
+        self.context.setdefault("cb_stats", {})["signals_seconds"] = round(seconds, 3)
+        log.info("signals: %d flags on %d records in %.2f s", len(sig.flags), len(sig.records), seconds)
+        renderer = self.context["cb_renderer"]
+        # A record page shows flags through a Jinja global, not its context: hash them with it.
+        renderer.depends.append(functools.partial(_depends, sig))
+        self._queue(sig, renderer)
+
+    def _queue(self, sig: Signals, r: Any) -> None:
+        limit = int(signal_setting(self.settings, "CB_SIGNALS_PAGE_ROWS"))
+        counts = sig.counts()
+        common = {"indicators": sig.indicators, "counts": counts, "today": sig.today.isoformat()}
+        everything = pages.rows(sig)
+        opts = pages.options(everything)
+        for page in pages.listings("signals", everything, limit):
+            r.add("signals_list.html", page.path, listing=page, options=opts, indicator=None, **common)
+        for ind in sig.indicators:
+            mine = pages.rows(sig, ind.id)
+            for page in pages.listings(f"signals/{ind.id}", mine, limit):
+                r.add("signals_list.html", page.path, listing=page, options=pages.options(mine),
+                      indicator=ind, **common)
+        values = {name: signal_setting(self.settings, name) for name in DEFAULTS}
+        r.add("signals_methodology.html", "signals/methodology/index.html", values=values, **common)
+        bars = int(signal_setting(self.settings, "CB_SIGNALS_CHART_BARS"))
+        least = int(signal_setting(self.settings, "CB_SIGNALS_RATE_MIN_CONTRACTS"))
+        ds = self.context["cb_dataset"]
+        companies = ds.table("companies")
+        names = dict(zip(companies["company_id"].tolist(), companies["name"].tolist(), strict=True)) \
+            if {"company_id", "name"} <= set(companies.columns) else {}
+        for group, table in (("agencies", pages.rate_table(sig, "agencies")),
+                             ("companies", pages.rate_table(sig, "companies", names))):
+            tops = {c: pages.top(table, c, bars, least) for c in RATE_COLUMNS}
+            r.add("signals_rates.html", f"signals/{group}/index.html", group=group,
+                  table=table if group == "agencies" else None, tops=tops, least=least, pct_fmt=_pct,
+                  charts={c: pages.chart(rows, c) for c, rows in tops.items()}, **common)
+
+
+def _pct(v: float) -> str:
+    return f"{v:.1f}%"
+
+
+RATE_COLUMNS = ("direct_share", "single_bid_rate", "overrun")
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return SignalsGenerator
+
+
+def register() -> None:
+    signals.generator_init.connect(on_generator_init)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,111 @@
+"""What the /signals/ pages show, computed from a Signals result: pure functions, no Pelican.
+
+The flagged-record list is one page while it is small; a long list is split by year (newest
+first), and a year still too long into numbered parts, so no page grows past
+CB_SIGNALS_PAGE_ROWS rows on a phone. Every row carries its indicators, agency, district and
+year as data-* attributes for the filter script; without JavaScript it is a plain list.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from clearbuild import urls
+from clearbuild.signals import Signals
+
+KINDS = ("projects", "contracts", "notices")
+
+
+@dataclass
+class Listing:
+    path: str  # page path, e.g. signals/index.html or signals/years/2024/index.html
+    rows: list[dict[str, Any]]
+    year: str = ""
+    part: int = 0
+    parts: int = 0
+    nav: list[dict[str, Any]] = field(default_factory=list)  # sibling chunks: label, path, count
+
+
+def rows(sig: Signals, indicator: str | None = None) -> list[dict[str, Any]]:
+    """One row per flagged record (own flags), or per record of one indicator, newest year first."""
+    flags: dict[tuple[str, str], list[Any]] = {}
+    for f in sig.flags:
+        if indicator is None or f.indicator == indicator:
+            flags.setdefault((f.kind, f.id), []).append(f)
+    rec = sig.records
+    info = {(k, i): (t, a, d, y) for k, i, t, a, d, y in zip(
+        rec["kind"].tolist(), rec["id"].tolist(), rec["title"].tolist(), rec["agency"].tolist(),
+        rec["district"].tolist(), rec["year"].tolist(), strict=True)}
+    out = []
+    for key, fl in flags.items():
+        title, agency, district, year = info.get(key, (key[1], "", "", ""))
+        out.append({"kind": key[0], "id": key[1], "title": title or key[1], "agency": agency,
+                    "district": district, "year": year, "flags": fl,
+                    "signals": " ".join(f.indicator for f in fl),
+                    "url": urls.record_path(key[0], key[1])})
+    out.sort(key=lambda r: (-int(r["year"] or 0), KINDS.index(r["kind"]) if r["kind"] in KINDS else 9,
+                            r["id"]))
+    return out
+
+
+def listings(base: str, all_rows: list[dict[str, Any]], limit: int) -> list[Listing]:
+    """The pages a list needs: base/index.html, or base/ + year/ (+ part/) pages when long."""
+    if len(all_rows) <= limit:
+        return [Listing(f"{base}/index.html", all_rows)]
+    by_year: dict[str, list[dict[str, Any]]] = {}
+    for r in all_rows:
+        by_year.setdefault(r["year"] or "unknown", []).append(r)
+    pages = [Listing(f"{base}/index.html", [])]  # the summary page: links to the years
+    for year, mine in by_year.items():
+        parts = max(1, math.ceil(len(mine) / limit))
+        for i in range(parts):
+            path = f"{base}/{year}/index.html" if i == 0 else f"{base}/{year}/{i + 1}/index.html"
+            pages.append(Listing(path, mine[i * limit:(i + 1) * limit], year, i + 1, parts))
+    nav = [{"label": p.year, "part": p.part, "parts": p.parts, "path": p.path, "count": len(p.rows)}
+           for p in pages[1:]]
+    for p in pages:
+        p.nav = nav
+    return pages
+
+
+def options(all_rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Filter choices present in the rows, sorted (years newest first)."""
+    return {"agencies": sorted({r["agency"] for r in all_rows if r["agency"]}),
+            "districts": sorted({r["district"] for r in all_rows if r["district"]}),
+            "years": sorted({r["year"] for r in all_rows if r["year"]}, reverse=True)}
+
+
+def _num(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def rate_table(sig: Signals, group: str, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows of rates per agency or company, with how many of their records are flagged."""
+    df = sig.rates.get(group)
+    if df is None or df.empty:
+        return []
+    flagged: dict[str, int] = {}
+    if group == "agencies":
+        for a in sig.records["agency"].tolist():
+            flagged[a] = flagged.get(a, 0) + 1
+    out = []
+    for key, r in zip(df.index.tolist(), df.to_dict("records"), strict=True):
+        out.append({"key": key, "name": (names or {}).get(key, key), "contracts": int(r["contracts"]),
+                    "amount": _num(r["amount"]), "direct": int(r["direct"]),
+                    "direct_share": _num(r["direct_share"]), "tenders": int(r["tenders"]),
+                    "single_bid": int(r["single_bid"]), "single_bid_rate": _num(r["single_bid_rate"]),
+                    "overrun": _num(r["overrun"]), "flagged": flagged.get(key, 0)})
+    return out
+
+
+def top(table: list[dict[str, Any]], column: str, n: int, min_contracts: int) -> list[dict[str, Any]]:
+    """The n highest on one rate among those with enough contracts (ties by name, for stable output)."""
+    ok = [r for r in table if r["contracts"] >= min_contracts and r[column] is not None
+          and (column != "single_bid_rate" or r["tenders"] >= min_contracts)]
+    return sorted(ok, key=lambda r: (-r[column], r["name"]))[:n]
+
+
+def chart(rows_: list[dict[str, Any]], column: str) -> list[tuple[str, float]]:
+    return [(r["name"], round(r[column], 1)) for r in rows_]
