@@ -46,12 +46,13 @@ def _col(df: pd.DataFrame, name: str) -> list[str]:
     pandas string operations cost seconds at Seoul scale, list comprehensions a fraction."""
     if name not in df.columns:
         return [""] * len(df)
-    return [_str(v) for v in df[name].tolist()]
+    s = df[name]
+    return [v if type(v) is str else _str(v) for v in s.astype(object).where(s.notna(), "").tolist()]
 
 
 def _join(*parts: list[str]) -> list[str]:
     """Space-joined non-empty parts, row by row."""
-    return [" ".join(x for x in row if x) for row in zip(*parts, strict=True)]
+    return [" ".join(filter(None, row)) for row in zip(*parts, strict=True)]
 
 
 def _brn_forms(ids: list[str]) -> list[str]:

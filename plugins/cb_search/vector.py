@@ -21,6 +21,7 @@ CLASS[np.asarray(BIGRAM_CPS, dtype=np.int64)] = BIG
 CLASS[np.asarray(WORD_CPS, dtype=np.int64)] = WORD
 CLASS[np.asarray(MARK_CPS, dtype=np.int64)] = MARK
 CLASS[[ord(c) for c in CONNECTORS]] = CONN
+_DROP = {ord(c): None for c in CONNECTORS}
 PAIR = 0x110000  # bigram key: first * PAIR + second; single characters stay below PAIR
 
 
@@ -89,8 +90,10 @@ def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     comp_first = np.flatnonzero(~linked)
     comp_size = np.diff(np.r_[comp_first, len(w_start)])
     multi = comp_first[comp_size > 1]
-    compounds = ["".join(words[a:a + s]) for a, s in zip(multi.tolist(),
-                                                          comp_size[comp_size > 1].tolist(), strict=True)]
+    # A compound is its span without the connectors (words never contain one).
+    last_word = multi + comp_size[comp_size > 1] - 1
+    compounds = [text[a:b].translate(_DROP) for a, b in zip(w_start[multi].tolist(),
+                                                            w_end[last_word].tolist(), strict=True)]
     word_terms = words + compounds
     word_pos = np.concatenate([w_start, w_start[multi]]) if len(w_start) else np.zeros(0, np.int64)
 
