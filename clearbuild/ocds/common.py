@@ -176,12 +176,8 @@ def duration(period: dict[str, Any], at: At, sink: Sink) -> None:
     """Flag an absurd durationInDays (736,903 days is a date's day number, not a duration)."""
     days = period.get("durationInDays")
     if isinstance(days, (int, float)) and not isinstance(days, bool) and (days < 0 or days > MAX_DAYS):
-        years = int(days) // 365
-        sink.flag(
-            at / "durationInDays",
-            days,
-            f"absurd duration: {int(days):,} days (about {years:,} years); ignored",
-        )
+        what = "negative duration" if days < 0 else f"absurd duration (about {int(days) // 365:,} years)"
+        sink.flag(at / "durationInDays", days, f"{what}: {int(days):,} days; ignored")
 
 
 @dataclass(frozen=True)
@@ -225,7 +221,7 @@ def safe_id(raw: Any) -> str:
     if SAFE_ID.match(s):
         return s
     digest = hashlib.sha1(s.encode("utf-8")).hexdigest()[:8]
-    cleaned = _NOT_SAFE.sub("-", s).strip("._-")[:100]
+    cleaned = re.sub(r"-{2,}", "-", _NOT_SAFE.sub("-", s)).strip("._-")[:100]
     return f"{cleaned}-{digest}" if cleaned else f"x-{digest}"
 
 

@@ -261,9 +261,9 @@ class Process:
             self.sink,
         )
         deadline = minute(period.get("endDate"), at / "tenderPeriod" / "endDate", self.sink)
-        if not period and METHOD.get(text(self.tender.get("procurementMethod")).lower()) == "sole_source":
-            return ""  # a direct award has no bid notice: nothing is missing
         if not published or not deadline:
+            if METHOD.get(text(self.tender.get("procurementMethod")).lower()) == "sole_source":
+                return ""  # a direct award without a tender period: no notice, and nothing missing
             self.sink.flag(
                 at / "tenderPeriod",
                 period,
@@ -405,7 +405,7 @@ class Process:
         sink = self.sink
         ai, award = awards.get(text(c.get("awardID")), (-1, {}))
         aat = self.at / "awards" / ai
-        if text(c.get("status")).lower() == "pending" and not c.get("dateSigned"):
+        if text(c.get("status")).lower() == "pending" and not get(c, "dateSigned", at, sink):
             sink.refuse(at / "status", "pending", "contract not signed yet (status pending): not imported")
             return
         suppliers = as_list(get(c, "suppliers", at, sink), at / "suppliers", sink)
@@ -443,7 +443,7 @@ class Process:
             return
         cperiod = obj(get(c, "period", at, sink), at / "period", sink)
         duration(cperiod, at / "period", sink)
-        signed = day(c.get("dateSigned"), at / "dateSigned", sink)
+        signed = day(get(c, "dateSigned", at, sink), at / "dateSigned", sink)
         for value, where, note in (
             (award.get("date"), aat / "date", "its award's date"),
             (cperiod.get("startDate"), at / "period" / "startDate", "its start date"),
