@@ -92,9 +92,9 @@ def split_contracts(ctx: Context) -> pd.DataFrame:
     runs = m.groupby("run").agg(contracts=("contract_id", "size"), total=("estimated", "sum"),
                                 threshold=("threshold", "max"), first=("signed", "min"),
                                 last=("signed", "max"), ids=("contract_id", lambda s: tuple(sorted(s))))
-    m = m.join(runs, on="run", rsuffix="_run").sort_values("contract_id")
+    m = m[["contract_id", "run"]].join(runs, on="run").sort_values("contract_id")
     return frame("contracts", m.contract_id, contracts=m.contracts, total=m.total,
-                 threshold=m.threshold_run, first=m["first"].dt.strftime("%Y-%m-%d"),
+                 threshold=m.threshold, first=m["first"].dt.strftime("%Y-%m-%d"),
                  last=m["last"].dt.strftime("%Y-%m-%d"), ids=m.ids)
 
 

@@ -16,7 +16,7 @@ def _chain(df: pd.DataFrame, key: str, order: list[str]) -> pd.DataFrame:
     """First 'before' and last 'after' of each record's change chain, with the number of changes."""
     d = df.sort_values([key, *order])
     g = d.groupby(key, sort=True)
-    out = pd.DataFrame({"changes": g.size()})
+    out = pd.DataFrame({"changes": g.size(), "amount_changes": g["amount_after"].count()})
     for col, how in (("amount_before", "first"), ("amount_after", "last"),
                      ("end_before", "first"), ("end_after", "last")):
         if col in d.columns:
@@ -75,7 +75,7 @@ def cost_overrun(ctx: Context) -> pd.DataFrame:
         ch = ch.assign(growth=(ch.final - ch.original) / ch.original * 100)
         hit = ch[ch.growth > limit]
         out.append(frame(kind, hit.index, original=hit.original, final=hit.final, growth=hit.growth,
-                         changes=hit.changes))
+                         changes=hit.amount_changes))
     return pd.concat(out, ignore_index=True)
 
 

@@ -37,8 +37,8 @@ def describe(ds: Dataset, keys: set[tuple[str, str]]) -> pd.DataFrame:
             by_contract = pd.Series(_col(p, "project_id").to_numpy(), index=_col(p, "contract_id"))
             by_contract = by_contract[by_contract.index != ""]
             by_contract = by_contract[~by_contract.index.duplicated()]
-            pid = pid.where(pid != "", _col(c, "contract_id").map(by_contract).fillna(""))
-        dist = pid.map(district_of_project).fillna("")
+            pid = pid.where(pid != "", text(_col(c, "contract_id").map(by_contract)))
+        dist = text(pid.map(district_of_project))
         contract_district = pd.Series(dist.to_numpy(), index=_col(c, "contract_id"))
         parts.append(pd.DataFrame({"kind": "contracts", "id": _col(c, "contract_id"),
                                    "title": _col(c, "title"), "agency": _col(c, "agency"), "district": dist,
@@ -49,7 +49,7 @@ def describe(ds: Dataset, keys: set[tuple[str, str]]) -> pd.DataFrame:
             by_notice = pd.Series(contract_district.to_numpy(), index=_col(c, "notice_id"))
             by_notice = by_notice[(by_notice.index != "") & (by_notice != "")]
             by_notice = by_notice[~by_notice.index.duplicated()]
-            dist = _col(n, "notice_id").map(by_notice).fillna("")
+            dist = text(_col(n, "notice_id").map(by_notice))
         parts.append(pd.DataFrame({"kind": "notices", "id": _col(n, "notice_id"), "title": _col(n, "title"),
                                    "agency": _col(n, "agency"), "district": dist,
                                    "year": _col(n, "published_at").str.slice(0, 4)}))

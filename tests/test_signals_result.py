@@ -1,0 +1,94 @@
+"""What pages read from the signals: flags per record (own and inherited), reasons in words,
+where a flag lives (agency, district, year), rates per agency and company, and the flag map
+the search plugin uses."""
+
+from __future__ import annotations
+
+import pytest
+from signals_support import bid, contract, dataset, notice, project
+
+from clearbuild.signals import compute, explain
+
+X, Y = "1208147521", "2148755823"
+
+
+@pytest.fixture
+def linked():
+    """Notice N1 (single bidder) -> contract C1 (cost overrun) -> project P1 (own cost overrun)."""
+    return dataset(
+        bid_notices=[notice("N1", published_at="2024-11-02T09:00", deadline="2024-11-20T10:00")],
+        bid_results=[bid("N1", X, 1_000_000, True)],
+        contracts=[contract("C1", notice_id="N1", amount=1_000_000, company_id=X, signed_at="2024-12-01"),
+                   contract("C2", method="sole_source", amount=5_000_000, company_id=Y),
+                   contract("C3", method="sole_source", amount=5_000_000, company_id=Y, agency="강남구청")],
+        contract_amendments=[{"contract_id": "C1", "date": "2025-02-01", "seq": 1, "reason": "물량 증가",
+                              "amount_before": 1_000_000, "amount_after": 1_300_000}],
+        projects=[project("P1", contract_id="C1", district_code="11140")],
+        change_orders=[{"change_id": "CO1", "project_id": "P1", "date": "2025-02-01", "reason": "물량 증가",
+                        "amount_before": 1_000_000, "amount_after": 1_200_000}],
+    )
+
+
+def test_a_page_shows_its_parents_flags_once(linked):
+    sig = compute(linked, {})
+    on_contract = {(f.indicator, f.via) for f in sig.for_record("contracts", "C1")}
+    assert on_contract == {("cost-overrun", None), ("single-bidder", ("notices", "N1"))}
+    on_project = sig.for_record("projects", "P1")
+    # The project's own cost overrun (design changes, +20%) wins over its contract's (+30%).
+    own = [f for f in on_project if f.indicator == "cost-overrun"]
+    assert len(own) == 1 and own[0].via is None and own[0].values["growth"] == pytest.approx(20)
+    assert ("single-bidder", ("notices", "N1")) in {(f.indicator, f.via) for f in on_project}
+    assert sig.for_record("contracts", "C2") == []
+
+
+def test_flag_map_for_search_lists_what_each_page_shows(linked):
+    flags = compute(linked, {}).flag_map()
+    assert flags[("notices", "N1")] == ["single-bidder"]
+    assert flags[("contracts", "C1")] == ["single-bidder", "cost-overrun"]  # display order
+    assert flags[("projects", "P1")] == ["single-bidder", "cost-overrun"]
+    assert ("contracts", "C2") not in flags
+
+
+def test_reasons_name_the_numbers_in_each_language(linked):
+    sig = compute(linked, {})
+    f = next(f for f in sig.for_record("contracts", "C1") if f.indicator == "cost-overrun")
+    assert explain(f, "ko", lambda n: f"{n:,}원") == "계약 변경 1건으로 1,000,000원 → 1,300,000원 (30.0% 증가)"
+    assert explain(f, "en") == "1,000,000 → 1,300,000 through 1 amendment(s) (+30.0%)"
+    assert explain(f, "vi") == explain(f, "en")  # a language without texts falls back to English
+    assert f.title("ko") == "사업비 증가" and f.title("en") == "Cost overrun"
+
+
+def test_records_carry_agency_district_and_year(linked):
+    rec = compute(linked, {}).records.set_index(["kind", "id"])
+    assert rec.loc[("notices", "N1")].to_dict() == {"title": "공고 N1", "agency": "마포구청",
+                                                     "district": "11140", "year": "2024"}
+    assert rec.loc[("contracts", "C1"), "district"] == "11140"  # through its project
+    assert rec.loc[("projects", "P1"), "year"] == "2025"
+
+
+def test_rates_per_agency_and_company(linked):
+    sig = compute(linked, {})
+    mapo = sig.rate("agencies", "마포구청")
+    assert mapo["contracts"] == 2 and mapo["direct"] == 1 and mapo["direct_share"] == pytest.approx(50)
+    assert mapo["tenders"] == 1 and mapo["single_bid_rate"] == pytest.approx(100)
+    assert mapo["overrun"] == pytest.approx(300_000 / 6_000_000 * 100)  # amount-weighted over all
+    y = sig.rate("companies", Y)
+    assert y["contracts"] == 2 and y["direct_share"] == pytest.approx(100) and y["single_bid_rate"] is None
+    assert sig.rate("companies", "0000000000") is None
+
+
+def test_same_data_same_flags(linked):
+    a, b = compute(linked, {}), compute(linked, {})
+    assert a.flags == b.flags and a.records.equals(b.records) and a.flag_map() == b.flag_map()
+
+
+def test_today_is_the_export_date_else_the_newest_event(linked):
+    assert compute(linked, {}).today.isoformat() == "2025-06-30"
+    linked.export_date = "export"
+    assert compute(linked, {}).today.isoformat() == "2025-03-01"  # newest event: C2 and C3 signed
+    assert compute(linked, {"CB_SIGNALS_TODAY": "2026-01-01"}).today.isoformat() == "2026-01-01"
+
+
+def test_an_empty_dataset_flags_nothing():
+    sig = compute(dataset(), {})
+    assert sig.flags == [] and sig.flag_map() == {} and all(v == 0 for v in sig.counts().values())
