@@ -48,35 +48,45 @@ class Bucket:
     dim: str
     value: str  # agency name, kind, method, or the month for dim == "month"
     period: str  # "2025" or "2025-03"
-    rows: list[Record]
+    rows: list[Any]  # records, or (contract, company) pairs for contracts
 
     @property
     def path(self) -> str:
         return bucket_path(self.section, self.dim, self.value, self.period)
 
 
-def _records(ch: Chain, section: str) -> list[Record]:
-    return list({"plans": ch.plans, "notices": ch.notices, "contracts": ch.contracts}[section].values())
+def newest_first(ch: Chain, section: str) -> list[Record]:
+    if section == "contracts":
+        return ch.newest
+    id_col, date_col = SECTIONS[section]
+    records = (ch.plans if section == "plans" else ch.notices).values()
+    return sorted(records, key=lambda r: (r.get(date_col) or "", r[id_col]), reverse=True)
 
 
 def buckets(ch: Chain, section: str) -> list[Bucket]:
-    """Every bucket of one section, rows newest first; records without the key are left out of
-    that dimension only (a plan without a method still appears by agency and by month)."""
-    id_col, date_col = SECTIONS[section]
-    found: dict[tuple[str, str, str], list[Record]] = {}
-    for r in _records(ch, section):
+    """Every bucket of one section, rows newest first (records are sorted once and dealt out in
+    order); records without a key are left out of that dimension only (a plan without a method
+    still appears by agency and by month). Contract rows are (contract, company) pairs."""
+    date_col = SECTIONS[section][1]
+    found: dict[tuple[str, str, str], list[Any]] = {}
+    dims = list(DIMENSIONS.items())
+    pairs = ch.pairs if section == "contracts" else None
+    for r in newest_first(ch, section):
         when = r.get(date_col) or ""
         if len(when) < 7:
             continue
-        for dim, length in DIMENSIONS.items():
-            value = when[:7] if dim == "month" else (r.get(dim) or "")
+        row = pairs[r["contract_id"]] if pairs is not None else r
+        for dim, length in dims:
+            value = when[:7] if dim == "month" else r.get(dim)
             if value:
-                found.setdefault((dim, value, when[:length]), []).append(r)
-    out = []
-    for (dim, value, period), rows in sorted(found.items()):
-        rows.sort(key=lambda r: (r.get(date_col) or "", r[id_col]), reverse=True)
-        out.append(Bucket(section, dim, value, period, rows))
-    return out
+                key = (dim, value, when[:length])
+                rows = found.get(key)
+                if rows is None:
+                    found[key] = [row]
+                else:
+                    rows.append(row)
+    return [Bucket(section, dim, value, period, rows)
+            for (dim, value, period), rows in sorted(found.items())]
 
 
 def dimension_index(all_buckets: list[Bucket], section: str, dim: str) -> list[dict[str, Any]]:

@@ -50,27 +50,30 @@ class Chain:
     # Pairs share their records: a page context holds exactly what the page shows (the renderer
     # hashes contexts to skip unchanged pages), without copying a record.
     results_by_notice: dict[str, list[Pair]] = field(default_factory=dict)  # (bid, company)
-    results_by_company: dict[str, list[Pair]] = field(default_factory=dict)  # (bid, notice)
+    results_by_company: dict[str, list[Pair]] = field(default_factory=dict)  # (bid, notice), newest
     pairs: dict[str, Pair] = field(default_factory=dict)  # contract_id -> (contract, company)
-    contracts_by_company: dict[str, list[Record]] = field(default_factory=dict)
+    newest: list[Record] = field(default_factory=list)  # contracts, newest signing first
+    contracts_by_company: dict[str, list[Record]] = field(default_factory=dict)  # newest first
     contracts_by_notice: dict[str, list[Record]] = field(default_factory=dict)
     notices_by_plan: dict[str, list[Record]] = field(default_factory=dict)
     amendments: dict[str, list[Record]] = field(default_factory=dict)
-    # contract_id -> (amount, end date) after its last amendment; only amended contracts.
-    final: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    # contract_id -> amount and end date after its last amendment (the signed ones if none)
+    amount: dict[str, int] = field(default_factory=dict)
+    end: dict[str, str] = field(default_factory=dict)
 
     def final_amount(self, c: Record) -> int:
-        return self.final[c["contract_id"]][0] if c["contract_id"] in self.final else c["amount"]
+        return self.amount[c["contract_id"]]
 
-    def final_end(self, c: Record) -> str | None:
-        return self.final[c["contract_id"]][1] if c["contract_id"] in self.final else c.get("end_date")
+    def final_end(self, c: Record) -> str:
+        return self.end[c["contract_id"]]
 
     def completed(self, c: Record) -> bool:
-        end = self.final_end(c)
+        end = self.end[c["contract_id"]]
         return bool(end) and end <= self.as_of
 
     def with_company(self, contracts: list[Record]) -> list[Pair]:
-        return [self.pairs[c["contract_id"]] for c in contracts]
+        pairs = self.pairs
+        return [pairs[c["contract_id"]] for c in contracts]
 
     def is_open(self, n: Record) -> bool:
         return n["deadline"][:10] >= self.as_of
@@ -97,6 +100,8 @@ def as_of_date(ds: Dataset, fixed: Any = None) -> str:
 
 
 def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
+    """Every grouping the pages need, each in one pass over its table (sorted once, grouped in
+    order, so no group is sorted again)."""
     # ds.index caches: cb_allimi reads the same contract and company records, not copies.
     ch = Chain(plans=ds.index("procurement_plans", "plan_id"),
                notices=ds.index("bid_notices", "notice_id"),
@@ -104,19 +109,25 @@ def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
                companies=ds.index("companies", "company_id"),
                projects=ds.index("projects", "project_id"),
                as_of=as_of_date(ds, fixed_today))
-    for n in sorted(ch.notices.values(), key=lambda n: (n["published_at"], n["notice_id"])):
+    notices, companies = ch.notices, ch.companies
+    for n in sorted(notices.values(), key=lambda n: (n["published_at"], n["notice_id"])):
         if n.get("plan_id"):
             ch.notices_by_plan.setdefault(n["plan_id"], []).append(n)
-    for r in ds.records("bid_results"):
-        ch.results_by_notice.setdefault(r["notice_id"], []).append((r, ch.companies[r["company_id"]]))
-        ch.results_by_company.setdefault(r["company_id"], []).append((r, ch.notices[r["notice_id"]]))
-    for rows in ch.results_by_notice.values():
+    bids = ds.records("bid_results")
+    bids.sort(key=lambda r: (notices[r["notice_id"]]["published_at"], r["notice_id"]), reverse=True)
+    by_notice, by_company = ch.results_by_notice, ch.results_by_company
+    for r in bids:
+        by_notice.setdefault(r["notice_id"], []).append((r, companies[r["company_id"]]))
+        by_company.setdefault(r["company_id"], []).append((r, notices[r["notice_id"]]))
+    for rows in by_notice.values():
         rows.sort(key=_rank_key)
-    for rows in ch.results_by_company.values():
-        rows.sort(key=lambda p: (p[1]["published_at"], p[1]["notice_id"]), reverse=True)
-    for c in sorted(ch.contracts.values(), key=lambda c: (c["signed_at"], c["contract_id"]),
-                    reverse=True):
-        ch.pairs[c["contract_id"]] = (c, ch.companies[c["company_id"]])
+    ch.newest = sorted(ch.contracts.values(), key=lambda c: (c["signed_at"], c["contract_id"]),
+                       reverse=True)
+    for c in ch.newest:
+        cid = c["contract_id"]
+        ch.pairs[cid] = (c, companies[c["company_id"]])
+        ch.amount[cid] = c["amount"]
+        ch.end[cid] = c.get("end_date") or ""
         ch.contracts_by_company.setdefault(c["company_id"], []).append(c)
         if c.get("notice_id"):
             ch.contracts_by_notice.setdefault(c["notice_id"], []).append(c)
@@ -124,10 +135,9 @@ def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
         ch.amendments.setdefault(a["contract_id"], []).append(a)
     for cid, rows in ch.amendments.items():
         rows.sort(key=lambda a: (a["date"], a.get("seq") or 1))
-        c = ch.contracts[cid]
-        amount, end = c["amount"], c.get("end_date")
         for a in rows:
-            amount = a["amount_after"] if a.get("amount_after") is not None else amount
-            end = a.get("end_after") or end
-        ch.final[cid] = (amount, end)
+            if a.get("amount_after") is not None:
+                ch.amount[cid] = a["amount_after"]
+            if a.get("end_after"):
+                ch.end[cid] = a["end_after"]
     return ch

@@ -58,15 +58,16 @@ def home_context(ch: Chain, rows: int = 20) -> dict[str, Any]:
     notices = list(ch.notices.values())
     open_ = sorted((n for n in notices if ch.is_open(n)), key=lambda n: (n["deadline"], n["notice_id"]))
     recent = sorted(notices, key=lambda n: (n["published_at"], n["notice_id"]), reverse=True)[:rows]
-    contracts = list(ch.contracts.values())
-    latest = sorted(contracts, key=lambda c: (c["signed_at"], c["contract_id"]), reverse=True)[:rows]
+    contracts = ch.newest
+    latest = contracts[:rows]
     by_kind: Counter[str] = Counter()
     by_kind_n: Counter[str] = Counter()
     by_method: Counter[str] = Counter()
     by_method_n: Counter[str] = Counter()
     by_agency: Counter[str] = Counter()
+    final = ch.amount
     for c in contracts:
-        amount = ch.final_amount(c)
+        amount = final[c["contract_id"]]
         by_kind[c["kind"]] += amount
         by_kind_n[c["kind"]] += 1
         by_method[c["method"]] += amount

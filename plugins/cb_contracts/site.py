@@ -80,20 +80,18 @@ def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
 
 def _listings(ch: Chain, r: Queue, home_rows: int) -> None:
     dims = list(listings.DIMENSIONS)
-    for section, (id_col, date_col) in listings.SECTIONS.items():
+    for section in listings.SECTIONS:
         found = listings.buckets(ch, section)
         sib = listings.siblings(found)
         for b in found:
             extra = {"feed": feeds.feed_path(b.value)} if section == "notices" and b.dim == "agency" else {}
-            rows = ch.with_company(b.rows) if section == "contracts" else b.rows
             r.add("contracts_listing.html", b.path, section=section, dim=b.dim, value=b.value,
-                  period=b.period, rows=rows,
+                  period=b.period, rows=b.rows,
                   siblings=sib[(section, b.dim, "" if b.dim == "month" else b.value)], **extra)
         for dim in dims:
             r.add("contracts_listing_index.html", listings.dim_index_path(section, dim), section=section,
                   dim=dim, dims=dims, groups=listings.dimension_index(found, section, dim))
         if section != "contracts":  # contracts/index.html is the section's home
-            records = list((ch.plans if section == "plans" else ch.notices).values())
-            latest = sorted(records, key=lambda x: (x.get(date_col) or "", x[id_col]), reverse=True)
+            latest = listings.newest_first(ch, section)
             r.add("contracts_section.html", f"{section}/index.html", section=section, dims=dims,
-                  count=len(records), latest=latest[:home_rows])
+                  count=len(latest), latest=latest[:home_rows])
