@@ -108,7 +108,7 @@ def check_column(df: pd.DataFrame, col: Column, ctx: IngestContext) -> Iterator[
                              "id must be letters, digits, '.', '_' or '-' (max 120)")
     elif t == "brn":
         digits = s.str.replace("-", "", regex=False)
-        ok = s.str.match(BRN_SHAPE) & digits.map(brn_valid)
+        ok = s.str.match(BRN_SHAPE) & digits.map(brn_valid).astype(bool)
         yield from _problems(df, present & ~ok, col.name,
                              "business registration number fails its check digit")
     elif t == "url":

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..dataset import Dataset
+from ..ingest.checks import canonical_brn
 from ..ingest.problems import Problem
+from ..ingest.read import find_file, read_table
 from ..schema import FILE_SUFFIXES, TABLES
 from .importer import Imported, Options, import_files
 
@@ -60,6 +62,19 @@ def relocate(
     return out
 
 
+def _known_companies_only_once(imported: Imported, path: Path) -> None:
+    """A company the CSV export already describes is not imported again (the CSV row wins)."""
+    table = TABLES["companies"]
+    found = find_file(path, table)
+    if found is None:
+        return
+    known = set(canonical_brn(read_table(found, table)["company_id"]))
+    rows = imported.tables.get("companies", [])
+    keep = [i for i, r in enumerate(rows) if r["company_id"] not in known]
+    imported.tables["companies"] = [rows[i] for i in keep]
+    imported.origin["companies"] = [imported.origin["companies"][i] for i in keep]
+
+
 def load(
     path: str | Path, settings: dict[str, Any], load_fn: Callable[..., Dataset], **kwargs: Any
 ) -> Dataset:
@@ -71,6 +86,8 @@ def load(
     imported: Imported = import_files(files, Options.from_settings(settings))
     tmp = Path(tempfile.mkdtemp(prefix="cb-ocds-"))
     try:
+        if has_tables(path):
+            _known_companies_only_once(imported, path)
         where = imported.write(tmp)
         if has_tables(path):
             extra = [tmp] + list(kwargs.pop("extra", None) or [])
