@@ -99,7 +99,9 @@ def _top_k(t: np.ndarray, d: np.ndarray, q: np.ndarray, n: int, k: int
     else:
         packed = np.sort((t * qmax + (qmax - 1 - q)) * n + d)
         d, rest = packed % n, packed // n
+        del packed
         t, q = rest // qmax, qmax - 1 - rest % qmax
+        del rest
     new = np.r_[True, t[1:] != t[:-1]] if len(t) else np.zeros(0, dtype=bool)
     starts = np.flatnonzero(new)
     rank = np.arange(len(t)) - np.repeat(starts, np.diff(np.r_[starts, len(t)]))
@@ -134,22 +136,32 @@ def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
             vals = codes[col]
             lens = v_start[vals + 1] - v_start[vals]
             idx = _ragged(v_start[vals], lens)
-            parts_t.append(v_term[idx])
-            parts_d.append(np.repeat(np.arange(ndocs, dtype=np.int64), lens))
+            parts_t.append(v_term[idx].astype(np.int32))
+            parts_d.append(np.repeat(np.arange(ndocs, dtype=np.int32), lens))
             parts_w.append(v_tf[idx] * np.repeat(norm, lens))
+    del v_term, v_value, v_tf, codes
     t, d, w = np.concatenate(parts_t), np.concatenate(parts_d), np.concatenate(parts_w)
+    del parts_t, parts_d, parts_w
     nv = max(len(vocab), 1)
     # Each part's pairs are already in (doc, term) order: a stable sort merges the runs.
-    key = d * nv + t
+    key = d.astype(np.int64) * nv + t
+    del t, d
+    # (Temporaries are dropped as soon as used: at Seoul scale each one is ~80 MB.)
     order = np.argsort(key, kind="stable")
     key, w = key[order], w[order]
+    del order
     first_of = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
     wsum = np.add.reduceat(w, first_of) if len(key) else w
-    pair_t, pair_d = key[first_of] % nv, key[first_of] // nv
+    key = key[first_of]
+    del w, first_of
+    pair_t, pair_d = key % nv, key // nv
+    del key
     df = np.bincount(pair_t, minlength=len(vocab)).astype(np.int64)
     idf = np.log(ndocs / (df[pair_t] + 1.0)) + 1.0
     score = bm25(idf, wsum, 1.0, 1.0, 0.0, float(setting(settings, "CB_SEARCH_K1")))
+    del idf, wsum
     q = np.maximum(1, np.rint(score * float(setting(settings, "CB_SEARCH_SCALE")))).astype(np.int64)
+    del score
     pair_t, pair_d, q, top_k = _top_k(pair_t, pair_d, q, max(ndocs, 1),
                                       int(setting(settings, "CB_SEARCH_TOP_K")))
     index = Index(docs=docs, terms=vocab, df=df,

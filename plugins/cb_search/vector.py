@@ -74,6 +74,7 @@ def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     keys = np.concatenate([cps[pair_pos].astype(np.int64) * PAIR + cps[pair_pos + 1],
                            cps[single_pos].astype(np.int64)])
     key_pos = np.concatenate([pair_pos, single_pos])
+    del big, nxt, prv, pair_pos, single_pos  # Seoul scale: ~25M characters, keep the peak down
 
     # Words: a mark belongs to a word when the last non-mark before it is a word character.
     last = np.maximum.accumulate(np.where(cls != MARK, np.arange(n, dtype=np.int32), -1))
@@ -83,6 +84,7 @@ def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     w_start = np.flatnonzero(wordish & ~wprev)
     w_end = np.flatnonzero(wordish & ~wnext) + 1
     words = [text[a:b] for a, b in zip(w_start.tolist(), w_end.tolist(), strict=True)]
+    del last, wordish, wprev, wnext
     # Word k continues a compound when one connector joins it to word k - 1.
     linked = np.zeros(len(w_start), dtype=bool)
     if len(w_start) > 1:
@@ -95,12 +97,15 @@ def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     compounds = [text[a:b].translate(_DROP) for a, b in zip(w_start[multi].tolist(),
                                                             w_end[last_word].tolist(), strict=True)]
     word_terms = words + compounds
+    del cls, cps, words, compounds, text
     word_pos = np.concatenate([w_start, w_start[multi]]) if len(w_start) else np.zeros(0, np.int64)
 
     # One vocabulary: bigram keys become strings only once per distinct key.
     ukeys, key_code, _ = unique(keys)
+    del keys
     big_vocab = [chr(k // PAIR) + chr(k % PAIR) if k >= PAIR else chr(k) for k in ukeys.tolist()]
     word_code, word_vocab = pd.factorize(pd.Series(word_terms, dtype=object), sort=False)
+    del word_terms
     vocab = np.asarray(big_vocab + word_vocab.tolist(), dtype=object)
     term = np.concatenate([key_code.reshape(-1), word_code.astype(np.int64) + len(big_vocab)])
     pos = np.concatenate([key_pos, word_pos]).astype(np.int64)
