@@ -20,6 +20,14 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 PAGES = ["index.html", "districts/11230/index.html", "projects/P-0001/index.html",
          "en/projects/P-0001/index.html", "pages/about/index.html"]
 EXTRA_PAGES: list[str] = []  # sections append their own pages here
+# Contracts (cb_contracts): one page of each kind, the certificate, a listing bucket and a feed.
+EXTRA_PAGES += ["contracts/index.html", "plans/PL-2025-001/index.html", "notices/N-2025-0001/index.html",
+                "contracts/C-2025-0001/index.html", "en/contracts/C-2025-0001/index.html",
+                "companies/2148755823/index.html",
+                "companies/2148755823/certificates/general_services/index.html",
+                "contracts/by/month/2025-03/index.html", "contracts/by/agency/index.html",
+                "companies/index.html", "companies/map/index.html", "verify/index.html",
+                "feeds/notices.xml"]
 
 
 def normalise(text: str) -> str:

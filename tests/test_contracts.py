@@ -152,6 +152,8 @@ def test_listings_are_bucketed_by_stable_keys(site):
                          ("plans/by/month/2025-02/index.html", "PL-2025-001")]:
         html = page(site, path)
         assert expect in html, path
+    notices = page(site, f"notices/by/agency/{slug}/2025/index.html")
+    assert f'href="../../../../../feeds/notices/{slug}.xml"' in notices  # the agency's own feed
     index = page(site, "contracts/by/agency/index.html")
     assert f'href="../../../contracts/by/agency/{slug}/2025/index.html"' in index
     assert "C-2025-0002" not in page(site, "contracts/by/month/2025-03/index.html")
