@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..schema import ORDER
-from . import agencies, media, money, places, procurement, works
+from . import agencies, media, money, places, procurement, red_flags, works
 from . import apartments as apt_mod
 from . import companies as company_mod
 from . import projects as project_mod
@@ -95,6 +95,7 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300,
     tables["apartment_documents"] = apt_mod.documents(
         rng("apartment_documents"), np.asarray(apts["complex_id"]), names, apartment_documents, services,
         out, write_files=True)
+    red_flags.plant(tables)  # the integrity signals too rare to appear by chance
     return {name: write_table(out, name, tables[name]) for name in ORDER}
 
 

@@ -28,7 +28,7 @@ from .settings import setting
 Text = dict[str, str]  # language -> text
 
 # Value types of the numbers a flag carries; explain() formats each kind its own way.
-FIELD_TYPES = ("money", "pct", "points", "int", "days", "date", "text", "ids")
+FIELD_TYPES = ("money", "pct", "points", "int", "days", "date", "text", "ids", "brns")
 
 
 TEXTS_FILE = Path(__file__).with_name("texts.toml")

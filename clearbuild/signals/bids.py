@@ -130,7 +130,7 @@ def all_but_winner_disqualified(ctx: Context) -> pd.DataFrame:
     group="procurement",
     kinds=("notices",),
     settings=("CB_SIGNALS_IDENTICAL_BIDS_MIN",),
-    fields={"amount": "money", "bidders": "int", "companies": "ids"},
+    fields={"amount": "money", "bidders": "int", "companies": "brns"},
 )
 def identical_bids(ctx: Context) -> pd.DataFrame:
     b = bids(ctx)

@@ -54,8 +54,9 @@ def _fmt(v: Any, kind: str, lang: str, money: Callable[[Any], str]) -> str:
         return f"{float(v):.1f}"
     if kind in ("int", "days"):
         return f"{int(v):,}"
-    if kind == "ids":
-        items = list(v)
+    if kind in ("ids", "brns"):  # brns: business numbers, written as people do (123-45-67890)
+        items = [f"{x[:3]}-{x[3:5]}-{x[5:]}" if kind == "brns" and len(x) == 10 and x.isdigit() else x
+                 for x in map(str, v)]
         more = len(items) - 8
         shown = ", ".join(str(x) for x in items[:8])
         return shown + (f" … (+{more})" if more > 0 else "")
