@@ -20,15 +20,11 @@ DATA_DIR = "static/mapdata"
 OTHER = "other"  # companies whose district is unknown
 
 
-def _flag(v: Any) -> bool:
-    return bool(v) and v is not None
-
-
 def marker(c: Record, district: str) -> dict[str, Any]:
     return {"id": c["company_id"], "lat": c.get("lat"), "lon": c.get("lon"), "title": c["name"],
             "url": urls.record_path("companies", c["company_id"]), "industry": c.get("industry") or "",
-            "district": district, "small_business": _flag(c.get("small_business")),
-            "disabled_owned": _flag(c.get("disabled_owned")), "startup": _flag(c.get("startup"))}
+            "district": district, "small_business": bool(c.get("small_business")),
+            "disabled_owned": bool(c.get("disabled_owned")), "startup": bool(c.get("startup"))}
 
 
 def _encode(markers: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -25,8 +25,7 @@ def notice_context(ch: Chain, notice: Record) -> dict[str, Any]:
     nid = notice["notice_id"]
     return {"notice": notice, "plan": ch.plans.get(notice.get("plan_id") or ""),
             "results": ch.results_by_notice.get(nid, []),
-            "awarded": ch.contracts_by_notice.get(nid, []), "open": ch.is_open(notice),
-            "as_of": ch.as_of}
+            "awarded": ch.contracts_by_notice.get(nid, []), "open": ch.is_open(notice)}
 
 
 def contract_context(ch: Chain, c: Record) -> dict[str, Any]:
