@@ -10,7 +10,7 @@ from cb_search import synthetic
 
 PROJECT = {"project_id": "P-77", "name": "세종대로 보행환경 개선사업", "agency": "서울특별시",
            "category": "road", "district_code": "11140", "budget": 4_200_000_000,
-           "start_date": "2025-03-01", "status": "in_progress",
+           "start_date": "2025-03-01", "status": "in_progress", "contract_id": "C-2025-004211",
            "description": "세종대로 일대 보도 확장과 횡단보도 개선"}
 COMPANY = {"company_id": "1208147521", "name": "한빛종합건설(주)", "district_code": "11680",
            "address": "서울특별시 강남구 테헤란로 1", "industry": "토목"}

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 # Kinds in the order results of equal score are listed (and documents are numbered).
 KINDS = ("projects", "contracts", "notices", "plans", "companies", "apartments",
          "apartment_documents", "pages")
-COLUMNS = ["kind", "id", "url", "title", "ids", "text", "date", "amount", "district", "sub"]  # + text.N
+COLUMNS = ["kind", "id", "url", "title", "ids", "refs", "text", "date", "amount", "district",
+           "sub"]  # + text.1, text.2 ...
 
 
 def part_name(field: str, i: int) -> str:
@@ -70,10 +71,12 @@ def _lookup(df: pd.DataFrame | None, key: str, value: str) -> dict[str, str]:
     return dict(zip(_col(df, key), _col(df, value), strict=True))
 
 
-def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], ids: list[str],
+def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], refs: list[str],
            text: list[list[str]], date: list[str], amount: str, district: list[str],
-           sub: list[str]) -> pd.DataFrame:
-    """One kind's documents. ``text`` stays in parts (agency, company, address ...), stored as
+           sub: list[str], own: list[str] | None = None) -> pd.DataFrame:
+    """One kind's documents: ``ids`` is the record's own id (or ``own``, its written forms),
+    ``refs`` the ids of related records, weighted lower so a contract number finds the contract
+    before the project that mentions it. ``text`` stays in parts (agency, company, address ...), stored as
     columns text, text.1, text.2 ...: each part's distinct values are analysed once, where a
     joined "agency company number" string would be new on almost every row."""
     rid = _col(df, id_col)
@@ -87,7 +90,8 @@ def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], ids: list
     section = urls.SECTIONS[kind]
     out = pd.DataFrame({
         "kind": kind, "id": rid, "url": [f"{section}/{v}/index.html" for v in rid],
-        "title": title, "ids": _join(rid, ids), "date": [d[:10] for d in date],
+        "title": title, "ids": own if own is not None else rid, "refs": refs,
+        "date": [d[:10] for d in date],
         "amount": money, "district": district, "sub": sub,
         **{part_name("text", i): p for i, p in enumerate(text)}})
     return out[ok] if not all(ok) else out
@@ -138,9 +142,9 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if (df := companies) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
-            "companies", df, "company_id", c("name"), _brn_forms(c("company_id")),
+            "companies", df, "company_id", c("name"), [""] * len(df),
             [c("address"), c("industry")], [""] * len(df), "", c("district_code"),
-            c("industry")))
+            c("industry"), own=_brn_forms(c("company_id"))))
     if (df := apartments) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
@@ -207,7 +211,7 @@ def page_documents(pages: Iterable[Any]) -> pd.DataFrame:
         rows.append({
             "kind": "pages", "id": str(getattr(page, "slug", url)), "url": url,
             "title": html.unescape(html_text(str(getattr(page, "title", "")))),
-            "ids": "", "text": html_text(str(getattr(page, "content", "") or "")),
+            "ids": "", "refs": "", "text": html_text(str(getattr(page, "content", "") or "")),
             "date": date.strftime("%Y-%m-%d") if hasattr(date, "strftime") else "",
             "amount": float("nan"), "district": "", "sub": ""})
     rows.sort(key=lambda r: r["url"])

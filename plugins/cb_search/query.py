@@ -2,7 +2,9 @@
 
 Ranking (both sides): documents matching more of the query's distinct terms first; then the sum
 of their precomputed integer scores (integers, so Python and JavaScript add identically); then
-document number. A query term whose postings were capped makes the count a lower bound ("N+").
+document number. A term whose postings were capped (top-K) adds its score but is not counted as
+matched: a document missing from a capped list may well contain the term, so it must not rank
+below one that merely made the cut. Such a term also makes the count a lower bound ("N+").
 """
 
 from __future__ import annotations
@@ -86,12 +88,13 @@ class Reader:
             post = self.load(self.term_shard(term)).get(term)
             if not post:
                 continue
-            capped |= post[0] > (len(post) - 1) // 2
+            cut = post[0] > (len(post) - 1) // 2  # capped: absence proves nothing
+            capped |= cut
             doc = 0
             for i in range(1, len(post), 2):
                 doc += post[i]
                 a = acc.setdefault(doc, [0, 0])
-                a[0] += 1
+                a[0] += not cut
                 a[1] += post[i + 1]
         hits = []
         for doc, (matched, score) in acc.items():

@@ -7,8 +7,10 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "CB_SEARCH_ENABLED": True,
     "CB_SEARCH_PAGES": True,  # index Pelican content pages too
-    # Field weight and length normalisation (BM25F w_f, b_f). Ids are exact: no length penalty.
-    "CB_SEARCH_FIELDS": {"title": [3.0, 0.5], "ids": [6.0, 0.0], "text": [1.0, 0.75]},
+    # Field weight and length normalisation (BM25F w_f, b_f). Ids are exact: no length penalty;
+    # a record's own id outweighs the ids of related records (refs).
+    "CB_SEARCH_FIELDS": {"title": [3.0, 0.5], "ids": [6.0, 0.0], "refs": [2.0, 0.0],
+                         "text": [1.0, 0.75]},
     "CB_SEARCH_K1": 1.2,
     "CB_SEARCH_TOP_K": 1000,  # postings kept per term, best scores first
     "CB_SEARCH_SCALE": 100,  # scores are stored as round(score * scale), integers

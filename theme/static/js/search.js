@@ -46,19 +46,22 @@
   }
   function hex(n, w) { var s = n.toString(16); while (s.length < w) s = "0" + s; return s; }
 
-  // Ranking: more distinct query terms matched first, then the integer score sum, then doc number.
+  // Ranking: more distinct query terms matched (capped terms not counted) first, then the integer
+  // score sum, then doc number.
   function rank(meta, terms, postingsOf, filter) {
     var acc = new Map(), capped = false, g = meta.groups, starts = [];
     for (var i = 0; i < g.length; i += 4) starts.push(g[i]);
     terms.forEach(function (t) {
       var p = postingsOf(t), doc = 0, a;
       if (!p) return;
-      if (p[0] > (p.length - 1) / 2) capped = true;
+      var cut = p[0] > (p.length - 1) / 2;  // capped list: absence proves nothing, so no "match"
+      if (cut) capped = true;
       for (var j = 1; j < p.length; j += 2) {
         doc += p[j];
         a = acc.get(doc);
         if (!a) acc.set(doc, a = { doc: doc, m: 0, s: 0 });
-        a.m += 1; a.s += p[j + 1];
+        if (!cut) a.m += 1;
+        a.s += p[j + 1];
       }
     });
     var all = [], hits = [];
