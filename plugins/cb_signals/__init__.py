@@ -96,8 +96,9 @@ class SignalsGenerator(Generator):
         opts = pages.options(everything)
         for page in pages.listings("signals", everything, limit):
             r.add("signals_list.html", page.path, listing=page, options=opts, indicator=None, **common)
+        per = pages.by_indicator(everything)
         for ind in sig.indicators:
-            mine = pages.rows(sig, ind.id)
+            mine = per.get(ind.id, [])
             for page in pages.listings(f"signals/{ind.id}", mine, limit):
                 r.add("signals_list.html", page.path, listing=page, options=pages.options(mine),
                       indicator=ind, **common)
@@ -110,7 +111,7 @@ class SignalsGenerator(Generator):
         names = dict(zip(companies["company_id"].tolist(), companies["name"].tolist(), strict=True)) \
             if {"company_id", "name"} <= set(companies.columns) else {}
         for group, table in (("agencies", pages.rate_table(sig, "agencies")),
-                             ("companies", pages.rate_table(sig, "companies", names))):
+                             ("companies", pages.rate_table(sig, "companies", names, least))):
             tops = {c: pages.top(table, c, bars, least) for c in RATE_COLUMNS}
             r.add("signals_rates.html", f"signals/{group}/index.html", group=group,
                   table=table if group == "agencies" else None, tops=tops, least=least, pct_fmt=_pct,

@@ -28,12 +28,11 @@ class Listing:
     nav: list[dict[str, Any]] = field(default_factory=list)  # sibling chunks: label, path, count
 
 
-def rows(sig: Signals, indicator: str | None = None) -> list[dict[str, Any]]:
-    """One row per flagged record (own flags), or per record of one indicator, newest year first."""
+def rows(sig: Signals) -> list[dict[str, Any]]:
+    """One row per flagged record with its own flags, newest year first."""
     flags: dict[tuple[str, str], list[Any]] = {}
     for f in sig.flags:
-        if indicator is None or f.indicator == indicator:
-            flags.setdefault((f.kind, f.id), []).append(f)
+        flags.setdefault((f.kind, f.id), []).append(f)
     rec = sig.records
     info = {(k, i): (t, a, d, y) for k, i, t, a, d, y in zip(
         rec["kind"].tolist(), rec["id"].tolist(), rec["title"].tolist(), rec["agency"].tolist(),
@@ -47,6 +46,15 @@ def rows(sig: Signals, indicator: str | None = None) -> list[dict[str, Any]]:
                     "url": urls.record_path(key[0], key[1])})
     out.sort(key=lambda r: (-int(r["year"] or 0), KINDS.index(r["kind"]) if r["kind"] in KINDS else 9,
                             r["id"]))
+    return out
+
+
+def by_indicator(all_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each indicator's own list (one flag each), in the same order, in one pass."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in all_rows:
+        for f in r["flags"]:
+            out.setdefault(f.indicator, []).append({**r, "flags": [f], "signals": f.indicator})
     return out
 
 
@@ -81,11 +89,14 @@ def _num(v: Any) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
-def rate_table(sig: Signals, group: str, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Rows of rates per agency or company, with how many of their records are flagged."""
+def rate_table(sig: Signals, group: str, names: dict[str, str] | None = None,
+               least: int = 0) -> list[dict[str, Any]]:
+    """Rows of rates per agency or company (those with at least `least` contracts), with how many
+    of their records are flagged."""
     df = sig.rates.get(group)
     if df is None or df.empty:
         return []
+    df = df[df.contracts >= least]
     flagged: dict[str, int] = {}
     if group == "agencies":
         for a in sig.records["agency"].tolist():
