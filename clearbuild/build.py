@@ -44,7 +44,10 @@ def settings_for(settings_file: str = "pelicanconf.py", overrides: dict[str, Any
     over = {"PATH": str(base / "content"), "THEME": str(base / "theme")}
     over.update(overrides or {})
     settings = read_settings(str(path), override=over)
-    settings["PLUGIN_PATHS"] = [str(base / p) for p in settings["PLUGIN_PATHS"]]
+    # Pelican resolves PLUGIN_PATHS against the settings file's folder; a settings file kept
+    # outside the checkout (an operator's, with the key path) still means the project's plugins.
+    settings["PLUGIN_PATHS"] = [p if Path(p).is_dir() else str(base / os.path.relpath(p, path.parent))
+                                for p in (str(base / q) for q in settings["PLUGIN_PATHS"])]
     return settings
 
 

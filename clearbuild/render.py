@@ -85,7 +85,8 @@ def fingerprint(settings: dict[str, Any], env: Environment, languages: list[str]
     h.update(stable_json(languages).encode())
     h.update(stable_json(page_globals).encode())
     h.update(stable_json(dict(env.globals)).encode())
-    h.update(stable_json({k: v for k, v in settings.items() if k not in PLACE_SETTINGS}).encode())
+    h.update(stable_json({k: v for k, v in settings.items()
+                          if k not in PLACE_SETTINGS and not k.startswith("CB_PUBLISH_")}).encode())
     for name in sorted(env.list_templates()):
         source = env.loader.get_source(env, name)[0] if env.loader else ""
         h.update(name.encode() + b"\0" + source.encode() + b"\0")

@@ -154,8 +154,9 @@ class History:
                                     e["field"] or ""))
         log = self.folder / "changes.jsonl"
         size = head.get("bytes", 0)
-        with open(log, "ab") as f:
+        with open(log, "r+b" if log.exists() else "wb") as f:
             f.truncate(size)  # drop a tail a killed run appended but never committed
+            f.seek(size)
             for e in entries:
                 f.write(json.dumps(e, ensure_ascii=False, sort_keys=True).encode() + b"\n")
             f.flush()

@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,13 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _drill(step: str) -> None:
+    """The kill -9 drill (tests/test_publish_kill.py) holds a step open to kill inside it."""
+    if os.environ.get("CLEARBUILD_DRILL_PAUSE") == step:
+        print(f"drill: paused in {step}", flush=True)
+        time.sleep(5)
 
 
 class Site:
@@ -119,6 +127,7 @@ class Site:
         tmp = self.path / f".current-{os.getpid()}.tmp"
         tmp.unlink(missing_ok=True)
         os.symlink(f"builds/{name}", tmp)
+        _drill("switch")
         os.replace(tmp, self.link)
         _fsync_dir(self.path)
 

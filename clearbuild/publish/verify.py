@@ -3,7 +3,8 @@
 
     python verify.py [PATH] [--key publickey.pem | --fingerprint HEX]
 
-PATH is a site folder or a zip archive (default: the folder this file is in). Every file is
+PATH is a site folder (or a published SITE folder: its live build) or a zip archive (default:
+the folder this file is in). Every file is
 hashed (SHA-256) and compared with manifest.json; every changed, missing or extra file is named.
 The manifest's Ed25519 signature (manifest.sig) is checked with the key given, or else with the
 publickey.pem inside the copy; in that case compare the printed fingerprint with the one the
@@ -124,7 +125,10 @@ class Copy:
 def verify(path: str | Path, key_pem: bytes | None = None, fingerprint: str | None = None,
            ) -> tuple[bool, list[str]]:
     """Check a copy; returns (ok, report lines). Every problem gets a line of its own."""
-    copy = Copy(Path(path).resolve())
+    path = Path(path)
+    if path.is_dir() and not (path / MANIFEST).exists() and (path / "current" / MANIFEST).exists():
+        path = path / "current"  # a published site folder: check its live build
+    copy = Copy(path.resolve())
     lines: list[str] = []
     manifest_bytes = copy.read(MANIFEST)
     if manifest_bytes is None:
