@@ -28,6 +28,9 @@ EXTRA_PAGES += ["contracts/index.html", "plans/PL-2025-001/index.html", "notices
                 "contracts/by/month/2025-03/index.html", "contracts/by/agency/index.html",
                 "companies/index.html", "companies/map/index.html", "verify/index.html",
                 "feeds/notices.xml"]
+# Open data (cb_opendata): the data page, the dictionary and one record of each kind as JSON.
+EXTRA_PAGES += ["data/index.html", "data/dictionary/index.html", "contracts/C-2025-0001.json",
+                "projects/P-0001.json"]
 
 
 def normalise(text: str) -> str:
