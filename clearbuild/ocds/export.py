@@ -12,110 +12,23 @@ sorted when written. Only public columns exist in the Dataset, so nothing privat
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from .. import config
 from ..dataset import Dataset
+from .writing import (
+    DEFAULTS,
+    KIND_OUT,
+    METHOD_OUT,
+    ExportOptions,
+    _clean,
+    _day,
+    _present,
+    agency_party,
+    company_party,
+    dumps,
+)
 
-KIND_OUT = {"construction": "works", "goods": "goods", "services": "services"}
-METHOD_OUT = {"open": "open", "restricted": "selective", "designated": "limited", "sole_source": "direct"}
-BRN_SCHEME = "KR-BRN"  # identifier scheme written for Korean business registration numbers
-# Settings of the OCDS side (import and export), read by the loader and by cb_opendata.
-DEFAULTS: dict[str, Any] = {
-    "CB_OCDS_PREFIX": "ocds-cbuild",  # the deployment's registered ocid prefix (ocds- + 6 characters)
-    "CB_OCDS_PUBLISHER": None,  # publisher name in packages; None: CB_CITY_NAME
-    "CB_OCDS_LICENSE_URL": "https://creativecommons.org/licenses/by/4.0/",
-    "CB_OCDS_SITE_URL": None,  # public https address of the site, for package uris; None: a urn
-}
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    prefix: str = "ocds-cbuild"
-    publisher: str = ""
-    currency: str = "KRW"
-    minor_digits: int = 0
-    timezone: str = "Asia/Seoul"
-    license: str = ""
-    base_url: str = ""
-    language: str = "ko"
-
-    @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> ExportOptions:
-        def get(name: str) -> Any:
-            return settings.get(name, DEFAULTS[name])
-
-        return cls(
-            prefix=get("CB_OCDS_PREFIX"),
-            publisher=get("CB_OCDS_PUBLISHER") or config.setting(settings, "CB_CITY_NAME"),
-            currency=str(config.setting(settings, "CB_CURRENCY")),
-            minor_digits=int(config.setting(settings, "CB_CURRENCY_MINOR_DIGITS")),
-            timezone=settings.get("TIMEZONE") or "UTC",
-            license=get("CB_OCDS_LICENSE_URL") or "",
-            base_url=get("CB_OCDS_SITE_URL") or "",
-            language=config.setting(settings, "CB_LANGUAGES")[0],
-        )
-
-    def stamp(self, value: Any, time: str = "00:00") -> str:
-        """An ISO date or date-time of the data as an RFC 3339 date-time in the deployment's zone."""
-        s = str(value)
-        if len(s) == 10:
-            s = f"{s}T{time}"
-        dt = datetime.fromisoformat(s[:16]).replace(tzinfo=ZoneInfo(self.timezone))
-        return dt.isoformat()
-
-    def value(self, minor: Any) -> dict[str, Any]:
-        amount = Decimal(int(minor)).scaleb(-self.minor_digits)
-        number: int | float = int(amount) if amount == amount.to_integral_value() else float(amount)
-        return {"amount": number, "currency": self.currency}
-
-    def uri(self, name: str) -> str:
-        return f"{self.base_url.rstrip('/')}/data/{name}" if self.base_url else f"urn:{self.prefix}:{name}"
-
-
-def _present(v: Any) -> bool:
-    return v is not None and v != "" and not (isinstance(v, float) and v != v)
-
-
-def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    """Drop empty fields: OC4IDS allows no nulls and OCDS readers prefer absent to empty."""
-    return {k: v for k, v in d.items() if _present(v) and v != {} and v != []}
-
-
-def agency_party(name: str, prefix: str) -> dict[str, Any]:
-    return {"id": f"{prefix}-agency-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}", "name": name}
-
-
-def company_party(cid: str, companies: dict[str, dict[str, Any]], roles: list[str]) -> dict[str, Any]:
-    c = companies.get(cid) or {"company_id": cid, "name": cid}
-    ident = {"scheme": BRN_SCHEME, "id": cid} if len(cid) == 10 and cid.isdigit() else {"id": cid}
-    details = _clean(
-        {
-            "scale": "sme" if c.get("small_business") else None,
-            "industry": c.get("industry"),
-            "disabledOwned": True if c.get("disabled_owned") else None,
-            "startup": True if c.get("startup") else None,
-            "districtCode": c.get("district_code"),
-            "location": _clean({"latitude": c.get("lat"), "longitude": c.get("lon")}),
-        }
-    )
-    return _clean(
-        {
-            "id": cid,
-            "name": c.get("name") or cid,
-            "identifier": {**ident, "legalName": c.get("name")},
-            "address": _clean({"streetAddress": c.get("address")}),
-            "contactPoint": _clean({"url": c.get("website")}),
-            "details": details,
-            "roles": sorted(set(roles)),
-        }
-    )
+__all__ = ["DEFAULTS", "ExportOptions", "OcdsWriter", "dumps"]
 
 
 class OcdsWriter:
@@ -349,15 +262,3 @@ class OcdsWriter:
                 "releases": [self.releases[k] for k in sorted(self.releases)],
             }
         )
-
-
-def _day(s: str) -> str:
-    try:
-        return datetime.fromisoformat(s[:10]).date().isoformat()
-    except ValueError:
-        return "1970-01-01"
-
-
-def dumps(doc: Any) -> str:
-    """The one JSON form of every export: sorted keys, UTF-8 text, a final newline."""
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"

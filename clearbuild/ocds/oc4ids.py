@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..dataset import Dataset
-from .export import ExportOptions, OcdsWriter, _clean, _day, _present, agency_party, company_party
+from .export import OcdsWriter
 from .projects import AREA_SCHEME, CATEGORY_SCHEME
+from .writing import ExportOptions, _clean, _day, _present, agency_party, company_party
 
 SECTOR_OUT = {
     "road": ["transport", "transport.road"],

@@ -5,15 +5,14 @@ account of a process, so its contracts win and the project only claims them).
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from datetime import date
 from typing import Any
 
 from ..schema import STATUS
 from .common import At, as_list, day, duration, get, obj, safe_id, text
 from .context import Ctx
+from .kinds import KIND, METHOD, infer_kind
 from .parties import resolve
-from .processes import KIND, METHOD, infer_kind
+from .progress import progress
 
 SECTOR = {
     "transport.road": "road",
@@ -199,7 +198,7 @@ class Project:
                     f"{len(mains)} construction contracts: the first is the project's main contract",
                 )
         self.ctx.add("projects", row, at)
-        self.progress(pid)
+        progress(self.p, self.at, self.ctx, pid)
         if p.get("transactions"):
             sink.flag(
                 at / "transactions",
@@ -289,72 +288,3 @@ class Project:
                 "transactions not imported: the payments table holds subcontractor claims only",
             )
         return row
-
-    def progress(self, pid: str) -> None:
-        """Actual physical progress (metrics) against the plan (forecasts), on the measured dates;
-        the plan is interpolated between its own dates."""
-
-        def series(key: str) -> list[tuple[str, float, str]]:
-            out = []
-            for i, m in enumerate(as_list(self.p.get(key), self.at / key, self.sink)):
-                if not isinstance(m, dict) or text(m.get("id")) != "physicalProgress":
-                    continue
-                for j, o in enumerate(
-                    as_list(m.get("observations"), self.at / key / i / "observations", self.sink)
-                ):
-                    oat = self.at / key / i / "observations" / j
-                    if not isinstance(o, dict):
-                        continue
-                    unit = text(obj(o.get("unit"), oat / "unit", self.sink).get("name")).lower()
-                    when = day(
-                        obj(o.get("period"), oat / "period", self.sink).get("endDate"),
-                        oat / "period",
-                        self.sink,
-                    )
-                    try:
-                        pct = float(text(o.get("measure")))
-                    except ValueError:
-                        pct = -1
-                    if unit not in ("percent", "%") or not when or not 0 <= pct <= 100:
-                        self.sink.flag(oat, o.get("measure"), "not a percentage with a date: ignored")
-                        continue
-                    out.append((when, pct, text(o.get("notes"))))
-            return sorted(out)
-
-        actual, planned = series("metrics"), series("forecasts")
-        if actual and not planned:
-            self.sink.flag(
-                self.at / "metrics",
-                len(actual),
-                "progress without forecasts: no planned progress to compare with, not imported",
-            )
-        dates = [d for d, _, _ in planned]
-        for when, pct, note in actual if planned else []:
-            k = bisect_left(dates, when)
-            if k < len(dates) and dates[k] == when:
-                plan = planned[k][1]
-            elif k == 0:
-                self.sink.flag(
-                    self.at / "metrics",
-                    when,
-                    "progress measured before the first forecast: "
-                    "no planned value to compare with, not imported",
-                )
-                continue
-            elif k == len(dates):
-                plan = planned[-1][1]
-            else:
-                (d0, p0, _), (d1, p1, _) = planned[k - 1], planned[k]
-                span = (date.fromisoformat(d1) - date.fromisoformat(d0)).days
-                plan = p0 + (p1 - p0) * (date.fromisoformat(when) - date.fromisoformat(d0)).days / span
-            self.ctx.add(
-                "progress",
-                {
-                    "project_id": pid,
-                    "date": when,
-                    "planned_pct": f"{plan:g}",
-                    "actual_pct": f"{pct:g}",
-                    "note": note,
-                },
-                self.at / "metrics",
-            )

@@ -1,0 +1,220 @@
+"""The bids, awards and contracts of one OCDS process (the second half of processes.Process).
+
+A mixin so the two halves share one reader's state (the release, its parties, its awards) and
+each module stays readable; Process inherits it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..schema import WORK_TYPE
+from .common import At, Sink, as_list, day, duration, get, obj, safe_id, scoped, text
+from .context import Ctx
+from .kinds import KIND, METHOD
+from .parties import resolve
+
+
+class ContractsPart:
+    rel: dict[str, Any]
+    at: At
+    ctx: Ctx
+    sink: Sink
+    ocid: str
+    own: bool
+    kind: str
+    advertised: bool
+    tender: dict[str, Any]
+    parties: dict[str, dict[str, Any]]
+    awards: list[dict[str, Any]]
+
+    def method(self, published: bool) -> str:
+        raise NotImplementedError
+
+    def required(self, at: At, what: str, row: dict[str, str], cols: tuple[str, ...]) -> bool:
+        raise NotImplementedError
+
+    def bids(self, notice_id: str) -> set[str]:
+        """Bid results (bids extension), one row per company; returns the winners' ids."""
+        winners: set[str] = set()
+        bids_at = self.at / "bids" / "details"
+        details = as_list(
+            obj(self.rel.get("bids"), self.at / "bids", self.sink).get("details"), bids_at, self.sink
+        )
+        for i, a in enumerate(self.awards if details else []):
+            if text(a.get("status")).lower() in ("", "active"):
+                for j, s in enumerate(
+                    as_list(
+                        get(a, "suppliers", self.at / "awards" / i, self.sink),
+                        self.at / "awards" / i / "suppliers",
+                        self.sink,
+                    )
+                ):
+                    winners.add(
+                        self.ctx.companies.add(
+                            resolve(s, self.parties), self.at / "awards" / i / "suppliers" / j, self.ocid
+                        )
+                    )
+        if not details and self.tender.get("tenderers"):
+            self.sink.flag(
+                self.at / "tender" / "tenderers",
+                len(self.tender["tenderers"]),
+                "tenderers published without bid amounts: no bid results",
+            )
+        per: dict[str, dict[str, Any]] = {}
+        for i, bid in enumerate(details):
+            bat = bids_at / i
+            if not isinstance(bid, dict):
+                continue
+            if not notice_id:
+                self.sink.refuse(bat, bid.get("id"), "bid of a process without a bid notice")
+                continue
+            amount, why = self.ctx.money.amount(bid.get("value"), bat / "value", self.sink)
+            if not amount:
+                self.sink.refuse(bat / "value", bid.get("value"), f"bid not imported: {why}")
+                continue
+            for j, t in enumerate(
+                as_list(get(bid, "tenderers", bat, self.sink), bat / "tenderers", self.sink)
+            ):
+                cid = self.ctx.companies.add(resolve(t, self.parties), bat / "tenderers" / j, self.ocid)
+                if not cid:
+                    continue
+                p = per.setdefault(
+                    cid, {"n": 0, "amount": 0, "bad": [], "rank": text(bid.get("rank")), "at": bat}
+                )
+                p["n"] += 1
+                p["amount"] += int(amount)
+                if text(bid.get("status")).lower() == "disqualified":
+                    p["bad"].append(text(bid.get("statusDetails")) or "disqualified")
+        for cid, p in per.items():
+            if p["n"] > 1:
+                self.sink.flag(
+                    p["at"], p["n"], f"{p['n']} bids of {cid} (one per lot) summed into one bid result"
+                )
+            self.ctx.add(
+                "bid_results",
+                {
+                    "notice_id": notice_id,
+                    "company_id": cid,
+                    "bid_amount": str(p["amount"]),
+                    "rank": p["rank"] if p["rank"].isdigit() and p["n"] == 1 else "",
+                    "winner": "true" if cid in winners else "false",
+                    "disqualified_reason": "; ".join(p["bad"]) if len(p["bad"]) == p["n"] else "",
+                },
+                p["at"],
+            )
+        return winners
+
+    def contracts(self, notice_id: str, winners: set[str]) -> None:
+        awards = {text(a.get("id")): (i, a) for i, a in enumerate(self.awards)}
+        used: set[str] = set()
+        for i, c in enumerate(
+            as_list(get(self.rel, "contracts", self.at, self.sink), self.at / "contracts", self.sink)
+        ):
+            if isinstance(c, dict):
+                used.add(text(c.get("awardID")))
+                self.contract(c, self.at / "contracts" / i, awards, notice_id)
+        for aid, (i, a) in awards.items():
+            if aid not in used and text(a.get("status")).lower() in ("", "active"):
+                self.sink.flag(self.at / "awards" / i, aid, "award without a contract: not imported as one")
+
+    def contract(
+        self, c: dict[str, Any], at: At, awards: dict[str, tuple[int, dict[str, Any]]], notice_id: str
+    ) -> None:
+        sink = self.sink
+        ai, award = awards.get(text(c.get("awardID")), (-1, {}))
+        aat = self.at / "awards" / ai
+        if text(c.get("status")).lower() == "pending" and not get(c, "dateSigned", at, sink):
+            sink.refuse(at / "status", "pending", "contract not signed yet (status pending): not imported")
+            return
+        suppliers = as_list(get(c, "suppliers", at, sink), at / "suppliers", sink)
+        sat = at / "suppliers"
+        if not suppliers:
+            suppliers, sat = (
+                as_list(get(award, "suppliers", aat, sink), aat / "suppliers", sink),
+                aat / "suppliers",
+            )
+        if not suppliers:
+            sink.refuse(at, c.get("id"), "contract has no supplier (neither its own nor its award's)")
+            return
+        if len(suppliers) > 1:
+            sink.flag(
+                sat, len(suppliers), f"{len(suppliers)} suppliers: the first is recorded as the contractor"
+            )
+        company = self.ctx.companies.add(resolve(suppliers[0], self.parties), sat / 0, self.ocid)
+        amount, why = self.ctx.money.amount(c.get("value"), at / "value", sink)
+        award_amount, _ = (
+            self.ctx.money.amount(award.get("value"), aat / "value", sink) if award else ("", "")
+        )
+        if not amount and award_amount and not why.startswith("amount in"):
+            sink.flag(at / "value", c.get("value"), "contract value missing: its award's value is used")
+            amount = award_amount
+        elif amount and award_amount and amount != award_amount:
+            diff = abs(int(amount) - int(award_amount))
+            sink.flag(
+                at / "value" / "amount",
+                c["value"].get("amount"),
+                f"contract value differs from its "
+                f"award's ({award.get('value', {}).get('amount')}) by {diff:,} minor units",
+            )
+        if not amount:
+            sink.refuse(at / "value", c.get("value"), f"contract not imported: {why}")
+            return
+        cperiod = obj(get(c, "period", at, sink), at / "period", sink)
+        duration(cperiod, at / "period", sink)
+        signed = day(get(c, "dateSigned", at, sink), at / "dateSigned", sink)
+        for value, where, note in (
+            (award.get("date"), aat / "date", "its award's date"),
+            (cperiod.get("startDate"), at / "period" / "startDate", "its start date"),
+        ):
+            if not signed:
+                signed = day(value, where, sink)
+                if signed:
+                    sink.flag(at / "dateSigned", "", f"date signed missing: {note} is used")
+        if not signed:
+            sink.refuse(
+                at / "dateSigned", "", "contract not imported: no date signed, award date or start date"
+            )
+            return
+        method = self.method(self.advertised)
+        if not notice_id and method != "sole_source":
+            sink.flag(at, c.get("id"), "no bid notice for this contract in the data: kept without one")
+        row = {
+            "contract_id": safe_id(c["id"])
+            if self.own and text(c.get("id"))
+            else scoped(self.ocid, c.get("id") if text(c.get("id")) else f"contract-{at.path}"),
+            "notice_id": notice_id,
+            "agency": self.agency,
+            "title": text(c.get("title"))
+            or text(award.get("title"))
+            or text(self.tender.get("title"))
+            or text(c.get("description")),
+            "kind": KIND.get(text(c.get("mainProcurementCategory")).lower()) or self.kind,
+            "method": METHOD.get(text(c.get("procurementMethod")).lower()) or method,
+            "work_type": text(c.get("workType")) if text(c.get("workType")) in WORK_TYPE else "",
+            "company_id": company,
+            "amount": amount,
+            "signed_at": signed,
+            "start_date": day(cperiod.get("startDate"), at / "period" / "startDate", sink),
+            "end_date": day(cperiod.get("endDate"), at / "period" / "endDate", sink),
+        }
+        if not company or not self.required(at, "contract", row, ("agency", "title", "kind", "method")):
+            return
+        planning = obj(self.rel.get("planning"), self.at / "planning", sink)
+        project = text(c.get("projectID")) or text(
+            obj(planning.get("budget"), self.at / "planning" / "budget", sink).get("projectID")
+        )
+        if project:
+            self.ctx.project_links.append((row, project, at))
+        self.ctx.add("contracts", row, at)
+        self.ctx.by_ocid.setdefault(self.ocid, []).append(row)
+        self.ctx.amendments(
+            row["contract_id"], as_list(c.get("amendments"), at / "amendments", sink), at / "amendments"
+        )
+        impl = obj(c.get("implementation"), at / "implementation", sink)
+        if impl.get("transactions"):
+            sink.flag(
+                at / "implementation" / "transactions",
+                len(as_list(impl["transactions"], at, sink)),
+                "transactions not imported: the payments table holds subcontractor claims only",
+            )
