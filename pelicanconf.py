@@ -37,7 +37,13 @@ JINJA_ENVIRONMENT = {
 PLUGIN_PATHS = ["plugins"]
 # Order matters twice: cb_dataset's generator must fill the context before the sections queue
 # pages on it; filters (cb_theme, cb_charts, cb_maps) attach to every generator's environment.
-PLUGINS = ["cb_theme", "cb_charts", "cb_maps", "cb_sanitize", "cb_dataset", "cb_allimi", "cb_contracts", "cb_apartments", "cb_history", "cb_signals", "cb_opendata"]
+PLUGINS = [
+    "cb_theme", "cb_charts", "cb_maps", "cb_sanitize",  # filters and globals on every environment
+    "cb_dataset",  # the Dataset and the renderer: before every section
+    "cb_allimi", "cb_contracts", "cb_apartments",  # sections queue their pages
+    "cb_history", "cb_signals", "cb_opendata",  # read the Dataset, add to record pages
+    "cb_search",  # last: indexes what the sections publish
+]
 
 CB_LANGUAGES = ["ko", "en"]
 # Officials' approved entries (python -m admin); read when the file exists. Tests set it empty.
