@@ -39,6 +39,7 @@ class OcdsWriter:
         self.companies = ds.index("companies", "company_id")
         self.plans = ds.index("procurement_plans", "plan_id")
         self.releases: dict[str, dict[str, Any]] = {}
+        self._parties: dict[str, dict[str, Any]] = {}
         self.ocid_of: dict[str, str] = {}  # contract_id -> ocid
         contracts = sorted(ds.records("contracts"), key=lambda r: r["contract_id"])
         by_notice: dict[str, list[dict[str, Any]]] = {}
@@ -196,8 +197,14 @@ class OcdsWriter:
             projects = {c.get("project_id") for c in contracts}
             if len(projects) == 1 and _present(next(iter(projects))):
                 rel["planning"] = {"budget": {"projectID": next(iter(projects))}}
-        rel["parties"] += [company_party(cid, self.companies, r) for cid, r in sorted(roles.items())]
+        rel["parties"] += [{**self._party(cid), "roles": sorted(set(r))} for cid, r in sorted(roles.items())]
         return _clean(rel)
+
+    def _party(self, cid: str) -> dict[str, Any]:
+        """A company as a party, built once per export (companies appear in many processes)."""
+        if cid not in self._parties:
+            self._parties[cid] = company_party(cid, self.companies, [])
+        return self._parties[cid]
 
     def _ref(self, cid: str) -> dict[str, str]:
         return {"id": cid, "name": (self.companies.get(cid) or {}).get("name") or cid}

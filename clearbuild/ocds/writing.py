@@ -75,7 +75,7 @@ def _present(v: Any) -> bool:
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
     """Drop empty fields: OC4IDS allows no nulls and OCDS readers prefer absent to empty."""
-    return {k: v for k, v in d.items() if _present(v) and v != {} and v != []}
+    return {k: v for k, v in d.items() if v is not None and v != "" and v != {} and v != [] and v == v}
 
 
 def agency_party(name: str, prefix: str) -> dict[str, Any]:
@@ -115,6 +115,9 @@ def _day(s: str) -> str:
         return "1970-01-01"
 
 
-def dumps(doc: Any) -> str:
-    """The one JSON form of every export: sorted keys, UTF-8 text, a final newline."""
+def dumps(doc: Any, compact: bool = False) -> str:
+    """The one JSON form of every export: sorted keys, UTF-8 text, a final newline; a record is
+    indented for people reading it, a package is compact (a third of the size)."""
+    if compact:
+        return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"

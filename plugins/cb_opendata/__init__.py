@@ -67,12 +67,14 @@ def table_csv(ds: Dataset, name: str) -> bytes:
 
 def licence_text(settings: dict[str, Any], opts: ExportOptions) -> str:
     attribution = setting(settings, "CB_OPENDATA_ATTRIBUTION") or opts.publisher
-    return (f"{setting(settings, 'CB_OPENDATA_LICENSE_NAME')}\n{opts.license}\n\n"
-            f"Attribution: {attribution}\n\n"
-            "Every file in this folder (CSV tables, OCDS release package, OC4IDS project package) and\n"
-            "every contracts/<id>.json and projects/<id>.json of this site is published under the\n"
-            "licence above. The OCDS and OC4IDS schemas are (c) Open Contracting Partnership,\n"
-            "Apache License 2.0.\n")
+    return (
+        f"{setting(settings, 'CB_OPENDATA_LICENSE_NAME')}\n{opts.license}\n\n"
+        f"Attribution: {attribution}\n\n"
+        "Every file in this folder (CSV tables, OCDS release package, OC4IDS project package) and\n"
+        "every contracts/<id>.json and projects/<id>.json of this site is published under the\n"
+        "licence above. The OCDS and OC4IDS schemas are (c) Open Contracting Partnership,\n"
+        "Apache License 2.0.\n"
+    )
 
 
 class OpenDataGenerator(Generator):
@@ -81,22 +83,44 @@ class OpenDataGenerator(Generator):
         opts = ExportOptions.from_settings(self.settings)
         self.ocds, self.oc4ids = writers(ds, opts)
         self.projects = self.oc4ids.projects()
-        files = [DataFile(f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)),
-                          table_csv(ds, name)) for name in schema.ORDER]
-        files.append(DataFile("ocds-release-package.json", "OCDS", "OCDS 1.1 release package: one compiled "
-                              "release per contracting process", len(self.ocds.releases),
-                              dumps(self.ocds.package()).encode("utf-8")))
-        files.append(DataFile("oc4ids-project-package.json", "OC4IDS", "OC4IDS 0.9 project package: one "
-                              "project per construction project", len(self.projects),
-                              dumps(self.oc4ids.package(self.projects)).encode("utf-8")))
+        files = [
+            DataFile(f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)), table_csv(ds, name))
+            for name in schema.ORDER
+        ]
+        files.append(
+            DataFile(
+                "ocds-release-package.json",
+                "OCDS",
+                "OCDS 1.1 release package: one compiled release per contracting process",
+                len(self.ocds.releases),
+                dumps(self.ocds.package(), compact=True).encode("utf-8"),
+            )
+        )
+        files.append(
+            DataFile(
+                "oc4ids-project-package.json",
+                "OC4IDS",
+                "OC4IDS 0.9 project package: one project per construction project",
+                len(self.projects),
+                dumps(self.oc4ids.package(self.projects), compact=True).encode("utf-8"),
+            )
+        )
         self.licence = licence_text(self.settings, opts).encode("utf-8")
         self.files = files
         r = self.context["cb_renderer"]
-        r.add("opendata_index.html", "data/index.html", files=files, licence_file=LICENSE_FILE,
-              licence_name=setting(self.settings, "CB_OPENDATA_LICENSE_NAME"), licence_url=opts.license,
-              updated=ds.export_date, ocid_prefix=opts.prefix)
-        r.add("opendata_dictionary.html", "data/dictionary/index.html", tables=dictionary(),
-              types=schema.TYPES)
+        r.add(
+            "opendata_index.html",
+            "data/index.html",
+            files=files,
+            licence_file=LICENSE_FILE,
+            licence_name=setting(self.settings, "CB_OPENDATA_LICENSE_NAME"),
+            licence_url=opts.license,
+            updated=ds.export_date,
+            ocid_prefix=opts.prefix,
+        )
+        r.add(
+            "opendata_dictionary.html", "data/dictionary/index.html", tables=dictionary(), types=schema.TYPES
+        )
 
     def generate_output(self, writer: Any) -> None:
         out = Path(self.output_path)
@@ -122,9 +146,10 @@ def write_beside(out: Path, kind: str, record_id: str, text: str) -> None:
 
 def dictionary() -> list[dict[str, Any]]:
     """Every table's public columns, in display order: what the CSV files hold."""
-    return [{"name": name, "doc": t.doc, "key": t.key,
-             "columns": [c for c in t.columns if c.public]} for name, t in
-            ((n, schema.TABLES[n]) for n in schema.ORDER)]
+    return [
+        {"name": name, "doc": t.doc, "key": t.key, "columns": [c for c in t.columns if c.public]}
+        for name, t in ((n, schema.TABLES[n]) for n in schema.ORDER)
+    ]
 
 
 def get_generators(pelican: Any) -> type[Generator]:
