@@ -70,7 +70,11 @@ def project_context(ds: Dataset, p: dict[str, Any], overdue_days: int, today: da
         "payments": payments_summary(ds.group("payments", "project_id").get(pid, []),
                                      overdue_days, today),
         "marker": marker(p),
-        "company_names": {k: v["name"] for k, v in companies.items()},
+        # Only this project's payees: a copy of every company's name per project was 4.9 GB and
+        # 40 s at Seoul scale (61,000 companies x 2,600 projects).
+        "company_names": {k: companies[k]["name"] for k in
+                          {r.get("payee_company_id") for r in ds.group("payments", "project_id").get(pid, [])}
+                          if k in companies},
     }
 
 
