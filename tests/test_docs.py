@@ -15,7 +15,7 @@ def code_settings() -> set[str]:
     names: set[str] = set()
     for folder in ("clearbuild", "plugins", "admin"):
         for path in (ROOT / folder).rglob("*.py"):
-            names |= set(re.findall(r"[\"'](CB_[A-Z0-9_]+)[\"']", path.read_text(encoding="utf-8")))
+            names |= set(re.findall(r"[\"'](CB_[A-Z0-9_]*[A-Z0-9])[\"']", path.read_text(encoding="utf-8")))
     return names
 
 
