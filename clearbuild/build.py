@@ -54,12 +54,14 @@ def settings_for(settings_file: str = "pelicanconf.py", overrides: dict[str, Any
 def build(output: str | Path = "output", data: str | Path | None = None,
           settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None,
           quiet: bool = False, previous: str | Path | None = None,
-          reuse_dataset: bool = False) -> BuildResult:
+          reuse_dataset: bool = False, in_place: bool = False) -> BuildResult:
     """Ingest, render into a sibling temp folder, then replace ``output`` with it.
 
     ``previous``: a finished build whose unchanged pages are hard-linked instead of rendered
     (incremental; the result is byte-identical to a full build). ``reuse_dataset``: the caller
     has just loaded this export through clearbuild.loader (the nightly guards it first).
+    ``in_place``: no swap; update ``output`` where it is (the nightly recycles a retired build
+    folder, never the live one: unchanged pages then cost nothing at all).
     """
     start = time.time()
     output = config.resolve(output)
@@ -72,10 +74,10 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     if not reuse_dataset:
         loader.forget()
     dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
-    tmp = output.parent / f".build-{output.name}-{os.getpid()}"
-    if tmp.exists():
+    tmp = output if in_place else output.parent / f".build-{output.name}-{os.getpid()}"
+    if tmp.exists() and not in_place:
         shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+    tmp.mkdir(parents=True, exist_ok=in_place)
     settings["OUTPUT_PATH"] = str(tmp)
     if quiet:
         logging.getLogger("pelican").setLevel(logging.ERROR)
@@ -84,15 +86,17 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         pelican = Pelican(settings)
         pelican.run()
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not in_place:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     files = [p for p in tmp.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     pages = sum(1 for p in files if p.suffix == ".html")
-    old = output.parent / f".old-{output.name}-{os.getpid()}"
-    if output.exists():
-        output.rename(old)
-    tmp.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    if not in_place:
+        old = output.parent / f".old-{output.name}-{os.getpid()}"
+        if output.exists():
+            output.rename(old)
+        tmp.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
     return BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start,
                        render.LAST_STATS.get("rendered", 0))

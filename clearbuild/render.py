@@ -13,11 +13,9 @@ Linked or rendered, the bytes are the same, so an incremental build equals a ful
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,86 +24,11 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import config, urls
+from . import urls
+from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json
 
-PAGES_FILE = ".cb-pages.json"
-# Settings that name where things are, not what pages say: a build in another folder, from
-# another night's export folder, must hash the same.
-PLACE_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "PLUGIN_PATHS", "CACHE_PATH", "CB_DATA",
-                  "CB_EXPORTS_DIR", "CB_SAMPLE_DIR", "CB_ADMIN_DB", "CB_REPORT_DIR", "CB_WORKERS",
-                  "CB_PREVIOUS_BUILD", "CB_HISTORY_DIR"}
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-_BIG = 64  # containers this long are hashed once per object (shared lists like all projects)
-
-
-@dataclass
-class Job:
-    template: str
-    path: str  # relative to the site root, e.g. projects/P-1/index.html
-    context: dict[str, Any]
-
-
-def _default(o: Any) -> Any:
-    if isinstance(o, (set, frozenset)):
-        return sorted(o, key=repr)
-    if callable(o):
-        return getattr(o, "__qualname__", type(o).__qualname__)
-    return _ADDRESS.sub("", str(o))
-
-
-def _normalise(o: Any) -> Any:
-    """Mixed-type dict keys defeat sort_keys; make every key a string."""
-    if isinstance(o, dict):
-        return {str(k): _normalise(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_normalise(v) for v in o]
-    return o
-
-
-def stable_json(o: Any) -> str:
-    try:
-        return json.dumps(o, sort_keys=True, default=_default, separators=(",", ":"))
-    except TypeError:
-        return json.dumps(_normalise(o), sort_keys=True, default=_default, separators=(",", ":"))
-
-
-def _tree_digest(h: Any, folder: Path, skip: tuple[str, ...] = ("__pycache__",)) -> None:
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not any(part in skip for part in path.parts) and path.suffix != ".pyc":
-            h.update(str(path.relative_to(folder)).encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-
-
-def fingerprint(settings: dict[str, Any], env: Environment, languages: list[str],
-                page_globals: dict[str, Any]) -> str:
-    """What every page depends on besides its own context: code, theme, templates, settings."""
-    h = hashlib.sha256(b"clearbuild-pages-1\0")
-    h.update(stable_json(languages).encode())
-    h.update(stable_json(page_globals).encode())
-    h.update(stable_json(dict(env.globals)).encode())
-    h.update(stable_json({k: v for k, v in settings.items()
-                          if k not in PLACE_SETTINGS and not k.startswith("CB_PUBLISH_")}).encode())
-    for name in sorted(env.list_templates()):
-        source = env.loader.get_source(env, name)[0] if env.loader else ""
-        h.update(name.encode() + b"\0" + source.encode() + b"\0")
-    # Code and theme: a filter's or a plugin's new behaviour may change any page.
-    for folder in (config.ROOT / "clearbuild", config.ROOT / "plugins",
-                   Path(settings.get("THEME") or config.ROOT / "theme")):
-        _tree_digest(h, folder)
-    return h.hexdigest()
-
-
-def read_pages(folder: str | Path | None) -> dict[str, str]:
-    """page path -> input hash of a finished build (empty when there is none or it is unreadable)."""
-    if not folder:
-        return {}
-    try:
-        data = json.loads((Path(folder) / PAGES_FILE).read_text(encoding="utf-8"))
-        return dict(data["pages"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+__all__ = ["Job", "Renderer", "PAGES_FILE", "read_pages", "stable_json", "page_files"]
+KEEP, LINK, RENDER = 0, 1, 2  # what happens to a page: already there, linked, rendered
 
 
 @dataclass
@@ -126,8 +49,9 @@ class Renderer:
     stats: dict[str, int] = field(default_factory=dict)
     _fp: str = ""
     _hashes: list[str] = field(default_factory=list)
-    _reuse: list[bool] = field(default_factory=list)
+    _action: list[int] = field(default_factory=list)
     _previous: Path | None = None
+    _stale: list[str] = field(default_factory=list)
 
     def add(self, template: str, path: str, **context: Any) -> None:
         self.jobs.append(Job(template, path, context))
@@ -136,22 +60,7 @@ class Renderer:
         return path if lang == self.languages[0] else f"{lang}/{path}"
 
     def job_hash(self, job: Job, cache: dict[int, tuple[Any, str]]) -> str:
-        h = hashlib.sha256(self._fp.encode())
-        h.update(f"\0{job.template}\0{job.path}\0".encode())
-        for key in sorted(job.context):
-            value = job.context[key]
-            if isinstance(value, (dict, list, tuple)) and len(value) >= _BIG:
-                hit = cache.get(id(value))
-                if hit is None or hit[0] is not value:
-                    hit = (value, hashlib.sha256(stable_json(value).encode()).hexdigest())
-                    cache[id(value)] = hit
-                text = hit[1]
-            else:
-                text = stable_json(value)
-            h.update(f"{key}={text}\0".encode())
-        for dep in self.depends:
-            h.update(stable_json(dep(job)).encode() + b"\0")
-        return h.hexdigest()
+        return job_hash(self._fp, job, self.depends, cache)
 
     def render_one(self, job: Job, lang: str, env: Environment | None = None) -> int:
         path = self.lang_path(lang, job.path)
@@ -179,13 +88,21 @@ class Renderer:
         assert self._previous is not None
         src, target = self._previous / path, self.output / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.link")
         try:
-            os.link(src, target)
+            try:
+                os.link(src, target)
+            except FileExistsError:  # updating a folder in place: swap the name over
+                tmp.unlink(missing_ok=True)
+                os.link(src, tmp)
+                os.replace(tmp, target)
+                tmp.unlink(missing_ok=True)  # rename is a no-op when both names are one file
         except FileNotFoundError:
             return 0
         except OSError:  # another file system, or too many links: copy instead
             try:
-                shutil.copyfile(src, target)
+                shutil.copyfile(src, tmp)
+                os.replace(tmp, target)
             except FileNotFoundError:
                 return 0
         return os.stat(target).st_size or 1
@@ -196,17 +113,21 @@ class Renderer:
 
     def _run(self, lang: str, start: int, step: int) -> tuple[int, int, int]:
         env = self.env_for(self.env, lang) if self.env_for else self.env
-        n = size = linked = 0
+        n = size = reused = 0
         for i in range(start, len(self.jobs), step):
             job = self.jobs[i]
-            reused = self.link_one(job, lang) if self._reuse and self._reuse[i] else 0
-            if reused:
-                linked += 1
-                size += reused
+            action = self._action[i] if self._action else RENDER
+            n += 1
+            if action == KEEP:
+                reused += 1
+                continue
+            linked = self.link_one(job, lang) if action == LINK else 0
+            if linked:
+                reused += 1
+                size += linked
             else:
                 size += self.render_one(job, lang, env)
-            n += 1
-        return n, size, linked
+        return n, size, reused
 
     def _parallel(self, name: str, prefix: tuple[Any, ...], workers: int) -> list[Any]:
         """Run ``self.<name>(*prefix, start, step)`` over the jobs, split across forked workers."""
@@ -232,7 +153,26 @@ class Renderer:
         prev_dir = self.settings.get("CB_PREVIOUS_BUILD")
         previous = read_pages(prev_dir)
         self._previous = Path(prev_dir) if previous else None
-        self._reuse = [previous.get(j.path) == h for j, h in zip(self.jobs, hashes, strict=True)]
+        # Updating a folder that holds a finished build (the nightly recycles its oldest build):
+        # its pages with the same hash stay as they are. The record goes first, so a run killed
+        # half-way leaves a folder that claims nothing.
+        own = read_pages(self.output)
+        (self.output / PAGES_FILE).unlink(missing_ok=True)
+        self._action = [KEEP if own.get(j.path) == h else LINK if previous.get(j.path) == h
+                        else RENDER for j, h in zip(self.jobs, hashes, strict=True)]
+        paths = {j.path for j in self.jobs}
+        self._stale = sorted(p for p in own if p not in paths)
+
+    def remove_stale(self) -> None:
+        """Pages of records that are gone, left in a folder updated in place."""
+        for path in self._stale:
+            for rel in page_files(path, self.languages):
+                target = self.output / rel
+                target.unlink(missing_ok=True)
+                try:
+                    target.parent.rmdir()  # the record's folder, when nothing else is in it
+                except OSError:
+                    pass
 
     def write_all(self, workers: int = 0) -> tuple[int, int]:
         """Render (or link, when unchanged) every queued job in every language; returns (pages, bytes)."""
@@ -240,6 +180,7 @@ class Renderer:
         # Sorting makes the work split (and any log) independent of the order generators ran in.
         self.jobs.sort(key=lambda j: j.path)
         self.plan(workers)
+        self.remove_stale()
         total_n = total_size = total_linked = 0
         for lang in self.languages:
             parts = self._parallel("_run", (lang,), workers)
@@ -250,7 +191,8 @@ class Renderer:
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",
             encoding="utf-8")
-        self.stats = {"pages": total_n, "rendered": total_n - total_linked, "linked": total_linked}
+        self.stats = {"pages": total_n, "rendered": total_n - total_linked, "linked": total_linked,
+                      "kept": sum(1 for a in self._action if a == KEEP) * len(self.languages)}
         LAST_STATS.clear()
         LAST_STATS.update(self.stats)
         return total_n, total_size

@@ -21,11 +21,17 @@ def tree_hash(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def history_theme(folder: Path) -> Path:
-    """The theme, with record pages including the history partial (as the lead's templates will)."""
+def history_theme(folder: Path, dated_footer: bool = True) -> Path:
+    """The theme, with record pages including the history partial (as the lead's templates will);
+    without ``dated_footer`` the footer's export date goes too, so unchanged pages stay unchanged
+    from one night to the next."""
     theme = folder / "theme"
     if not theme.exists():
         shutil.copytree(ROOT / "theme", theme)
+        if not dated_footer:
+            base = theme / "templates" / "base.html"
+            base.write_text("".join(line for line in base.read_text(encoding="utf-8").splitlines(True)
+                                    if "dataset_date" not in line), encoding="utf-8")
         for name in ("project.html", "contracts_contract.html"):
             page = theme / "templates" / name
             if page.exists():

@@ -19,11 +19,11 @@ from clearbuild.publish import nightly
 from clearbuild.publish.site import Site
 from clearbuild.publish.verify import verify
 
-TRIALS = 12
+TRIALS = 11
 # Where each trial aims: (phase line to wait for, extra delay range in seconds); None: from start.
 AIMS = [(None, (0.0, 2.5)), ("phase: build", (0.0, 1.2)), ("phase: manifest", (0.0, 0.03)),
         ("phase: verify", (0.0, 0.03)), ("drill: paused in switch", (0.0, 0.2)),
-        ("phase: switch", (0.0, 0.005))]
+        ("phase: switch", (0.0, 0.005)), ("recycling", (0.0, 0.3))]
 
 
 def run_killed(ws, aim, delay, drill):
@@ -40,7 +40,7 @@ def run_killed(ws, aim, delay, drill):
             os.environ["CLEARBUILD_DRILL_PAUSE"] = "switch"
         code = 0
         try:
-            nightly.nightly(ws.exports, ws.site, overrides=ws.overrides())
+            nightly.nightly(ws.exports, ws.site, overrides=ws.overrides(CB_PUBLISH_KEEP=3))
         except BaseException:
             code = 1
         os._exit(code)
@@ -84,9 +84,10 @@ def test_kill_9_at_random_moments_never_breaks_the_live_site(tmp_path):
         assert ok, (i, aim, last, report)
         target = os.readlink(ws.site / "current")
         assert target.startswith("builds/") and (ws.site / target / "manifest.json").is_file()
+    print("kill -9 trials by the last step they reached:", dict(sorted(phases.items())))
     # The drill must have hit the build and the switch, not only the quiet moments around them.
     assert phases["phase: build"] >= 2 and phases["drill: paused in switch"] >= 1, phases
-    result = ws.publish()  # the next night cleans up after the killed ones and publishes
+    result = ws.publish(CB_PUBLISH_KEEP=3)  # the next night cleans up and publishes
     s = Site(ws.site)
     assert s.current() == result.build and verify(ws.site / "current")[0]
     assert sorted(p.name for p in s.builds.iterdir()) == s.finished()

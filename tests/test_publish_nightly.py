@@ -163,3 +163,34 @@ def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(tmp_path,
     assert a == b, sorted(k for k in a if a[k] != b.get(k))[:10]
     manifest = json.loads((sites[0] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["build_time"] == "2026-11-21T00:00:00Z"
+
+
+def test_recycled_build_equals_a_fresh_build(tmp_path):
+    """With CB_PUBLISH_KEEP builds kept, the oldest is updated in place instead of rebuilt: the
+    result is what a fresh full build of the same night gives, and it verifies."""
+    ws = workspace(tmp_path)
+    theme = str(history_theme(tmp_path, dated_footer=False))
+    results = []
+    page = "apartments/A-1/index.html"  # untouched by any night's change
+    for night in range(4):
+        if night == 3:  # the folder night 4 recycles: its unchanged page must stay where it is
+            inode = os.stat(ws.site / "builds" / results[0].build / page).st_ino
+        rows = copy_rows()
+        rows["contracts"][0]["amount"] = str(1_100_000_000 + night)
+        if night >= 2:
+            rows["projects"] = [p for p in rows["projects"] if p["project_id"] != "P-0003"]
+        if night == 3:
+            rows["companies"][2]["address"] = "서울 종로구 종로 1"
+        ws.export(f"2026-11-2{night}", rows)
+        results.append(ws.publish(accept_drop=True, THEME=theme, CB_PUBLISH_KEEP=3))
+    assert [r.recycled for r in results] == [None, None, None, results[0].build]
+    assert Site(ws.site).finished() == [r.build for r in results[1:]]
+    last = results[-1]
+    assert 0 < last.rendered < last.pages, (last.rendered, last.pages)
+    live = ws.site / "current"
+    assert os.stat(live / page).st_ino == inode
+    assert verify(live)[0]
+    full = build(output=tmp_path / "full", data=ws.exports / "2026-11-23", quiet=True,
+                 settings_file="publishconf.py", overrides=ws.overrides(THEME=theme))
+    signed = {"manifest.json", "manifest.sig", "verify.py", "publickey.pem"}
+    assert {k: v for k, v in tree_hash(live).items() if k not in signed} == tree_hash(full.output)

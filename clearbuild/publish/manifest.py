@@ -68,49 +68,66 @@ def public_pem(key: Ed25519PrivateKey) -> bytes:
                                          serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def _listing(folder: Path) -> list[str]:
-    out = []
-    for root, dirs, names in os.walk(folder):
-        dirs.sort()
-        rel = os.path.relpath(root, folder)
-        for n in names:
-            out.append(n if rel == "." else f"{rel}/{n}".replace(os.sep, "/"))
-    return sorted(p for p in out if p not in UNLISTED)
+def scan(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """Every file under ``folder`` with its stat, sorted by path (one stat per file, no reads)."""
+    out: list[tuple[str, os.stat_result]] = []
+    stack = [("", str(folder))]
+    while stack:
+        rel, path = stack.pop()
+        with os.scandir(path) as it:
+            for entry in it:
+                name = f"{rel}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{name}/", entry.path))
+                elif name not in UNLISTED:
+                    out.append((name, entry.stat()))
+    out.sort(key=lambda x: x[0])
+    return out
 
 
-def _reusable(previous: Path | None) -> dict[str, dict[str, Any]]:
-    if previous is None:
+def entries(folder: Path | None) -> dict[str, dict[str, Any]]:
+    """path -> manifest entry of a signed build (empty when there is none)."""
+    if folder is None:
         return {}
     try:
-        data = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         return {f["path"]: f for f in data["files"]}
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
 def write(folder: Path, key: Ed25519PrivateKey, dataset_digest: str, export: str,
-          previous: Path | None = None) -> dict[str, Any]:
+          previous: Path | None = None, kept: dict[str, dict[str, Any]] | None = None,
+          since: float | None = None) -> dict[str, Any]:
     """Add verify.py and the public key to a build, then write and sign its manifest.
 
-    A file hard-linked from ``previous`` (same inode) keeps the hash that build's manifest gave
-    it: the bytes are the same object on disk, so they are not read again.
+    Bytes already hashed are not read again: a file hard-linked from ``previous`` (same inode)
+    keeps the hash that build's manifest gave it, and ``kept`` gives the entries of files a
+    recycled folder kept untouched. ``since`` (a recycled folder's build start): any other file
+    not created since then is a leftover of the old build and is deleted, so the folder holds
+    exactly what a fresh build would.
     """
     shutil.copyfile(verify_mod.__file__, folder / "verify.py")
     pem = public_pem(key)
     (folder / PUBLIC_KEY).write_bytes(pem)
-    known = _reusable(previous)
+    known, kept = entries(previous), kept or {}
     files = []
-    for rel in _listing(folder):
+    for rel, st in scan(folder):
         path = folder / rel
-        entry = known.get(rel)
-        if entry is not None and previous is not None:
+        entry = kept.get(rel)
+        if entry is None and since is not None and st.st_ctime < since:
+            path.unlink()  # not tonight's, not a kept page: it must not be published
+            continue
+        if entry is None and previous is not None and st.st_nlink > 1 and rel in known:
             try:
-                a, b = os.stat(path), os.stat(previous / rel)
-                if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev) and a.st_size == entry["size"]:
-                    files.append({"path": rel, "sha256": entry["sha256"], "size": entry["size"]})
-                    continue
+                b = os.stat(previous / rel)
+                if (st.st_ino, st.st_dev) == (b.st_ino, b.st_dev):
+                    entry = known[rel]
             except FileNotFoundError:
                 pass
+        if entry is not None and entry["size"] == st.st_size:
+            files.append({"path": rel, "sha256": entry["sha256"], "size": entry["size"]})
+            continue
         sha, size = digest_file(path)
         files.append({"path": rel, "sha256": sha, "size": size})
     manifest = {"format": FORMAT, "build_time": build_time(), "export": export,

@@ -22,7 +22,7 @@ from typing import Any
 from .. import config, loader
 from ..build import build, settings_for
 from ..ingest import StructuralError
-from . import guards, manifest, setting
+from . import guards, manifest, recycle, setting
 from .history import History
 from .site import Site, SiteError
 from .verify import verify
@@ -46,6 +46,7 @@ class NightlyResult:
     seconds: dict[str, float] = field(default_factory=dict)
     pruned: list[str] = field(default_factory=list)
     accepted: list[str] = field(default_factory=list)
+    recycled: str | None = None  # the retired build folder updated in place, if any
 
     def summary(self) -> str:
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
@@ -122,14 +123,27 @@ def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, override
 
     clock.phase("build")
     name = s.next_name(export.name)
-    target = s.builds / name
     previous = s.current_dir()
+    languages = list(config.setting(settings, "CB_LANGUAGES"))
+    recycled = recycle.candidate(s, int(setting(settings, "CB_PUBLISH_KEEP"))) if previous else None
+    old = None
+    if recycled:
+        target = recycle.retire(s, recycled, name)
+        old = recycle.prepare(target, languages)
+        if old is None:
+            shutil.rmtree(target)
+        say(f"{'recycling' if old else 'not recycling'} {recycled} as {name}")
+    target = s.builds / name
+    started = time.time()
     result = build(output=target, data=export, settings_file=settings_file, overrides=overrides,
-                   quiet=True, previous=previous, reuse_dataset=True)
+                   quiet=True, previous=previous, reuse_dataset=True, in_place=old is not None)
 
     clock.phase("manifest")
     digest = dataset.digest()
-    manifest.write(target, key, digest, export.name, previous=previous)
+    kept = recycle.kept_entries(old, target, languages) if old else None
+    # ctime of files written tonight can lag the clock by a tick: allow two seconds.
+    manifest.write(target, key, digest, export.name, previous=previous, kept=kept,
+                   since=started - 2 if old else None)
 
     clock.phase("verify")
     ok, lines = verify(target, key_pem=manifest.public_pem(key))
@@ -150,8 +164,8 @@ def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, override
     pruned = s.prune(int(setting(settings, "CB_PUBLISH_KEEP")))
     clock.phase("done")
     return NightlyResult(name, export.name, result.pages, result.rendered, len(changes),
-                         clock.seconds, pruned,
-                         [r.line() for r in report.accepted])
+                         clock.seconds, pruned, [r.line() for r in report.accepted],
+                         recycled if old else None)
 
 
 class _Clock:

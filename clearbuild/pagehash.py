@@ -1,0 +1,156 @@
+"""Page input hashes: what makes an incremental build safe.
+
+A page is a pure function of its template, the records it shows and the settings, so a hash of
+those inputs names its bytes: the job's context (sorted JSON), every template the environment can
+load, the translation catalogues and the code (any of them may change any page), the settings
+that affect output, and what plugins declare a page also depends on (``Renderer.depends``, e.g.
+its record's history). Equal hash, equal bytes: the page can be linked instead of rendered.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, TemplateSyntaxError, meta
+
+from . import config
+
+
+@dataclass
+class Job:
+    template: str
+    path: str  # relative to the site root, e.g. projects/P-1/index.html
+    context: dict[str, Any]
+
+
+PAGES_FILE = ".cb-pages.json"
+# Settings that name where things are, not what pages say: a build in another folder, from
+# another night's export folder, must hash the same.
+PLACE_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "PLUGIN_PATHS", "CACHE_PATH", "CB_DATA",
+                  "CB_EXPORTS_DIR", "CB_SAMPLE_DIR", "CB_ADMIN_DB", "CB_REPORT_DIR", "CB_WORKERS",
+                  "CB_PREVIOUS_BUILD", "CB_HISTORY_DIR"}
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_BIG = 64  # containers this long are hashed once per object (shared lists like all projects)
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, (set, frozenset)):
+        return sorted(o, key=repr)
+    if callable(o):
+        return getattr(o, "__qualname__", type(o).__qualname__)
+    return _ADDRESS.sub("", str(o))
+
+
+def _normalise(o: Any) -> Any:
+    """Mixed-type dict keys defeat sort_keys; make every key a string."""
+    if isinstance(o, dict):
+        return {str(k): _normalise(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_normalise(v) for v in o]
+    return o
+
+
+def stable_json(o: Any) -> str:
+    try:
+        return json.dumps(o, sort_keys=True, default=_default, separators=(",", ":"))
+    except TypeError:
+        return json.dumps(_normalise(o), sort_keys=True, default=_default, separators=(",", ":"))
+
+
+def _tree_digest(h: Any, folder: Path, skip: tuple[str, ...] = ("__pycache__",)) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not any(part in skip for part in path.parts) and path.suffix != ".pyc":
+            h.update(str(path.relative_to(folder)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def template_names(env: Environment) -> set[str]:
+    """Every variable some template reads from its context (Jinja's own analysis): a global no
+    template reads cannot change a page, so it stays out of the hash (the export date, say, once
+    no footer shows it)."""
+    names: set[str] = set()
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        try:
+            names |= meta.find_undeclared_variables(env.parse(source))
+        except TemplateSyntaxError:
+            return {"*"}
+    return names
+
+
+def fingerprint(settings: dict[str, Any], env: Environment, languages: list[str],
+                page_globals: dict[str, Any]) -> str:
+    """What every page depends on besides its own context: code, theme, templates, settings."""
+    h = hashlib.sha256(b"clearbuild-pages-2\0")
+    used = template_names(env)
+
+    def read(values: dict[str, Any]) -> dict[str, Any]:
+        return values if "*" in used else {k: v for k, v in values.items() if k in used}
+
+    h.update(stable_json(languages).encode())
+    h.update(stable_json(read(page_globals)).encode())
+    h.update(stable_json(read(dict(env.globals))).encode())
+    h.update(stable_json({k: v for k, v in settings.items()
+                          if k not in PLACE_SETTINGS and not k.startswith("CB_PUBLISH_")}).encode())
+    for name in sorted(env.list_templates()):
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        h.update(name.encode() + b"\0" + source.encode() + b"\0")
+    # Code and theme: a filter's or a plugin's new behaviour may change any page. The code is
+    # hashed once per process, as imported; the theme is read again by every build, so is hashed.
+    h.update(code_digest().encode())
+    _tree_digest(h, Path(settings.get("THEME") or config.ROOT / "theme"))
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    h = hashlib.sha256()
+    for folder in (config.ROOT / "clearbuild", config.ROOT / "plugins"):
+        _tree_digest(h, folder)
+    return h.hexdigest()
+
+
+def read_pages(folder: str | Path | None) -> dict[str, str]:
+    """page path -> input hash of a finished build (empty when there is none or it is unreadable)."""
+    if not folder:
+        return {}
+    try:
+        data = json.loads((Path(folder) / PAGES_FILE).read_text(encoding="utf-8"))
+        return dict(data["pages"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def job_hash(fp: str, job: Job, depends: list[Callable[[Job], Any]],
+             cache: dict[int, tuple[Any, str]]) -> str:
+    """The hash of one page's inputs; ``cache`` keeps big shared containers hashed once."""
+    h = hashlib.sha256(fp.encode())
+    h.update(f"\0{job.template}\0{job.path}\0".encode())
+    for key in sorted(job.context):
+        value = job.context[key]
+        if isinstance(value, (dict, list, tuple)) and len(value) >= _BIG:
+            hit = cache.get(id(value))
+            if hit is None or hit[0] is not value:
+                hit = (value, hashlib.sha256(stable_json(value).encode()).hexdigest())
+                cache[id(value)] = hit
+            text = hit[1]
+        else:
+            text = stable_json(value)
+        h.update(f"{key}={text}\0".encode())
+    for dep in depends:
+        h.update(stable_json(dep(job)).encode() + b"\0")
+    return h.hexdigest()
+
+
+def page_files(path: str, languages: list[str]) -> list[str]:
+    """The files one page job writes: the first language at the root, the others under /<lang>/."""
+    return [path if i == 0 else f"{lang}/{path}" for i, lang in enumerate(languages)]
