@@ -204,6 +204,8 @@ _add(Table("contracts", "A signed contract.", ("contract_id",), (
     C("amount", "money", True), C("signed_at", "date", True),
     C("start_date", "date"), C("end_date", "date"),
     C("project_id", "id", doc="Allimi project this contract builds, if any."),
+    C("tenderers", "int", min=0, doc="Number of tenderers when no bid results are published "
+      "(OCDS tender.numberOfTenderers)."),
     C("officer_phone", "str", public=False),
 ), date_order=(("start_date", "end_date"),), section="contracts"))
 

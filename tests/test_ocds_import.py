@@ -175,7 +175,8 @@ def test_a_clean_release_maps_onto_the_tables(tmp_path):
     assert c == {"contract_id": "ocds-abc123-T1-C1", "notice_id": "T1", "agency": "City Roads",
                  "title": "Resurfacing", "kind": "construction", "method": "open", "work_type": "",
                  "company_id": "GB-COH-0123", "amount": "1000", "signed_at": "2024-03-01",
-                 "start_date": "2024-03-05", "end_date": "2024-09-30", "project_id": ""}
+                 "start_date": "2024-03-05", "end_date": "2024-09-30", "project_id": "",
+                 "tenderers": ""}
     [n] = imported.tables["bid_notices"]
     assert (n["published_at"], n["deadline"]) == ("2024-01-10T09:00", "2024-02-10T12:00")
 

@@ -11,7 +11,6 @@ def test_literals_are_translated_and_quoted_safely():
 
 def test_translated_template_renders_escaped():
     from jinja2 import Environment
-
     from plugins_env import make_env
 
     env: Environment = make_env({"Hello": "<b>안녕</b>"})

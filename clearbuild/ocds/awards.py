@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..schema import WORK_TYPE
-from .common import At, Sink, as_list, day, duration, get, obj, safe_id, scoped, text
+from .common import At, Sink, as_list, count, day, duration, get, obj, safe_id, scoped, text
 from .context import Ctx
 from .kinds import KIND, METHOD
 from .parties import resolve
@@ -197,6 +197,7 @@ class ContractsPart:
             "signed_at": signed,
             "start_date": day(cperiod.get("startDate"), at / "period" / "startDate", sink),
             "end_date": day(cperiod.get("endDate"), at / "period" / "endDate", sink),
+            "tenderers": count(self.tender.get("numberOfTenderers")),
         }
         if not company or not self.required(at, "contract", row, ("agency", "title", "kind", "method")):
             return

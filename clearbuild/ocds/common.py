@@ -249,3 +249,14 @@ def process_id(ocid: str, local: Any) -> str:
     """A process-wide record (notice, plan) is named by its ocid, or by the id the ocid wraps."""
     loc = text(local)
     return safe_id(loc if loc and loc == local_part(ocid) else ocid)
+
+
+def count(value: object) -> str:
+    """A published count (numberOfTenderers) as text, or "" when absent or not a whole number."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return value.strip()
+    return ""

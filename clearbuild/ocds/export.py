@@ -126,6 +126,8 @@ class OcdsWriter:
             "procurementMethod": METHOD_OUT[head["method"]],
             "status": "complete" if contracts else "active",
         }
+        if contracts and _present(contracts[0].get("tenderers")):
+            tender["numberOfTenderers"] = int(contracts[0]["tenderers"])
         if n:
             tender.update(
                 tenderPeriod={

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..schema import STATUS
-from .common import At, as_list, day, duration, get, obj, safe_id, text
+from .common import At, as_list, count, day, duration, get, obj, safe_id, text
 from .context import Ctx
 from .kinds import KIND, METHOD, infer_kind
 from .parties import resolve
@@ -266,6 +266,7 @@ class Project:
             "signed_at": signed,
             "start_date": signed,
             "end_date": day(cperiod.get("endDate"), at / "contractPeriod" / "endDate", sink),
+            "tenderers": count(tender.get("numberOfTenderers")),
         }
         missing = [k for k in ("title", "kind", "method", "amount", "signed_at", "company_id") if not row[k]]
         if missing:

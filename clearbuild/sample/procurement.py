@@ -220,6 +220,7 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
             "work_type": wt, "company_id": comp.written[firm], "amount": c.num(amount),
             "signed_at": c.iso(signed), "start_date": c.iso(start), "end_date": c.iso(end),
             "project_id": np.full(n, "", dtype=object),  # filled in by the projects
+            "tenderers": np.full(n, "", dtype=object),  # the sample publishes every bid instead
             "officer_phone": c.phones(rng, n, "02")},
         "contract_amendments": amendments(rng, contract_ids[n_pc:], signed[n_pc:], end[n_pc:], amount[n_pc:],
                                           kind[n_pc:] != "goods"),
