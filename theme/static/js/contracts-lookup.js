@@ -2,17 +2,15 @@
  *
  * Why a static list of ids: the site has no server to ask, and a typo must say "not found"
  * instead of opening a broken link. companies/ids/<first two digits>.js register the known ids
- * (window.cbCompanyIds[shard] = {id: {n: name, k: [certificate kinds]}}); they are loaded with
- * a <script> tag, which works from file:// where fetch() does not. Data reaches the page only
- * through textContent and checked hrefs.
+ * (window.cbCompanyIds[shard] = {id: {n: name, k: [certificate kinds]}}). Data reaches the page
+ * only through textContent and checked hrefs. Needs contracts-common.js.
  */
 (function () {
   "use strict";
   var WEIGHTS = [1, 3, 7, 1, 3, 7, 1, 3, 5];
-  var ROOT = /^(\.\.\/)*$/;
-  var LANG_ROOT = /^(\.\.\/)*([a-z]{2,3}\/)?$/;
   var KIND = /^[a-z_]{1,40}$/;
 
+  /* The same check digit as ingest (clearbuild.ingest.checks.brn_valid). */
   function brnValid(d) {
     if (!/^\d{10}$/.test(d)) return false;
     var s = 0;
@@ -21,22 +19,7 @@
     return (10 - (s % 10)) % 10 === +d.charAt(9);
   }
 
-  function load(src, done) {
-    var s = document.createElement("script");
-    s.src = src;
-    s.onload = done;
-    s.onerror = done;
-    document.head.appendChild(s);
-  }
-
-  function init() {
-    var form = document.getElementById("brn-lookup");
-    var labelsNode = document.getElementById("brn-labels");
-    if (!form || !labelsNode) return;
-    var labels = JSON.parse(labelsNode.textContent);
-    var root = form.getAttribute("data-root") || "";
-    var langRoot = form.getAttribute("data-lang-root") || "";
-    if (!ROOT.test(root) || !LANG_ROOT.test(langRoot)) return;
+  window.CBContracts.page("brn-lookup", "brn-labels", function (form, labels, root, langRoot) {
     var input = form.querySelector("input[name=brn]");
     var out = document.getElementById("brn-result");
     var list = document.getElementById("brn-certificates");
@@ -71,18 +54,13 @@
     function lookup(value, go) {
       var id = String(value).replace(/[\s\-]/g, "");
       if (!brnValid(id)) { say(labels.invalid); return; }
-      var shard = id.slice(0, 2);
-      var store = (window.cbCompanyIds = window.cbCompanyIds || {});
-      var done = function () {
-        var set = store[shard];
-        if (!set) { say(labels.failed); return; }
+      var key = id.slice(0, 2);
+      say(labels.loading);
+      window.CBContracts.shard("cbCompanyIds", key, root + "companies/ids/" + key + ".js", function (set) {
         if (!Object.prototype.hasOwnProperty.call(set, id)) { say(labels.notfound); return; }
         var page = show(id, set[id]);
         if (go) window.location.href = page;
-      };
-      if (store[shard]) { done(); return; }
-      say(labels.loading);
-      load(root + "companies/ids/" + shard + ".js", done);
+      }, function () { say(labels.failed); });
     }
 
     form.addEventListener("submit", function (e) {
@@ -94,8 +72,5 @@
       input.value = decodeURIComponent(m[1].replace(/\+/g, " "));
       lookup(input.value, true);
     }
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  });
 })();

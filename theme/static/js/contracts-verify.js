@@ -2,23 +2,13 @@
  *
  * verify/codes/<first two hex digits>.js register window.cbCertCodes[shard] = {code: {c:
  * company id, n: name, k: kind, count, total, total_text, first, last}}: the figures a reader
- * compares with the printed copy. Loaded with <script> tags, so the check works from file://.
- * Data reaches the page only through textContent and checked hrefs.
+ * compares with the printed copy. Data reaches the page only through textContent and checked
+ * hrefs. Needs contracts-common.js.
  */
 (function () {
   "use strict";
-  var ROOT = /^(\.\.\/)*$/;
-  var LANG_ROOT = /^(\.\.\/)*([a-z]{2,3}\/)?$/;
   var ID = /^\d{10}$/;
   var KIND = /^[a-z_]{1,40}$/;
-
-  function load(src, done) {
-    var s = document.createElement("script");
-    s.src = src;
-    s.onload = done;
-    s.onerror = done;
-    document.head.appendChild(s);
-  }
 
   function el(tag, text, cls) {
     var n = document.createElement(tag);
@@ -29,14 +19,7 @@
 
   function brn(id) { return id.slice(0, 3) + "-" + id.slice(3, 5) + "-" + id.slice(5); }
 
-  function init() {
-    var form = document.getElementById("verify");
-    var labelsNode = document.getElementById("verify-labels");
-    if (!form || !labelsNode) return;
-    var labels = JSON.parse(labelsNode.textContent);
-    var root = form.getAttribute("data-root") || "";
-    var langRoot = form.getAttribute("data-lang-root") || "";
-    if (!ROOT.test(root) || !LANG_ROOT.test(langRoot)) return;
+  window.CBContracts.page("verify", "verify-labels", function (form, labels, root, langRoot) {
     var input = form.querySelector("input[name=code]");
     var out = document.getElementById("verify-result");
 
@@ -46,7 +29,7 @@
       if (text) out.appendChild(el("p", text));
     }
 
-    function show(code, e) {
+    function show(e) {
       say(labels.valid + " " + labels.as_of + ".", "verify-valid");
       var dl = el("dl", null, "facts");
       var rows = [[labels.company, e.n], [labels.brn, ID.test(e.c) ? brn(e.c) : e.c],
@@ -67,30 +50,23 @@
     function check(value) {
       var code = String(value).toLowerCase().replace(/[\s\-]/g, "");
       if (!/^[0-9a-f]{16}$/.test(code)) { say(labels.invalid, "verify-invalid"); return; }
-      var shard = code.slice(0, 2);
-      var store = (window.cbCertCodes = window.cbCertCodes || {});
-      var done = function () {
-        var set = store[shard];
-        if (!set) { say(labels.failed, "verify-invalid"); return; }
-        if (!Object.prototype.hasOwnProperty.call(set, code)) { say(labels.unknown, "verify-invalid"); return; }
-        show(code, set[code]);
-      };
-      if (store[shard]) { done(); return; }
+      var key = code.slice(0, 2);
       say(labels.loading);
-      load(root + "verify/codes/" + shard + ".js", done);
+      window.CBContracts.shard("cbCertCodes", key, root + "verify/codes/" + key + ".js", function (set) {
+        if (!Object.prototype.hasOwnProperty.call(set, code)) { say(labels.unknown, "verify-invalid"); return; }
+        show(set[code]);
+      }, function () { say(labels.failed, "verify-invalid"); });
     }
 
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       check(input.value);
     });
-    var m = /[?&]code=([^&#]*)/.exec(window.location.search) || /^#([0-9A-Fa-f\-]{16,24})$/.exec(window.location.hash);
+    var m = /[?&]code=([^&#]*)/.exec(window.location.search) ||
+      /^#([0-9A-Fa-f\-]{16,24})$/.exec(window.location.hash);
     if (m) {
       input.value = decodeURIComponent(m[1]);
       check(input.value);
     }
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  });
 })();
