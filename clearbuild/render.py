@@ -59,7 +59,7 @@ class Renderer:
     def lang_path(self, lang: str, path: str) -> str:
         return path if lang == self.languages[0] else f"{lang}/{path}"
 
-    def job_hash(self, job: Job, cache: dict[int, tuple[Any, str]]) -> str:
+    def job_hash(self, job: Job, cache: dict[int, tuple[Any, bytes]]) -> str:
         return job_hash(self._fp, job, self.depends, cache)
 
     def render_one(self, job: Job, lang: str, env: Environment | None = None) -> int:
@@ -108,7 +108,7 @@ class Renderer:
         return os.stat(target).st_size or 1
 
     def _hash_slice(self, start: int, step: int) -> list[str]:
-        cache: dict[int, tuple[Any, str]] = {}
+        cache: dict[int, tuple[Any, bytes]] = {}
         return [self.job_hash(job, cache) for job in self.jobs[start::step]]
 
     def _run(self, lang: str, start: int, step: int) -> tuple[int, int, int]:
@@ -191,8 +191,9 @@ class Renderer:
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",
             encoding="utf-8")
-        self.stats = {"pages": total_n, "rendered": total_n - total_linked, "linked": total_linked,
-                      "kept": sum(1 for a in self._action if a == KEEP) * len(self.languages)}
+        kept = sum(1 for a in self._action if a == KEEP) * len(self.languages)
+        self.stats = {"pages": total_n, "rendered": total_n - total_linked,
+                      "linked": total_linked - kept, "kept": kept}
         LAST_STATS.clear()
         LAST_STATS.update(self.stats)
         return total_n, total_size

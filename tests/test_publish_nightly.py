@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from types import SimpleNamespace
 
 import pytest
 from factory import copy_rows, write_export
-from publish_support import history_theme, tree_hash, workspace
+from publish_support import ROOT, history_theme, tree_hash, workspace
 
 from clearbuild.build import build
 from clearbuild.publish import nightly
@@ -137,7 +140,13 @@ def test_incremental_build_equals_full_build(tmp_path):
     rows["companies"][2]["address"] = "서울 종로구 종로 1"
     night2 = write_export(tmp_path / "b" / "2026-11-20", rows)
     over = {"CB_ADMIN_DB": "", "CB_WORKERS": 1}
-    first = build(output=tmp_path / "out1", data=night1, quiet=True, overrides=over)
+    # Last night's build ran in another process, with another hash seed: page hashes must not
+    # depend on it (set order), or every night would render everything again.
+    code = ("import sys; from clearbuild.build import build; build(output=sys.argv[1], "
+            f"data=sys.argv[2], quiet=True, overrides={over!r})")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "out1"), str(night1)], cwd=ROOT,
+                   env={**os.environ, "PYTHONHASHSEED": "4242"}, check=True, capture_output=True)
+    first = SimpleNamespace(output=tmp_path / "out1")
     inc = build(output=tmp_path / "inc", data=night2, quiet=True, overrides=over, previous=first.output)
     full = build(output=tmp_path / "full", data=night2, quiet=True, overrides=over)
     assert tree_hash(inc.output) == tree_hash(full.output)
