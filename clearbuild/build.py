@@ -89,9 +89,12 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         if not in_place:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
-    files = [p for p in tmp.rglob("*") if p.is_file()]
-    size = sum(p.stat().st_size for p in files)
-    pages = sum(1 for p in files if p.suffix == ".html")
+    if in_place:  # walking every file would cost what updating in place saves
+        files, size, pages = [], 0, render.LAST_STATS.get("pages", 0)
+    else:
+        files = [p for p in tmp.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        pages = sum(1 for p in files if p.suffix == ".html")
     if not in_place:
         old = output.parent / f".old-{output.name}-{os.getpid()}"
         if output.exists():
