@@ -13,6 +13,7 @@ Linked or rendered, the bytes are the same, so an incremental build equals a ful
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -135,10 +136,15 @@ class Renderer:
             return [getattr(self, name)(*prefix, 0, 1)]
         global _ACTIVE
         _ACTIVE = self
+        # Workers inherit the Dataset and the jobs by fork; freezing keeps the collector from
+        # touching (and so copying) every inherited object in every worker.
+        gc.collect()
+        gc.freeze()
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
             parts = pool.starmap(_work, [(name, *prefix, i, workers) for i in range(workers)])
         _ACTIVE = None
+        gc.unfreeze()
         return parts
 
     def plan(self, workers: int) -> None:
