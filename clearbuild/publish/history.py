@@ -18,6 +18,7 @@ because it can carry names that are public only with a flag.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -92,6 +93,7 @@ class History:
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
+        self.digest: str | None = None  # the recorded dataset's Dataset.digest(), once recorded
 
     @property
     def head(self) -> dict[str, Any]:
@@ -146,6 +148,11 @@ class History:
         old_state = self.state()
         texts = {name: _as_text(df) for name, df in sorted(dataset.tables.items())}
         new_state = {name: t[0] for name, t in texts.items()}
+        digest = hashlib.sha256()  # Dataset.digest() from the same text, not a second pass
+        for name, (_, text) in texts.items():
+            digest.update(name.encode())
+            digest.update(text.encode())
+        self.digest = digest.hexdigest()
         entries: list[dict[str, Any]] = []
         if old_state is not None:
             for name, df in new_state.items():

@@ -119,7 +119,8 @@ def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, override
         raise Refused(str(e), 4) from e
 
     clock.phase("history")
-    changes = History(config.resolve(setting(settings, "CB_HISTORY_DIR"))).record(dataset, export.name)
+    history = History(config.resolve(setting(settings, "CB_HISTORY_DIR")))
+    changes = history.record(dataset, export.name)
 
     clock.phase("build")
     name = s.next_name(export.name)
@@ -139,7 +140,7 @@ def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, override
                    quiet=True, previous=previous, reuse_dataset=True, in_place=old is not None)
 
     clock.phase("manifest")
-    digest = dataset.digest()
+    digest = history.digest or dataset.digest()
     kept = recycle.kept_entries(old, target, languages) if old else None
     # ctime of files written tonight can lag the clock by a tick: allow two seconds.
     manifest.write(target, key, digest, export.name, previous=previous, kept=kept,
