@@ -40,7 +40,7 @@ class AllimiGenerator(Generator):
         overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
         markers = [marker(p) for p in projects]
         r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
-              counts=status_counts(projects))
+              counts=status_counts(projects), dataset_date=ds.export_date)
         by_district: dict[str, list[dict[str, Any]]] = {}
         for p in projects:
             by_district.setdefault(p["district_code"], []).append(p)

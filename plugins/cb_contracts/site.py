@@ -57,7 +57,8 @@ def queue_all(ds: Dataset, r: Queue, *, today: Any, home_rows: int, money: Calla
               companies=s.companies)
     r.add("contracts_lookup.html", "companies/index.html")
     r.add("contracts_verify.html", "verify/index.html", as_of=ch.as_of)
-    r.add("contracts_index.html", "contracts/index.html", **home_context(ch, home_rows))
+    r.add("contracts_index.html", "contracts/index.html", dataset_date=ch.as_of,
+          **home_context(ch, home_rows))
     return site
 
 

@@ -30,7 +30,9 @@ class DatasetGenerator(Generator):
         languages = config.setting(self.settings, "CB_LANGUAGES")
         self.context["cb_renderer"] = Renderer(
             env=self.env, output=Path(self.output_path), languages=list(languages),
-            globals={"SITENAME": self.settings.get("SITENAME", ""), "dataset_date": dataset.export_date},
+            # No export date here: a value every page shows would change every page every night
+            # and defeat incremental builds. Section home pages pass it themselves.
+            globals={"SITENAME": self.settings.get("SITENAME", "")},
             env_for=self.env.globals.get("cb_language_env"), settings=self.settings)
         self.context["cb_stats"] = {"refused": dataset.refused, "started": time.time()}
 
