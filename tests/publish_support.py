@@ -22,7 +22,7 @@ def tree_hash(folder: Path) -> dict[str, str]:
 
 
 def history_theme(folder: Path, dated_footer: bool = True) -> Path:
-    """The theme, with record pages including the history partial (as the lead's templates will);
+    """The theme, with record pages including the history partial (if they do not already);
     without ``dated_footer`` the footer's export date goes too, so unchanged pages stay unchanged
     from one night to the next."""
     theme = folder / "theme"
@@ -34,8 +34,8 @@ def history_theme(folder: Path, dated_footer: bool = True) -> Path:
                                     if "dataset_date" not in line), encoding="utf-8")
         for name in ("project.html", "contracts_contract.html"):
             page = theme / "templates" / name
-            if page.exists():
-                text = page.read_text(encoding="utf-8")
+            text = page.read_text(encoding="utf-8") if page.exists() else ""
+            if text and "cb_history.html" not in text:
                 page.write_text(text.replace("{% block content %}", "{% block content %}\n"
                                              '{% include "cb_history.html" ignore missing %}', 1),
                                 encoding="utf-8")
