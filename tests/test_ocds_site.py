@@ -17,7 +17,7 @@ from clearbuild.ocds import source
 from clearbuild.schema import ORDER, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = ROOT.parent / "shared" / "realdata"
+REAL = ROOT / "tests" / "realdata"  # vendored copy of ../shared/realdata (SOURCES.md)
 BRN_A = "1208147521"
 
 
@@ -91,7 +91,6 @@ def westshire(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/realdata is not beside the checkout")
 def test_build_from_a_single_oc4ids_file(tmp_path):
     """A deployment of its own (boundaries, currency, party ids) builds the worked example."""
     result = build(output=tmp_path / "out", data=REAL / "oc4ids-worked-example-project-package.json",

@@ -16,11 +16,10 @@ from signals_support import table
 from clearbuild.dataset import Dataset
 from clearbuild.signals import compute
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "oc4ids-worked-example-project-package.json"
+EXAMPLE = Path(__file__).resolve().parent / "realdata" / "oc4ids-worked-example-project-package.json"
 CONSTRUCTION = "ocds-a1b1c1-c9b14c18-adc8-11e6-9901-0019b9f3037b"
 SUPERVISION = "ocds-a1b1c1-370ad85a-097f-4b8c-adf8-09d840c7c48b"
 
-pytestmark = pytest.mark.skipif(not EXAMPLE.exists(), reason="shared real data not present")
 
 
 @pytest.fixture(scope="module")
