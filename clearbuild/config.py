@@ -64,21 +64,10 @@ def districts(settings: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 def region(settings: dict[str, Any]) -> Region:
     """The boundaries' bounding box plus a margin: coordinates outside it are refused."""
-    lats: list[float] = []
-    lons: list[float] = []
+    from .geo import load_districts, region_bbox
 
-    def walk(c: Any) -> None:
-        if isinstance(c[0], (int, float)):
-            lons.append(c[0])
-            lats.append(c[1])
-        else:
-            for x in c:
-                walk(x)
-
-    for f in boundaries(settings)["features"]:
-        walk(f["geometry"]["coordinates"])
-    m = setting(settings, "CB_REGION_MARGIN")
-    return Region(min(lats) - m, min(lons) - m, max(lats) + m, max(lons) + m)
+    path = resolve(setting(settings, "CB_BOUNDARIES"))
+    return region_bbox(load_districts(path), setting(settings, "CB_REGION_MARGIN"))
 
 
 def newest_export(settings: dict[str, Any]) -> Path:

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from html import escape
 from typing import Any
 
+from clearbuild.geo import point_in_ring
+
 from .data import json_for_html
 
 ALL = "all"  # name of the minimap file with no district highlighted
@@ -29,16 +31,7 @@ def _polygons(geometry: Mapping[str, Any]) -> Iterator[Sequence[Ring]]:
 
 
 def _inside(lon: float, lat: float, ring: Ring) -> bool:
-    """Even-odd ray casting; fine for simplified administrative polygons."""
-    hit = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
-        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
-            hit = not hit
-        j = i
-    return hit
+    return point_in_ring(lat, lon, ring)  # one ray-casting implementation, in the core library
 
 
 class Boundaries:
