@@ -74,16 +74,13 @@ def ingest(imported, tmp_path: Path):
     return load_dataset(tmp_path / "csv", WEST, frozenset(WEST_DISTRICTS), party_ids="any")
 
 
-needs_real = pytest.mark.usefixtures()  # the files are vendored: these tests always run
 
 
-@needs_real
 def test_every_real_file_is_in_the_table():
     on_disk = {str(p.relative_to(REAL)) for p in REAL.rglob("*.json")}
     assert on_disk == {f for f, *_ in REAL_FILES}
 
 
-@needs_real
 @pytest.mark.parametrize("name,currency,contracts,accepted,projects", REAL_FILES)
 def test_real_file_imports(name, currency, contracts, accepted, projects, tmp_path):
     imported = import_files([REAL / name], options(currency))
@@ -96,7 +93,6 @@ def test_real_file_imports(name, currency, contracts, accepted, projects, tmp_pa
         assert p.file == Path(name).name and p.reason
 
 
-@needs_real
 def test_real_defects_are_reported_where_they_are():
     def lines(name: str, currency: str) -> list[str]:
         return [p.line() for p in import_files([REAL / name], options(currency)).problems]
@@ -114,14 +110,12 @@ def test_real_defects_are_reported_where_they_are():
     assert any("not UTF-8" in x for x in iso)
 
 
-@needs_real
 def test_latin_encoded_file_reads_like_its_utf8_twin():
     a = import_files([REAL / "ocdskit/release-package_encoding-iso-8859-1.json"], options("MXN"))
     b = import_files([REAL / "ocdskit/release-package_encoding-utf-8.json"], options("MXN"))
     assert a.tables == b.tables and a.tables["bid_notices"][0]["agency"] == "SECRETARÍA DE FINANZAS"
 
 
-@needs_real
 def test_oc4ids_project_lands_where_the_motorway_is():
     imported = import_files([REAL / "oc4ids-worked-example-project-package.json"], options("GBP"))
     [p] = imported.tables["projects"]
