@@ -141,9 +141,11 @@ def _bytes(value: Any) -> bytes:
 
 def job_hash(fp: str, job: Job, depends: list[Callable[[Job], Any]],
              cache: dict[int, tuple[Any, bytes]]) -> str:
-    """The hash of one page's inputs; ``cache`` keeps big shared containers hashed once."""
-    h = hashlib.sha256(fp.encode())
-    h.update(f"\0{job.template}\0{job.path}\0".encode())
+    """The hash of one page's inputs; ``cache`` keeps big shared containers hashed once.
+
+    The context goes through one pickle call (half the cost of one per value): big shared
+    containers stand in by their digest, top-level dicts by their sorted items."""
+    items: list[tuple[str, Any]] = []
     for key in sorted(job.context):
         value = job.context[key]
         if isinstance(value, (dict, list, tuple)) and len(value) >= _BIG:
@@ -151,13 +153,22 @@ def job_hash(fp: str, job: Job, depends: list[Callable[[Job], Any]],
             if hit is None or hit[0] is not value:
                 hit = (value, hashlib.sha256(_bytes(value)).digest())
                 cache[id(value)] = hit
-            data = hit[1]
-        else:
-            data = _bytes(value)
-        h.update(key.encode() + b"=" + len(data).to_bytes(8, "big") + data)
-    for dep in depends:
-        data = _bytes(dep(job))
-        h.update(len(data).to_bytes(8, "big") + data)
+            value = hit[1]
+        elif type(value) is dict:
+            try:
+                value = sorted(value.items())
+            except TypeError:
+                pass
+        items.append((key, value))
+    items.append(("\0depends", [dep(job) for dep in depends]))
+    h = hashlib.sha256(fp.encode())
+    h.update(f"\0{job.template}\0{job.path}\0".encode())
+    try:
+        h.update(pickle.dumps(items, protocol=5))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        for key, value in items:  # something pickle refuses: each value on its own
+            data = value if isinstance(value, bytes) else _bytes(value)
+            h.update(key.encode() + b"=" + len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
 
 

@@ -53,6 +53,7 @@ class Renderer:
     _action: list[int] = field(default_factory=list)
     _previous: Path | None = None
     _stale: list[str] = field(default_factory=list)
+    _todo: list[int] = field(default_factory=list)  # jobs to link or render (not kept)
 
     def add(self, template: str, path: str, **context: Any) -> None:
         self.jobs.append(Job(template, path, context))
@@ -112,27 +113,23 @@ class Renderer:
         cache: dict[int, tuple[Any, bytes]] = {}
         return [self.job_hash(job, cache) for job in self.jobs[start::step]]
 
-    def _run(self, lang: str, start: int, step: int) -> tuple[int, int, int]:
+    def _run(self, lang: str, start: int, step: int) -> tuple[int, int]:
+        """Link or render this worker's share of the pages that are not already there."""
         env = self.env_for(self.env, lang) if self.env_for else self.env
-        n = size = reused = 0
-        for i in range(start, len(self.jobs), step):
+        size = linked = 0
+        for i in self._todo[start::step]:
             job = self.jobs[i]
-            action = self._action[i] if self._action else RENDER
-            n += 1
-            if action == KEEP:
-                reused += 1
-                continue
-            linked = self.link_one(job, lang) if action == LINK else 0
-            if linked:
-                reused += 1
-                size += linked
+            done = self.link_one(job, lang) if self._action[i] == LINK else 0
+            if done:
+                linked += 1
+                size += done
             else:
                 size += self.render_one(job, lang, env)
-        return n, size, reused
+        return size, linked
 
-    def _parallel(self, name: str, prefix: tuple[Any, ...], workers: int) -> list[Any]:
-        """Run ``self.<name>(*prefix, start, step)`` over the jobs, split across forked workers."""
-        if workers == 1 or len(self.jobs) < 200:
+    def _parallel(self, name: str, prefix: tuple[Any, ...], workers: int, items: int) -> list[Any]:
+        """Run ``self.<name>(*prefix, start, step)`` over ``items`` jobs, split across forked workers."""
+        if workers == 1 or items < 200:
             return [getattr(self, name)(*prefix, 0, 1)]
         global _ACTIVE
         _ACTIVE = self
@@ -150,7 +147,7 @@ class Renderer:
     def plan(self, workers: int) -> None:
         """Hash every job and decide which pages the previous build can give unchanged."""
         self._fp = fingerprint(self.settings, self.env, self.languages, self.globals)
-        parts = self._parallel("_hash_slice", (), workers)
+        parts = self._parallel("_hash_slice", (), workers, len(self.jobs))
         hashes: list[str] = [""] * len(self.jobs)
         step = len(parts)
         for i, part in enumerate(parts):
@@ -166,6 +163,7 @@ class Renderer:
         (self.output / PAGES_FILE).unlink(missing_ok=True)
         self._action = [KEEP if own.get(j.path) == h else LINK if previous.get(j.path) == h
                         else RENDER for j, h in zip(self.jobs, hashes, strict=True)]
+        self._todo = [i for i, a in enumerate(self._action) if a != KEEP]
         paths = {j.path for j in self.jobs}
         self._stale = sorted(p for p in own if p not in paths)
 
@@ -187,19 +185,21 @@ class Renderer:
         self.jobs.sort(key=lambda j: j.path)
         self.plan(workers)
         self.remove_stale()
-        total_n = total_size = total_linked = 0
+        total_size = total_linked = 0
         for lang in self.languages:
-            parts = self._parallel("_run", (lang,), workers)
-            total_n += sum(p[0] for p in parts)
-            total_size += sum(p[1] for p in parts)
-            total_linked += sum(p[2] for p in parts)
+            if not self._todo:  # nothing changed: no worker to start
+                break
+            parts = self._parallel("_run", (lang,), workers, len(self._todo))
+            total_size += sum(p[0] for p in parts)
+            total_linked += sum(p[1] for p in parts)
+        total_n = len(self.jobs) * len(self.languages)
         pages = {j.path: h for j, h in zip(self.jobs, self._hashes, strict=True)}
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",
             encoding="utf-8")
-        kept = sum(1 for a in self._action if a == KEEP) * len(self.languages)
-        self.stats = {"pages": total_n, "rendered": total_n - total_linked,
-                      "linked": total_linked - kept, "kept": kept}
+        kept = (len(self.jobs) - len(self._todo)) * len(self.languages)
+        self.stats = {"pages": total_n, "rendered": total_n - kept - total_linked,
+                      "linked": total_linked, "kept": kept}
         LAST_STATS.clear()
         LAST_STATS.update(self.stats)
         return total_n, total_size
