@@ -275,10 +275,26 @@
         var r = t && self.byId[t.getAttribute("data-cbmap-show")];
         if (!r || !r.marker || !self.group) return;
         e.preventDefault();
-        if (self.group.zoomToShowLayer) self.group.zoomToShowLayer(r.marker, function () { r.marker.openPopup(); });
-        else r.marker.openPopup();
+        self.reveal(t.getAttribute("data-cbmap-show"));
       });
     }
+  };
+
+  /* Zoom to a record's marker and open its popup. Leaflet drops a zoom asked for while another
+   * zoom animation runs (a filter change fits the map to what is left), and markercluster then
+   * waits forever for a zoom that never comes; so wait for the map to settle first (at most ~3 s,
+   * then try anyway). */
+  Controller.prototype.reveal = function (id) {
+    var self = this, r = this.byId[id], tries = 0;
+    if (!r || !r.marker || !this.group || !this.group.hasLayer(r.marker)) return false;
+    var go = function () {
+      var busy = self.map._animatingZoom || self.group._inZoomAnimation || self.map._panAnim && self.map._panAnim._inProgress;
+      if (busy && tries++ < 60) { setTimeout(go, 50); return; }
+      if (self.group.zoomToShowLayer) self.group.zoomToShowLayer(r.marker, function () { r.marker.openPopup(); });
+      else r.marker.openPopup();
+    };
+    go();
+    return true;
   };
 
   Controller.prototype.boundaries = function (geo) {
