@@ -7,7 +7,8 @@ project package and the licence; queues the ``data/`` page (each file with its s
 date) and the data dictionary, generated from clearbuild.schema so it cannot drift.
 
 Files the data page describes are serialised while contexts are generated (the page needs
-their sizes); they are written during output, after cb_dataset rendered the pages.
+their sizes); they are written during output. The per-record files are queued on the shared
+renderer (``add_file``), whose workers write them beside the pages.
 """
 
 from __future__ import annotations
@@ -121,6 +122,12 @@ class OpenDataGenerator(Generator):
         r.add(
             "opendata_dictionary.html", "data/dictionary/index.html", tables=dictionary(), types=schema.TYPES
         )
+        if setting(self.settings, "CB_OPENDATA_RECORD_FILES"):
+            # Serialised and written by the renderer's workers: 175,000 of them took ~45 s here.
+            for cid, ocid in sorted(self.ocds.ocid_of.items()):
+                r.add_file(beside("contracts", cid), dumps, self.ocds.releases[ocid])
+            for p in self.projects:
+                r.add_file(beside("projects", p["id"]), dumps, p)
 
     def generate_output(self, writer: Any) -> None:
         out = Path(self.output_path)
@@ -128,20 +135,12 @@ class OpenDataGenerator(Generator):
         for f in self.files:
             (out / "data" / f.name).write_bytes(f.body)
         (out / "data" / LICENSE_FILE).write_bytes(self.licence)
-        if not setting(self.settings, "CB_OPENDATA_RECORD_FILES"):
-            return
-        for cid, ocid in sorted(self.ocds.ocid_of.items()):
-            write_beside(out, "contracts", cid, dumps(self.ocds.releases[ocid]))
-        for p in self.projects:
-            write_beside(out, "projects", p["id"], dumps(p))
 
 
-def write_beside(out: Path, kind: str, record_id: str, text: str) -> None:
+def beside(kind: str, record_id: str) -> str:
     """``<kind>/<id>.json`` next to the record's folder ``<kind>/<id>/index.html``."""
     folder = urls.record_path(kind, record_id).rsplit("/", 2)[0]  # checks the id is SAFE_ID
-    path = out / folder / f"{record_id}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    return f"{folder}/{record_id}.json"
 
 
 def dictionary() -> list[dict[str, Any]]:
