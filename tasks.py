@@ -115,7 +115,8 @@ def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False)
     from clearbuild.bench import run_bench, run_incremental
 
     if incremental:
-        print(json.dumps(run_incremental(projects=int(projects), scale=scale, workers=int(workers))))
+        print(json.dumps(run_incremental(projects=int(projects), scale=scale, workers=int(workers),
+                                         languages=lang.split(",") if lang else None)))
         return
     figures = run_bench(projects=int(projects), scale=scale, workers=int(workers),
                         languages=lang.split(",") if lang else None)

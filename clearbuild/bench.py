@@ -91,13 +91,13 @@ def changed_export(export: Path, out: Path, share: float, seed: int = 11) -> int
 
 
 def run_incremental(projects: int = 3000, scale: str | None = None, workers: int = 0,
-                    share: float = 0.01) -> dict[str, Any]:
+                    share: float = 0.01, languages: list[str] | None = None) -> dict[str, Any]:
     """A full build, then ``share`` of the records changed and rebuilt two ways: into a fresh
     folder with unchanged pages hard-linked, and in place over the first build (what the nightly
     does with the oldest build it keeps). Seconds of each.
 
-    Both nights keep the export folder's name: the page footer shows the export date, so a new
-    date alone changes every page (see docs/operators-guide.md, incremental builds).
+    Both nights keep the export folder's name, so only the changed records differ (section home
+    pages show the export date: a new date changes those few pages, not every page).
     """
     from . import render
     from .build import build
@@ -108,7 +108,10 @@ def run_incremental(projects: int = 3000, scale: str | None = None, workers: int
     night2 = base / "night2" / export.name
     changed = changed_export(export, night2, share)
     overrides: dict[str, Any] = {"CB_WORKERS": workers}
-    figures: dict[str, Any] = {"sizes": sizes, "records_changed": changed, "share": share}
+    if languages:
+        overrides["CB_LANGUAGES"] = languages
+    figures: dict[str, Any] = {"sizes": sizes, "records_changed": changed, "share": share,
+                               "languages": languages or config.DEFAULTS["CB_LANGUAGES"]}
     for label, out, data, kw in [("full", "out1", export, {}),
                                  ("linked", "out2", night2, {"previous": base / "out1"}),
                                  ("in_place", "out1", night2, {"in_place": True})]:
