@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 from cb_contracts import bucket_of, feeds, jsdata, listings
-from cb_contracts.certificates import display_code
-from cb_contracts.model import as_of_date, cert_kind
 
+from clearbuild.certcodes import as_of_date, cert_kind, display_code
 from clearbuild.dataset import Dataset
 
 

@@ -18,10 +18,12 @@ from pelican import signals
 from pelican.generators import Generator
 
 from clearbuild import config
+from clearbuild.certcodes import SHARD_HEX, cert_kind
+from clearbuild.publish import setting as publish_setting
 
 from . import companymap, feeds, jsdata, listings
-from .certificates import SHARD_HEX
-from .model import Chain, cert_kind
+from .certificates import add_superseded
+from .model import Chain
 from .site import Site, queue_all
 
 log = logging.getLogger(__name__)
@@ -83,8 +85,12 @@ class ContractsGenerator(Generator):
                               money=self.env.filters["money"],
                               districts=config.districts(self.settings),
                               maps=self.context.get("cb_maps"))
-        log.info("cb_contracts: %d pages queued in %.2f s", len(r.jobs) - before,
-                 time.time() - started)
+        # Codes printed on earlier nights, from the nightly's ledger beside the record histories.
+        old = add_superseded(self.site.codes,
+                             config.resolve(publish_setting(self.settings, "CB_HISTORY_DIR")),
+                             self.context["cb_dataset"].export_date, self.env.filters["money"])
+        log.info("cb_contracts: %d pages queued, %d superseded certificate codes in %.2f s",
+                 len(r.jobs) - before, old, time.time() - started)
 
     def generate_output(self, writer: Any) -> None:
         started = time.time()

@@ -7,72 +7,56 @@ so it is the same in every language and every rebuild of the same data, anyone c
 from the published records, and changing one digit on a printed copy no longer matches the
 figures /verify/ shows for that code. The date the data is "as of" is deliberately not hashed:
 a certificate keeps its code until the company completes another contract of that kind.
+
+The rules and the hash are clearbuild.certcodes', shared with the nightly's ledger of issued
+codes; codes a company's certificates no longer carry come back from that ledger as superseded.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from clearbuild.schema import WORK_TYPE
+from clearbuild import certcodes
+from clearbuild.certcodes import SHARD_HEX, Issued, display_code
 
-from .model import Chain, Record, cert_kind
+from .model import Chain, Record
 
-KINDS = WORK_TYPE  # the 8 kinds, in display order
-CODE_HEX = 16  # 64 bits: no accidental collision among millions of certificates
-SHARD_HEX = 2  # verify/codes/<first two hex digits>.js: 256 small files
+Codes = dict[str, dict[str, Any]]  # shard -> code -> what /verify/ shows
 
 
 def certificates_of(ch: Chain, company: Record) -> dict[str, list[Record]]:
-    """kind -> the company's completed contracts of that kind (oldest end first); kinds with none
-    are left out, so a company is never offered an empty certificate."""
-    found: dict[str, list[Record]] = {}
-    for c in ch.contracts_by_company.get(company["company_id"], []):
-        if ch.completed(c):
-            found.setdefault(cert_kind(c), []).append(c)
-    out = {}
-    for kind in KINDS:
-        if kind in found:
-            out[kind] = sorted(found[kind], key=lambda c: (ch.final_end(c), c["contract_id"]))
-    return out
+    """kind -> the company's completed contracts of that kind (oldest end first)."""
+    return certcodes.completed_by_kind(ch.contracts_by_company.get(company["company_id"], []),
+                                       ch.end, ch.as_of)
 
 
-def canonical(ch: Chain, company: Record, kind: str, rows: list[Record]) -> str:
-    """The exact text that is hashed: compact JSON, sorted keys, UTF-8, no as-of date."""
-    body = {
-        "v": 1,
-        "company_id": company["company_id"],
-        "name": company["name"],
-        "kind": kind,
-        "contracts": [[c["contract_id"], c["agency"], c["title"], c.get("start_date") or "",
-                       ch.final_end(c) or "", int(ch.final_amount(c))] for c in rows],
-    }
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def code_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:CODE_HEX]
-
-
-def display_code(code: str) -> str:
-    """abcd1234ef567890 -> ABCD-1234-EF56-7890: easy to read aloud and to type."""
-    up = code.upper()
-    return "-".join(up[i:i + 4] for i in range(0, len(up), 4))
-
-
-def certificate_context(ch: Chain, company: Record, kind: str, rows: list[Record]) -> dict[str, Any]:
-    code = code_of(canonical(ch, company, kind, rows))
+def certificate(ch: Chain, company: Record, kind: str, rows: list[Record]
+                ) -> tuple[dict[str, Any], Issued]:
+    """The certificate page's context, and its code with the figures /verify/ shows for it."""
+    cert = certcodes.certify(company, kind, rows, ch.amount, ch.end)
     lines = [{"contract": c, "amount": ch.final_amount(c), "end": ch.final_end(c)} for c in rows]
-    return {"company": company, "kind": kind, "lines": lines, "code": code,
-            "display_code": display_code(code), "total": sum(x["amount"] for x in lines),
-            "as_of": ch.as_of}
+    return {"company": company, "kind": kind, "lines": lines, "code": cert.code,
+            "display_code": display_code(cert.code), "total": cert.total, "as_of": ch.as_of}, cert
 
 
-def index_entry(ctx: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """What /verify/ shows for a code: enough to compare with a printed copy, nothing more."""
-    lines = ctx["lines"]
-    return ctx["code"], {"c": ctx["company"]["company_id"], "n": ctx["company"]["name"],
-                         "k": ctx["kind"], "count": len(lines), "total": ctx["total"],
-                         "first": min((x["end"] for x in lines), default=""),
-                         "last": max((x["end"] for x in lines), default="")}
+def add_code(codes: Codes, cert: Issued, money: Callable[[Any], str], **extra: str) -> None:
+    codes.setdefault(cert.code[:SHARD_HEX], {})[cert.code] = {
+        **cert.entry(), "total_text": money(cert.total), **extra}
+
+
+def add_superseded(codes: Codes, folder: Path, export_date: str, money: Callable[[Any], str]) -> int:
+    """Codes the ledger in ``folder`` knows as superseded by this export's date, with the figures
+    they certified and their dates; nothing without a dated export or a ledger (a plain build
+    stays as it was). Returns how many were added."""
+    until = certcodes.iso(export_date)
+    if until is None or until != export_date:
+        return 0
+    rows = certcodes.read_ledger(folder)
+    current = {code for shard in codes.values() for code in shard}
+    old = certcodes.superseded_as_of(rows, until, current)
+    for row in old:
+        add_code(codes, row.cert, money, seen_first=row.first_seen, seen_last=row.last_seen,
+                 superseded=row.superseded)
+    return len(old)

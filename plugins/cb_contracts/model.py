@@ -9,26 +9,14 @@ copies, and no page ever scans a table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
+from clearbuild import certcodes
+from clearbuild.certcodes import as_of_date
 from clearbuild.dataset import Dataset
-from clearbuild.ingest.rules_contracts import WORK_TYPES_BY_KIND
 
 Record = dict[str, Any]
 Pair = tuple[Record, Record]
-
-
-def _iso(value: Any) -> str | None:
-    try:
-        return date.fromisoformat(str(value)[:10]).isoformat()
-    except ValueError:
-        return None
-
-
-def cert_kind(contract: Record) -> str:
-    """The certificate kind a contract counts towards: its work_type, else its kind's default."""
-    return contract.get("work_type") or WORK_TYPES_BY_KIND[contract["kind"]][0]
 
 
 def _rank_key(pair: Pair) -> tuple[Any, ...]:
@@ -68,8 +56,7 @@ class Chain:
         return self.end[c["contract_id"]]
 
     def completed(self, c: Record) -> bool:
-        end = self.end[c["contract_id"]]
-        return bool(end) and end <= self.as_of
+        return certcodes.completed(self.end[c["contract_id"]], self.as_of)
 
     def with_company(self, contracts: list[Record]) -> list[Pair]:
         pairs = self.pairs
@@ -77,26 +64,6 @@ class Chain:
 
     def is_open(self, n: Record) -> bool:
         return n["deadline"][:10] >= self.as_of
-
-
-def as_of_date(ds: Dataset, fixed: Any = None) -> str:
-    """The setting, else the export's date (its folder name), else the latest event in the data.
-
-    Never today's date: the same export must build the same site on any day.
-    """
-    for candidate in (fixed, ds.export_date):
-        if candidate and _iso(candidate):
-            return _iso(candidate)  # type: ignore[return-value]
-    latest = ""
-    for table, column in (("contracts", "signed_at"), ("bid_notices", "published_at"),
-                          ("contract_amendments", "date")):
-        df = ds.table(table)
-        if column in df.columns and len(df):
-            values = df[column].dropna().astype(str)
-            values = values[values != ""]
-            if len(values):
-                latest = max(latest, values.max()[:10])
-    return latest or "1970-01-01"
 
 
 def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
@@ -126,18 +93,10 @@ def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
     for c in ch.newest:
         cid = c["contract_id"]
         ch.pairs[cid] = (c, companies[c["company_id"]])
-        ch.amount[cid] = c["amount"]
-        ch.end[cid] = c.get("end_date") or ""
         ch.contracts_by_company.setdefault(c["company_id"], []).append(c)
         if c.get("notice_id"):
             ch.contracts_by_notice.setdefault(c["notice_id"], []).append(c)
-    for a in ds.records("contract_amendments"):
-        ch.amendments.setdefault(a["contract_id"], []).append(a)
-    for cid, rows in ch.amendments.items():
-        rows.sort(key=lambda a: (a["date"], a.get("seq") or 1))
-        for a in rows:
-            if a.get("amount_after") is not None:
-                ch.amount[cid] = a["amount_after"]
-            if a.get("end_after"):
-                ch.end[cid] = a["end_after"]
+    # The same amounts and end dates the nightly's certificate ledger computes (clearbuild.certcodes).
+    ch.amendments = certcodes.amendments_by_contract(ds.records("contract_amendments"))
+    ch.amount, ch.end = certcodes.final_terms(ch.newest, ch.amendments)
     return ch

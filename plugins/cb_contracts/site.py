@@ -14,7 +14,7 @@ from clearbuild import urls
 from clearbuild.dataset import Dataset
 
 from . import companymap, feeds, listings
-from .certificates import SHARD_HEX, certificate_context, certificates_of, index_entry
+from .certificates import Codes, add_code, certificate, certificates_of
 from .model import Chain, build_chain
 from .pages import company_context, contract_context, home_context, notice_context, plan_context
 
@@ -29,7 +29,7 @@ class Site:
 
     chain: Chain
     ids: dict[str, dict[str, Any]] = field(default_factory=dict)  # shard -> company id -> entry
-    codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # shard -> code -> entry
+    codes: Codes = field(default_factory=dict)  # shard -> code -> entry
     sets: list[companymap.DistrictSet] = field(default_factory=list)
 
 
@@ -71,11 +71,9 @@ def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
         r.add("contracts_company.html", urls.record_path("companies", cid),
               **company_context(ch, company, certs))
         for kind, rows in certs.items():
-            ctx = certificate_context(ch, company, kind, rows)
+            ctx, cert = certificate(ch, company, kind, rows)
             r.add("contracts_certificate.html", f"companies/{cid}/certificates/{kind}/index.html", **ctx)
-            code, entry = index_entry(ctx)
-            entry["total_text"] = money(entry["total"])
-            site.codes.setdefault(code[:SHARD_HEX], {})[code] = entry
+            add_code(site.codes, cert, money)
         site.ids.setdefault(cid[:2], {})[cid] = {"n": company["name"], "k": list(certs)}
 
 

@@ -2,13 +2,15 @@
  *
  * verify/codes/<first two hex digits>.js register window.cbCertCodes[shard] = {code: {c:
  * company id, n: name, k: kind, count, total, total_text, first, last}}: the figures a reader
- * compares with the printed copy. Data reaches the page only through textContent and checked
- * hrefs. Needs contracts-common.js.
+ * compares with the printed copy. A code from the ledger of earlier nights also has seen_first,
+ * seen_last and superseded (dates): it is shown as superseded, never as valid. Data reaches the
+ * page only through textContent and checked hrefs. Needs contracts-common.js.
  */
 (function () {
   "use strict";
   var ID = /^\d{10}$/;
   var KIND = /^[a-z_]{1,40}$/;
+  var DATE = /^\d{4}-\d{2}-\d{2}$/;
 
   function el(tag, text, cls) {
     var n = document.createElement(tag);
@@ -18,6 +20,13 @@
   }
 
   function brn(id) { return id.slice(0, 3) + "-" + id.slice(3, 5) + "-" + id.slice(5); }
+
+  /* "{first} – {last}" with the values as plain text (the result only ever goes to textContent). */
+  function fill(template, values) {
+    return String(template).replace(/\{(first|last|date)\}/g, function (_, k) { return values[k]; });
+  }
+
+  function date(value) { return DATE.test(value) ? value : "?"; }
 
   window.CBContracts.page("verify", "verify-labels", function (form, labels, root, langRoot) {
     var input = form.querySelector("input[name=code]");
@@ -30,7 +39,15 @@
     }
 
     function show(e) {
-      say(labels.valid + " " + labels.as_of + ".", "verify-valid");
+      // Any sign of the ledger makes it superseded: a malformed entry is never shown as valid.
+      var old = e.superseded !== undefined || e.seen_first !== undefined;
+      if (old) {
+        say(fill(labels.superseded, {first: date(e.seen_first), last: date(e.seen_last),
+                                     date: date(e.superseded)}), "verify-superseded");
+        out.appendChild(el("p", labels.compare));
+      } else {
+        say(labels.valid + " " + labels.as_of + ".", "verify-valid");
+      }
       var dl = el("dl", null, "facts");
       var rows = [[labels.company, e.n], [labels.brn, ID.test(e.c) ? brn(e.c) : e.c],
                   [labels.kind, labels.kinds[e.k] || e.k], [labels.count, e.count],
@@ -40,7 +57,7 @@
         dl.appendChild(el("dd", rows[i][1]));
       }
       out.appendChild(dl);
-      if (ID.test(e.c) && KIND.test(e.k)) {
+      if (!old && ID.test(e.c) && KIND.test(e.k)) {
         var a = el("a", labels.open);
         a.href = langRoot + "companies/" + e.c + "/certificates/" + e.k + "/index.html";
         out.appendChild(el("p")).appendChild(a);
