@@ -187,8 +187,11 @@ _add(Table("bid_notices", "A bid notice (입찰공고).", ("notice_id",), (
 ), date_order=(("published_at", "deadline"), ("deadline", "opening_at")), section="contracts"))
 
 _add(Table("bid_results", "One bid at a bid opening: every bidder, not only the winner.",
-           ("notice_id", "company_id"), (
+           ("notice_id", "lot_id", "company_id"), (
     C("notice_id", "id", True, ref="bid_notices.notice_id"),
+    C("lot_id", "id", doc="The lot bid for, in a tender divided into lots (each lot has its own "
+      "bidders, ranks and winner); empty: the whole tender."),
+    C("lot_title", "str", doc="The lot's title, as published."),
     C("company_id", "brn", True, ref="companies.company_id"),
     C("bid_amount", "money", True), C("rank", "int", min=1),
     C("winner", "bool"), C("disqualified_reason", "str"),
@@ -197,6 +200,8 @@ _add(Table("bid_results", "One bid at a bid opening: every bidder, not only the 
 _add(Table("contracts", "A signed contract.", ("contract_id",), (
     C("contract_id", "id", True), C("notice_id", "id", ref="bid_notices.notice_id",
                                      doc="Empty for sole-source contracts."),
+    C("lot_id", "id", doc="The lot of its notice this contract was awarded for (a lot_id of the "
+      "notice's bid results); empty: the whole tender."),
     C("agency", "str", True), C("title", "str", True),
     C("kind", "enum", True, enum=KIND), C("method", "enum", True, enum=METHOD),
     C("work_type", "enum", enum=WORK_TYPE, doc="Performance-certificate kind."),

@@ -160,3 +160,21 @@ def write_export(folder: Path, rows: dict[str, list[dict[str, str]]] | None = No
 
 def copy_rows() -> dict[str, list[dict[str, str]]]:
     return {k: [dict(r) for r in v] for k, v in ROWS.items()}
+
+
+def lot_rows() -> dict[str, list[dict[str, str]]]:
+    """The fixture's notice divided into two lots, each with its winner and its contract; BRN_B
+    bids on both lots (one bid per lot, not a duplicate)."""
+    rows = copy_rows()
+    bids = rows["bid_results"]
+    for b in bids:
+        b.update(lot_id="1", lot_title="보도 포장")
+    bids.append({"notice_id": "N-2025-0001", "lot_id": "2", "lot_title": "점자블록", "company_id": BRN_B,
+                 "bid_amount": "40000000", "rank": "1", "winner": "true", "disqualified_reason": ""})
+    bids.append({"notice_id": "N-2025-0001", "lot_id": "2", "lot_title": "점자블록", "company_id": BRN_C,
+                 "bid_amount": "42000000", "rank": "2", "winner": "false", "disqualified_reason": ""})
+    rows["contracts"][0]["lot_id"] = "1"
+    rows["contracts"].append({**rows["contracts"][0], "contract_id": "C-2025-0003", "lot_id": "2",
+                              "title": "점자블록 정비", "company_id": BRN_B, "amount": "40000000",
+                              "project_id": "", "work_type": ""})
+    return rows

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factory import BRN_A, BRN_B, copy_rows, write_export
+from factory import BRN_A, BRN_B, copy_rows, lot_rows, write_export
 
 from clearbuild import config
 from clearbuild.build import build
@@ -53,7 +53,11 @@ CASES = [
     ("contract_amendments", 0, {"end_after": "2025-03-01"}, "end_after", "before the contract's start"),
     ("companies", None, {"company_id": "120-81-47521", "name": "중복"}, "company_id", "duplicate company_id"),
     ("bid_results", None, {"notice_id": "N-2025-0001", "company_id": "214-87-55823", "bid_amount": "1130000000",
-                           "rank": "3", "winner": "false"}, "company_id", "duplicate notice_id+company_id"),
+                           "rank": "3", "winner": "false"}, "company_id", "duplicate notice_id+lot_id+company_id"),
+    # Lots: one winner per (notice, lot); a notice all in lots or none; a contract's lot is known.
+    ("bid_results", 1, {"winner": "true", "rank": "1"}, "winner", "a second winner for the same notice"),
+    ("contracts", 0, {"lot_id": "9"}, "lot_id", "no bid result of its notice carries this lot_id"),
+    ("contracts", 1, {"lot_id": "1"}, "lot_id", "no bid result of its notice carries this lot_id"),
 ]
 
 
@@ -120,3 +124,58 @@ def test_a_build_with_every_bad_class_at_once_succeeds(tmp_path):
     assert notice.count("<tr") == 4  # header + the three good bids
     contract = (out / "contracts/C-2025-0001/index.html").read_text(encoding="utf-8")
     assert "추가 공사" not in contract  # the out-of-order amendment was refused
+
+
+# -- tenders divided into lots ---------------------------------------------------------------
+
+def refused(ds, table: str) -> list[str]:
+    return [p.line() for p in ds.report if p.refused and p.file == f"{table}.csv"]
+
+
+def test_each_lot_has_its_winner_and_contract(tmp_path):
+    ds = load(write_export(tmp_path / "e", lot_rows()))
+    assert [p.line() for p in ds.report if p.refused] == []
+    bids = ds.tables["bid_results"]
+    winners = bids[bids["winner"]].sort_values("lot_id")
+    assert list(zip(winners["lot_id"], winners["company_id"], strict=True)) == [("1", BRN_A), ("2", BRN_B)]
+    # A lot's bids are a small share of the notice's 1,150,000,000 estimate: not absurd.
+    assert (bids["bid_amount"] == 40_000_000).sum() == 1
+    contracts = ds.tables["contracts"].set_index("contract_id")
+    assert contracts.loc["C-2025-0003", "lot_id"] == "2" and contracts.loc["C-2025-0002", "lot_id"] == ""
+
+
+def test_a_second_winner_of_one_lot_is_refused_with_its_row(tmp_path):
+    rows = lot_rows()
+    rows["bid_results"][4].update(winner="true", rank="1")  # BRN_C in lot 2, after BRN_B
+    ds = load(write_export(tmp_path / "e", rows))
+    assert refused(ds, "bid_results") == [
+        "bid_results.csv:6: winner='true': a second winner for the same lot of the notice (refused)"]
+
+
+def test_a_bid_without_its_lot_in_a_divided_notice_is_refused(tmp_path):
+    rows = lot_rows()
+    rows["bid_results"][1].update(lot_id="", lot_title="")
+    ds = load(write_export(tmp_path / "e", rows))
+    assert refused(ds, "bid_results") == [
+        "bid_results.csv:3: lot_id='': bid without a lot_id in a notice divided into lots (refused)"]
+
+
+def test_a_lot_bid_over_ten_times_the_whole_estimate_is_still_absurd(tmp_path):
+    rows = lot_rows()
+    rows["bid_results"][4]["bid_amount"] = "11600000000"
+    ds = load(write_export(tmp_path / "e", rows))
+    assert refused(ds, "bid_results") == ["bid_results.csv:6: bid_amount='11600000000': absurd bid amount "
+                                          "(over 10x off the notice's estimated price) (refused)"]
+
+
+def test_a_contract_whose_lot_lost_its_bids_is_refused(tmp_path):
+    """Refusals cascade through lots too: lot 2's bids refused (unknown companies), its contract
+    would name a lot nobody bid for."""
+    rows = lot_rows()
+    for b in rows["bid_results"][3:]:
+        b["company_id"] = UNKNOWN_BRN
+    rows["bid_results"][4]["company_id"] = "6068164940"
+    ds = load(write_export(tmp_path / "e", rows))
+    assert "C-2025-0003" not in set(ds.tables["contracts"]["contract_id"])
+    assert refused(ds, "contracts") == [
+        "contracts.csv:4: lot_id='2': no bid result of its notice carries this lot_id (refused)"]

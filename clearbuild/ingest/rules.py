@@ -54,11 +54,3 @@ def approvals_in_order(df: pd.DataFrame, table: Table, ctx: IngestContext) -> It
                          "approval trail not in role:YYYY-MM-DD form")
     yield from _problems(df, pd.Series(bad_order, index=df.index), "approvals",
                          "approval trail out of date order")
-
-
-@table_check("bid_results")
-def one_winner(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
-    """Two winners of one notice means the export is wrong about both: refuse the later ones."""
-    win = df["winner"].str.lower().isin({"true", "1", "y", "yes", "t"})
-    dup = win & df[win].duplicated("notice_id").reindex(df.index, fill_value=False)
-    yield from _problems(df, dup, "winner", "a second winner for the same notice")

@@ -39,9 +39,14 @@ def _estimated(df: pd.DataFrame, ctx: IngestContext) -> pd.Series:
     return df["notice_id"].map(price).astype(float)
 
 
-def _absurd_ratio(amount: pd.Series, reference: pd.Series) -> pd.Series:
+def _absurd_ratio(amount: pd.Series, reference: pd.Series, part: pd.Series | None = None) -> pd.Series:
+    """Over PRICE_RATIO times the reference, or under its inverse; a lot (``part``) may be a small
+    share of its notice's estimated price, so only the upper bound applies to it."""
     ok = amount.notna() & reference.notna() & (reference > 0)
-    return ok & ((amount > reference * PRICE_RATIO) | (amount * PRICE_RATIO < reference))
+    low = amount * PRICE_RATIO < reference
+    if part is not None:
+        low &= ~part
+    return ok & ((amount > reference * PRICE_RATIO) | low)
 
 
 def _reserved(df: pd.DataFrame, column: str) -> Iterator[Problem]:
@@ -70,16 +75,18 @@ def notice_ids(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[P
 @table_check("bid_results")
 def bids_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """A winner was not disqualified; a bid is within a factor of its notice's estimated price;
-    one company bids once per notice, however its number is spelled."""
+    one company bids once per notice (per lot), however its number is spelled."""
     win = is_true(df["winner"])
     yield from _problems(df, win & (df["disqualified_reason"].str.strip() != ""), "winner",
                          "the winner cannot also be disqualified")
-    yield from _problems(df, _absurd_ratio(_num(df["bid_amount"]), _estimated(df, ctx)), "bid_amount",
+    yield from _problems(df, _absurd_ratio(_num(df["bid_amount"]), _estimated(df, ctx), df["lot_id"] != ""),
+                         "bid_amount",
                          f"absurd bid amount (over {PRICE_RATIO}x off the notice's estimated price)")
-    pair = df["notice_id"] + "|" + canonical_brn(df["company_id"])
-    raw = df["notice_id"] + "|" + df["company_id"]
+    where = df["notice_id"] + "|" + df["lot_id"] + "|"
+    pair = where + canonical_brn(df["company_id"])
+    raw = where + df["company_id"]
     dup = pair.duplicated(keep="first") & ~raw.duplicated(keep="first")
-    yield from _problems(df, dup, "company_id", "duplicate notice_id+company_id (other spelling)")
+    yield from _problems(df, dup, "company_id", "duplicate notice_id+lot_id+company_id (other spelling)")
 
 
 @table_check("contracts")
@@ -98,7 +105,8 @@ def contracts_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> 
         early = (published.notna() & (df["signed_at"] != "")
                  & (df["signed_at"] < published.fillna("").str[:10]))
         yield from _problems(df, early, "signed_at", "contract signed before its notice was published")
-    yield from _problems(df, _absurd_ratio(_num(df["amount"]), _estimated(df, ctx)), "amount",
+    absurd = _absurd_ratio(_num(df["amount"]), _estimated(df, ctx), df["lot_id"] != "")
+    yield from _problems(df, absurd, "amount",
                          f"absurd contract amount (over {PRICE_RATIO}x off the notice's estimated price)")
 
 

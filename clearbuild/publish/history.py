@@ -57,7 +57,10 @@ def _as_text(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def _key(df: pd.DataFrame, table: str) -> pd.Series:
+    """A key column added to the schema later (bid_results.lot_id) is empty in an older night's
+    state, so the night after an upgrade compares rows rather than failing."""
     cols = list(TABLES[table].key)
+    df = df.reindex(columns=[*df.columns, *(c for c in cols if c not in df.columns)], fill_value="")
     return df[cols].astype(str).agg("|".join, axis=1) if len(cols) > 1 else df[cols[0]].astype(str)
 
 
