@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from factory import lot_rows, write_export
 from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
@@ -133,6 +134,27 @@ def test_round_trip_of_the_fixture_gives_the_same_tables(export_dir):
     again = source.load(export_dir.out, settings, load_dataset, **kw)
     assert again.report == []
     same_tables(ds, again, CONTRACT_TABLES + ["projects", "progress"])
+
+
+def test_lots_are_exported_and_come_back_the_same(tmp_path):
+    """A notice in two lots: tender.lots, relatedLots on every bid and award, each contract on
+    its lot's award; valid, and imported again it gives the same tables, lots included."""
+    ds, ocds, _, settings, kw = export_to(write_export(tmp_path / "e", lot_rows()), tmp_path / "json")
+    assert errors(PACKAGE, ocds.package()) == []
+    rel = ocds.releases["ocds-cbuild-N-2025-0001"]
+    assert rel["tender"]["lots"] == [{"id": "1", "title": "보도 포장"}, {"id": "2", "title": "점자블록"}]
+    assert [(b["id"], b["relatedLots"]) for b in rel["bids"]["details"]] == [
+        ("N-2025-0001-1-1018100340", ["1"]), ("N-2025-0001-1-1208147521", ["1"]),
+        ("N-2025-0001-1-2148755823", ["1"]), ("N-2025-0001-2-1018100340", ["2"]),
+        ("N-2025-0001-2-2148755823", ["2"])]
+    awards = {a["id"]: a["relatedLots"] for a in rel["awards"]}
+    assert awards == {"award-1-1208147521": ["1"], "award-2-2148755823": ["2"]}
+    assert {c["id"]: c["awardID"] for c in rel["contracts"]} == {
+        "C-2025-0001": "award-1-1208147521", "C-2025-0003": "award-2-2148755823"}
+    again = source.load(tmp_path / "json", settings, load_dataset, **kw)
+    assert again.report == []
+    same_tables(ds, again, CONTRACT_TABLES)
+    assert sorted(again.tables["contracts"]["lot_id"]) == ["", "1", "2"]
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from ..schema import WORK_TYPE
 from .common import At, Sink, as_list, count, day, duration, get, obj, safe_id, scoped, text
 from .context import Ctx
 from .kinds import KIND, METHOD
+from .lots import lot_titles, related
 from .parties import resolve
 
 
@@ -27,6 +28,8 @@ class ContractsPart:
     tender: dict[str, Any]
     parties: dict[str, dict[str, Any]]
     awards: list[dict[str, Any]]
+    lots: dict[str, str]  # tender.lots: lot id -> title, read by bids()
+    bid_lots: set[str]  # the lots the bid results written for this notice carry
 
     def method(self, published: bool) -> str:
         raise NotImplementedError
@@ -34,34 +37,31 @@ class ContractsPart:
     def required(self, at: At, what: str, row: dict[str, str], cols: tuple[str, ...]) -> bool:
         raise NotImplementedError
 
-    def bids(self, notice_id: str) -> set[str]:
-        """Bid results (bids extension), one row per company; returns the winners' ids."""
-        winners: set[str] = set()
+    def bids(self, notice_id: str) -> set[tuple[str, str]]:
+        """Bid results (bids extension), one row per company and lot; returns the winners as
+        (company, lot) pairs, lot "" for an award of the whole tender."""
+        winners: set[tuple[str, str]] = set()
         bids_at = self.at / "bids" / "details"
         details = as_list(
             obj(self.rel.get("bids"), self.at / "bids", self.sink).get("details"), bids_at, self.sink
         )
+        self.lots = lot_titles(self.tender, self.at / "tender", self.sink)
+        self.bid_lots: set[str] = set()
         for i, a in enumerate(self.awards if details else []):
             if text(a.get("status")).lower() in ("", "active"):
-                for j, s in enumerate(
-                    as_list(
-                        get(a, "suppliers", self.at / "awards" / i, self.sink),
-                        self.at / "awards" / i / "suppliers",
-                        self.sink,
-                    )
-                ):
-                    winners.add(
-                        self.ctx.companies.add(
-                            resolve(s, self.parties), self.at / "awards" / i / "suppliers" / j, self.ocid
-                        )
-                    )
+                aat = self.at / "awards" / i
+                lots = related(a, aat, self.sink) or [""]
+                suppliers = as_list(get(a, "suppliers", aat, self.sink), aat / "suppliers", self.sink)
+                for j, s in enumerate(suppliers):
+                    cid = self.ctx.companies.add(resolve(s, self.parties), aat / "suppliers" / j, self.ocid)
+                    winners.update((cid, lot) for lot in lots)
         if not details and self.tender.get("tenderers"):
             self.sink.flag(
                 self.at / "tender" / "tenderers",
                 len(self.tender["tenderers"]),
                 "tenderers published without bid amounts: no bid results",
             )
-        per: dict[str, dict[str, Any]] = {}
+        per: dict[tuple[str, str], dict[str, Any]] = {}
         for i, bid in enumerate(details):
             bat = bids_at / i
             if not isinstance(bid, dict):
@@ -73,6 +73,11 @@ class ContractsPart:
             if not amount:
                 self.sink.refuse(bat / "value", bid.get("value"), f"bid not imported: {why}")
                 continue
+            lots = related(bid, bat, self.sink)
+            if len(lots) > 1:
+                self.sink.flag(bat / "relatedLots", lots,
+                               f"one bid for {len(lots)} lots: recorded for the first")
+            lot = lots[0] if lots else ""
             for j, t in enumerate(
                 as_list(get(bid, "tenderers", bat, self.sink), bat / "tenderers", self.sink)
             ):
@@ -80,32 +85,52 @@ class ContractsPart:
                 if not cid:
                     continue
                 p = per.setdefault(
-                    cid, {"n": 0, "amount": 0, "bad": [], "rank": text(bid.get("rank")), "at": bat}
+                    (cid, lot), {"n": 0, "amount": 0, "bad": [], "rank": text(bid.get("rank")), "at": bat}
                 )
                 p["n"] += 1
                 p["amount"] += int(amount)
                 if text(bid.get("status")).lower() == "disqualified":
                     p["bad"].append(text(bid.get("statusDetails")) or "disqualified")
-        for cid, p in per.items():
+        supplied = {cid for cid, _ in winners}
+        for (cid, lot), p in per.items():
             if p["n"] > 1:
-                self.sink.flag(
-                    p["at"], p["n"], f"{p['n']} bids of {cid} (one per lot) summed into one bid result"
-                )
+                where = f" for lot {lot}" if lot else ""
+                self.sink.flag(p["at"], p["n"], f"{p['n']} bids of {cid}{where} summed into one bid result")
+            won = cid in supplied if not lot else (cid, lot) in winners or (cid, "") in winners
             self.ctx.add(
                 "bid_results",
                 {
                     "notice_id": notice_id,
+                    "lot_id": lot,
+                    "lot_title": self.lots.get(lot, "") if lot else "",
                     "company_id": cid,
                     "bid_amount": str(p["amount"]),
                     "rank": p["rank"] if p["rank"].isdigit() and p["n"] == 1 else "",
-                    "winner": "true" if cid in winners else "false",
+                    "winner": "true" if won else "false",
                     "disqualified_reason": "; ".join(p["bad"]) if len(p["bad"]) == p["n"] else "",
                 },
                 p["at"],
             )
+            self.bid_lots.add(lot)
         return winners
 
-    def contracts(self, notice_id: str, winners: set[str]) -> None:
+    def lot_of(self, award: dict[str, Any], at: At) -> str:
+        """The lot a contract is for: its award's one lot, when the notice's bid results carry it;
+        "" (the whole tender) otherwise, flagged when a lot is lost."""
+        lots = related(award, at, self.sink) if award else []
+        if len(lots) > 1:
+            self.sink.flag(at / "relatedLots", lots, f"award for {len(lots)} lots: contract recorded "
+                           "for the whole tender")
+            return ""
+        if not lots:
+            return ""
+        if lots[0] not in self.bid_lots:
+            self.sink.flag(at / "relatedLots", lots[0], "no bid results published for the award's lot: "
+                           "contract recorded for the whole tender")
+            return ""
+        return lots[0]
+
+    def contracts(self, notice_id: str, winners: set[tuple[str, str]]) -> None:
         awards = {text(a.get("id")): (i, a) for i, a in enumerate(self.awards)}
         used: set[str] = set()
         for i, c in enumerate(
@@ -184,6 +209,7 @@ class ContractsPart:
             if self.own and text(c.get("id"))
             else scoped(self.ocid, c.get("id") if text(c.get("id")) else f"contract-{at.path}"),
             "notice_id": notice_id,
+            "lot_id": self.lot_of(award, aat) if notice_id else "",
             "agency": self.agency,
             "title": text(c.get("title"))
             or text(award.get("title"))

@@ -4,7 +4,9 @@ Processes: a plan is a planning process (ocid prefix-plan_id, tender status "pla
 notice is a contracting process (ocid prefix-notice_id) with its bids, awards and contracts and
 a planning link (relatedProcesses) to its plan; a contract without a notice is a process of its
 own (ocid prefix-contract_id). Fields the core standard lacks (the bid opening, a bid's rank,
-amendments' old and new values, the certificate kind) use the bids extension and OC4IDS names.
+amendments' old and new values, the certificate kind) use the bids extension and OC4IDS names; a
+notice divided into lots carries tender.lots and relatedLots on its bids and awards (the lots
+extension), and a contract's lot is its award's.
 
 Deterministic: no clock is read (dates are the data's), every list is sorted, JSON keys are
 sorted when written. Only public columns exist in the Dataset, so nothing private can leak.
@@ -29,6 +31,15 @@ from .writing import (
 )
 
 __all__ = ["DEFAULTS", "ExportOptions", "OcdsWriter", "dumps"]
+
+
+def _lots(bids: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """tender.lots (lots extension) of a notice divided into lots, from its bid results."""
+    titles: dict[str, str] = {}
+    for b in bids:
+        if b.get("lot_id"):
+            titles[b["lot_id"]] = titles.get(b["lot_id"]) or b.get("lot_title") or ""
+    return [_clean({"id": lot, "title": titles[lot]}) for lot in sorted(titles)]
 
 
 class OcdsWriter:
@@ -148,48 +159,60 @@ class OcdsWriter:
                         "title": self.plans[n["plan_id"]]["title"],
                     }
                 ]
+        lots = _lots(bids)
+        if lots:
+            tender["lots"] = lots
         rel["tender"] = _clean(tender)
         details, awards, winners = [], [], {}
-        for b in sorted(bids, key=lambda r: r["company_id"]):
+        for b in sorted(bids, key=lambda r: (r.get("lot_id") or "", r["company_id"])):
             roles.setdefault(b["company_id"], []).append("tenderer")
+            lot = b.get("lot_id") or ""
+            related = [lot] if lot else None  # the lots and bids extensions' relatedLots
             details.append(
                 _clean(
                     {
-                        "id": f"{tender['id']}-{b['company_id']}",
+                        "id": "-".join(filter(None, (tender["id"], lot, b["company_id"]))),
                         "value": self.o.value(b["bid_amount"]),
                         "tenderers": [self._ref(b["company_id"])],
                         "status": "disqualified" if b.get("disqualified_reason") else "valid",
                         "statusDetails": b.get("disqualified_reason"),
                         "rank": int(b["rank"]) if _present(b.get("rank")) else None,
+                        "relatedLots": related,
                     }
                 )
             )
             if b.get("winner"):
-                winners[b["company_id"]] = f"award-{b['company_id']}"
+                winners[b["company_id"], lot] = "-".join(filter(None, ("award", lot, b["company_id"])))
                 awards.append(
-                    {
-                        "id": winners[b["company_id"]],
-                        "status": "active",
-                        "value": self.o.value(b["bid_amount"]),
-                        "suppliers": [self._ref(b["company_id"])],
-                    }
+                    _clean(
+                        {
+                            "id": winners[b["company_id"], lot],
+                            "status": "active",
+                            "value": self.o.value(b["bid_amount"]),
+                            "suppliers": [self._ref(b["company_id"])],
+                            "relatedLots": related,
+                        }
+                    )
                 )
         if details:
             rel["bids"] = {"details": details}
         out = []
         for c in contracts:
             roles.setdefault(c["company_id"], []).append("supplier")
-            award_id = winners.get(c["company_id"])
+            award_id = winners.get((c["company_id"], c.get("lot_id") or ""))
             if award_id is None:
                 award_id = f"award-{c['contract_id']}"
                 awards.append(
-                    {
-                        "id": award_id,
-                        "status": "active",
-                        "date": self.o.stamp(c["signed_at"]),
-                        "value": self.o.value(c["amount"]),
-                        "suppliers": [self._ref(c["company_id"])],
-                    }
+                    _clean(
+                        {
+                            "id": award_id,
+                            "status": "active",
+                            "date": self.o.stamp(c["signed_at"]),
+                            "value": self.o.value(c["amount"]),
+                            "suppliers": [self._ref(c["company_id"])],
+                            "relatedLots": [c["lot_id"]] if c.get("lot_id") else None,
+                        }
+                    )
                 )
             out.append(self._contract(c, award_id, head))
         if awards:
