@@ -50,8 +50,9 @@ def notice(nid: str, **kw: Any) -> dict[str, Any]:
             "deadline": "2025-03-20T10:00", **kw}
 
 
-def bid(nid: str, company: str, amount: int, winner: bool = False, reason: str = "") -> dict[str, Any]:
-    return {"notice_id": nid, "company_id": company, "bid_amount": amount, "winner": winner,
+def bid(nid: str, company: str, amount: int, winner: bool = False, reason: str = "", lot: str = ""
+        ) -> dict[str, Any]:
+    return {"notice_id": nid, "lot_id": lot, "company_id": company, "bid_amount": amount, "winner": winner,
             "disqualified_reason": reason}
 
 

@@ -274,3 +274,65 @@ def test_disabled_indicators_are_not_computed_and_unknown_ones_refused():
     assert "single-bidder" not in sig.counts() and sig.flags == []
     with pytest.raises(ValueError, match="no-such"):
         compute(ds, {"CB_SIGNALS_DISABLED": ["no-such"]})
+
+
+# -- notices divided into lots: each lot is judged as a tender of its own ----------------------
+
+def test_lots_are_judged_one_by_one():
+    """Every case here was wrong when a notice had one winner: two lone winners made 'two valid
+    bids', the cheap lot hid the disqualified lowest bid of the other, one firm bidding alike on
+    two lots looked like two identical bidders, and one lot's winner stood for the whole notice."""
+    ds = dataset(
+        bid_notices=[notice("N7", estimated_price=1_000_000), notice("N8", estimated_price=1_000_000)],
+        bid_results=[
+            bid("N1", X, 90, True, lot="A"), bid("N1", Y, 95, True, lot="B"),  # a lone bid in each lot
+            bid("N2", X, 90, True, lot="A"), bid("N2", Y, 95, lot="A"),
+            bid("N2", X, 90, True, lot="B"), bid("N2", Z, 95, lot="B"),
+            bid("N3", X, 90, True, lot="A"), bid("N3", Y, 80, reason="서류 위조", lot="A"),
+            bid("N3", Z, 85, reason="업종 미달", lot="A"), bid("N3", Y, 70, True, lot="B"), bid("N3", X, 75, lot="B"),
+            bid("N4", X, 900_000, reason="서류 위조", lot="A"), bid("N4", Y, 950_000, True, lot="A"),
+            bid("N4", Z, 500_000, True, lot="B"), bid("N4", W, 510_000, lot="B"),
+            bid("N5", X, 1_000_000, True, lot="A"), bid("N5", Y, 1_100_000, lot="A"),
+            bid("N5", X, 1_000_000, True, lot="B"), bid("N5", Y, 1_100_000, lot="B"),
+            bid("N6", X, 500, True, lot="A"), bid("N6", Y, 500, lot="A"), bid("N6", Z, 700, True, lot="B"),
+            bid("N6", W, 800, lot="B"),
+            bid("N7", X, 600_000, True, lot="A"), bid("N7", Y, 650_000, lot="A"),
+            bid("N7", Y, 396_000, True, lot="B"), bid("N7", X, 399_000, lot="B"),
+            bid("N8", X, 600_000, True, lot="A"), bid("N8", Y, 650_000, lot="A"),
+            bid("N8", Y, 396_000, reason="서류 위조", lot="B"),  # lot B failed: no sum to judge
+        ])
+    assert flagged(ds, "single-bidder")[("notices", "N1")] == {
+        "valid_bids": 1, "bids": 1, "lot": "A", "lots": ("A", "B")}
+    assert ("notices", "N2") not in flagged(ds, "single-bidder")
+    assert flagged(ds, "all-but-winner-disqualified") == {("notices", "N3"): {
+        "bids": 3, "refused": 2, "reasons": "서류 위조, 업종 미달", "lot": "A", "lots": ("A",)}}
+    lowest = flagged(ds, "lowest-disqualified")
+    assert set(lowest) == {("notices", "N3"), ("notices", "N4")}
+    assert lowest[("notices", "N4")]["winning_bid"] == 950_000 and lowest[("notices", "N4")]["lot"] == "A"
+    assert flagged(ds, "identical-bids") == {("notices", "N6"): {
+        "amount": 500, "bidders": 2, "companies": (X, Y), "lot": "A", "lots": ("A",)}}
+    near = flagged(ds, "bid-near-estimate")
+    assert set(near) == {("notices", "N7")} and near[("notices", "N7")]["winning_bid"] == 996_000
+    assert near[("notices", "N7")]["lots"] == ("A", "B")
+
+
+def test_a_lots_flag_reads_in_plain_words_and_reaches_only_its_lots_contract():
+    ds = dataset(
+        bid_results=[bid("N3", X, 90, True, lot="A"), bid("N3", Y, 80, reason="서류 위조", lot="A"),
+                     bid("N3", Z, 85, reason="업종 미달", lot="A"), bid("N3", Y, 70, True, lot="B"),
+                     bid("N3", X, 75, lot="B"), bid("N1", X, 90, True, lot="A"), bid("N1", Y, 95, True, lot="B")],
+        contracts=[contract("CA", notice_id="N3", lot_id="A", company_id=X),
+                   contract("CB", notice_id="N3", lot_id="B", company_id=Y),
+                   contract("C1", notice_id="N1", lot_id="B", company_id=Y)])
+    sig = compute(ds, {})
+    [flag] = [f for f in sig.own("notices", "N3") if f.indicator == "all-but-winner-disqualified"]
+    assert flag.reason("en") == "lot A: 2 of 3 bids disqualified, all but the winner: 서류 위조, 업종 미달"
+    assert flag.reason("ko") == "로트 A: 입찰 3건 중 낙찰자 외 2건 실격: 서류 위조, 업종 미달"
+    [lone] = [f for f in sig.own("notices", "N1") if f.indicator == "single-bidder"]
+    assert lone.reason("en") == "flagged in lots A, B; lot A: 1 valid bid(s) of 1 submitted"
+    shown = {cid: {f.indicator for f in sig.for_record("contracts", cid)} for cid in ("CA", "CB", "C1")}
+    assert "all-but-winner-disqualified" in shown["CA"] and "all-but-winner-disqualified" not in shown["CB"]
+    assert "single-bidder" in shown["C1"]  # lot B of N1 had a lone bid too
+    # Rates count a lot's contract as a tender of its own: CA's and C1's lots drew one valid bid
+    # each (their notices drew three and two).
+    assert sig.rate("agencies", "마포구청")["single_bid"] == 2

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from . import awards, bids, construction, payments  # noqa: F401  (registers the indicators)
-from .base import REGISTRY, Context, Indicator, newest_date, text
+from .base import LOT_FIELDS, REGISTRY, Context, Indicator, newest_date, text
 from .rates import rates
 from .result import Flag, Signals, explain
 from .settings import DEFAULTS, setting
@@ -71,7 +71,7 @@ def compute(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
     seconds["records+rates"] = time.perf_counter() - t
     order = {ind.id: i for i, ind in enumerate(chosen)}
     flags.sort(key=lambda f: (f.kind, f.id, order[f.indicator]))
-    return Signals(ctx.today, settings, chosen, flags, links, records, r, seconds)
+    return Signals(ctx.today, settings, chosen, flags, links, records, r, seconds, _lots(ds))
 
 
 def _native(v: Any) -> Any:
@@ -91,6 +91,9 @@ def _flags(ind: Indicator, df: pd.DataFrame) -> list[Flag]:
     out = []
     for i, (kind, rid) in enumerate(zip(df["kind"].tolist(), df["id"].tolist(), strict=True)):
         values = {n: _native(col[i]) for n, col in zip(names, cols, strict=True)}
+        for n in LOT_FIELDS:  # an undivided notice's flag says nothing of lots
+            if values.get(n, 0) is None:
+                del values[n]
         out.append(Flag(ind.id, kind, str(rid), values, variant[i]))
     return out
 
@@ -114,6 +117,15 @@ def _links(ds: Dataset) -> dict[tuple[str, str], list[tuple[str, str]]]:
     for pid, cid in sorted(pairs):
         links.setdefault(("projects", pid), []).append(("contracts", cid))
     return links
+
+
+def _lots(ds: Dataset) -> dict[tuple[str, str], str]:
+    """contract -> its lot, for the contracts of notices divided into lots."""
+    c = ds.table("contracts")
+    if c.empty or "lot_id" not in c:
+        return {}
+    return {("contracts", cid): lot for cid, lot in zip(text(c["contract_id"]).tolist(),
+                                                        text(c["lot_id"]).tolist(), strict=True) if lot}
 
 
 def _records(ds: Dataset, keys: set[tuple[str, str]]) -> pd.DataFrame:

@@ -29,6 +29,8 @@ Text = dict[str, str]  # language -> text
 
 # Value types of the numbers a flag carries; explain() formats each kind its own way.
 FIELD_TYPES = ("money", "pct", "points", "int", "days", "date", "text", "ids", "brns")
+# Fields a notice's flag carries only when the notice is divided into lots (clearbuild.signals.bids).
+LOT_FIELDS = ("lot", "lots")
 
 
 TEXTS_FILE = Path(__file__).with_name("texts.toml")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .awards import direct
 from .base import Context, num
-from .bids import bids
+from .bids import LOT, bids
 from .construction import _chain, amendments
 
 COLUMNS = ["contracts", "amount", "direct", "direct_share", "tenders", "single_bid", "single_bid_rate",
@@ -20,7 +20,8 @@ COLUMNS = ["contracts", "amount", "direct", "direct_share", "tenders", "single_b
 
 
 def _contracts(ctx: Context) -> pd.DataFrame:
-    """One row per contract: agency, company, direct?, original and final amount, single bidder?"""
+    """One row per contract: agency, company, direct?, original and final amount, single bidder?
+    (of its lot, in a notice divided into lots: a lot is a tender of its own)."""
     d = direct(ctx)
     c = ctx.table("contracts")
     if d.empty:
@@ -36,8 +37,13 @@ def _contracts(ctx: Context) -> pd.DataFrame:
     b = bids(ctx)
     notice = c["notice_id"].astype("string").fillna("").to_numpy() if "notice_id" in c else ""
     out["notice_id"] = notice
-    n_valid = out.notice_id.map(b.groupby("notice_id")["valid"].sum()) if not b.empty \
-        else pd.Series(np.nan, index=out.index)
+    out["lot"] = c["lot_id"].astype("string").fillna("").to_numpy() if "lot_id" in c else ""
+    n_valid = pd.Series(np.nan, index=out.index)
+    if not b.empty:  # the valid bids of the contract's lot (its whole notice when it names none)
+        per_lot = b.groupby(LOT)["valid"].sum()
+        n_valid = pd.Series(per_lot.reindex(pd.MultiIndex.from_arrays([out.notice_id, out.lot])).to_numpy(),
+                            index=out.index)
+        n_valid = n_valid.fillna(out.notice_id.map(b.groupby("notice_id")["valid"].sum()))
     if "tenderers" in c:  # open data: a published count where no bids are
         n_valid = n_valid.astype("float64").fillna(pd.Series(num(c["tenderers"]).to_numpy(), index=out.index))
     out["tender"] = n_valid.notna() & (n_valid >= 1)

@@ -83,6 +83,7 @@ class Signals:
     records: pd.DataFrame  # kind, id, title, agency, district, year of every flagged record
     rates: dict[str, pd.DataFrame]
     seconds: dict[str, float] = field(default_factory=dict)
+    lots: dict[Key, str] = field(default_factory=dict)  # contract -> the lot of its notice it is for
     _own: dict[Key, list[Flag]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,12 +94,16 @@ class Signals:
         return self._own.get((kind, str(record_id)), [])
 
     def for_record(self, kind: str, record_id: str) -> list[Flag]:
-        """Own flags first, then each parent's not already present, marked with `via`."""
+        """Own flags first, then each parent's not already present, marked with `via`. A contract
+        for one lot takes its notice's flags about that lot (or the whole notice), not another lot's."""
         key = (kind, str(record_id))
         out = list(self._own.get(key, []))
         seen = {f.indicator for f in out}
+        lot = self.lots.get(key)
         for parent in self._ancestors(key):
             for f in self._own.get(parent, []):
+                if lot and f.values.get("lots") and lot not in f.values["lots"]:
+                    continue
                 if f.indicator not in seen:
                     seen.add(f.indicator)
                     out.append(Flag(f.indicator, f.kind, f.id, f.values, f.variant, via=parent))
