@@ -19,12 +19,18 @@ Record = dict[str, Any]
 Pair = tuple[Record, Record]
 
 
+def lot_key(lot_id: str) -> tuple[Any, ...]:
+    """Lots in their natural order (2 before 10), named lots after numbered ones."""
+    return (not lot_id.isdigit(), int(lot_id) if lot_id.isdigit() else 0, lot_id)
+
+
 def _rank_key(pair: Pair) -> tuple[Any, ...]:
-    """Winner first, then ranked bids, then unranked, then disqualified; ties by company."""
+    """By lot (a notice in lots ranks each lot apart), then winner first, then ranked bids, then
+    unranked, then disqualified; ties by company."""
     r = pair[0]
     rank = r.get("rank")
-    return (not r.get("winner"), bool(r.get("disqualified_reason")), rank is None, rank or 0,
-            r["company_id"])
+    return (lot_key(r.get("lot_id") or ""), not r.get("winner"), bool(r.get("disqualified_reason")),
+            rank is None, rank or 0, r["company_id"])
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Chain:
     contracts_by_notice: dict[str, list[Record]] = field(default_factory=dict)
     notices_by_plan: dict[str, list[Record]] = field(default_factory=dict)
     amendments: dict[str, list[Record]] = field(default_factory=dict)
+    lot_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (notice_id, lot_id) -> title
     # contract_id -> amount and end date after its last amendment (the signed ones if none)
     amount: dict[str, int] = field(default_factory=dict)
     end: dict[str, str] = field(default_factory=dict)
@@ -86,6 +93,9 @@ def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
     for r in bids:
         by_notice.setdefault(r["notice_id"], []).append((r, companies[r["company_id"]]))
         by_company.setdefault(r["company_id"], []).append((r, notices[r["notice_id"]]))
+        if r.get("lot_id"):
+            key = (r["notice_id"], r["lot_id"])
+            ch.lot_titles[key] = ch.lot_titles.get(key) or r.get("lot_title") or ""
     for rows in by_notice.values():
         rows.sort(key=_rank_key)
     ch.newest = sorted(ch.contracts.values(), key=lambda c: (c["signed_at"], c["contract_id"]),

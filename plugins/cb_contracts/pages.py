@@ -10,9 +10,10 @@ shows (the contract's company, the bid's notice), by reference.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import groupby
 from typing import Any
 
-from .model import Chain, Record
+from .model import Chain, Pair, Record
 
 
 def plan_context(ch: Chain, plan: Record) -> dict[str, Any]:
@@ -21,16 +22,34 @@ def plan_context(ch: Chain, plan: Record) -> dict[str, Any]:
     return {"plan": plan, "notices": notices, "contracts": ch.with_company(contracts)}
 
 
+def lots(results: list[Pair], awarded: list[Record]) -> list[dict[str, Any]]:
+    """A notice divided into lots, lot by lot: id, title, its bids (ranked, as results are) and
+    its contracts. [] for an undivided notice, whose page stays one table."""
+    if not any(r.get("lot_id") for r, _ in results):
+        return []
+    out: list[dict[str, Any]] = []
+    for lot_id, pairs in groupby(results, key=lambda p: p[0].get("lot_id") or ""):
+        rows = list(pairs)
+        title = next((r["lot_title"] for r, _ in rows if r.get("lot_title")), "")
+        out.append({"id": lot_id, "title": title, "results": rows,
+                    "contracts": [c for c in awarded if (c.get("lot_id") or "") == lot_id]})
+    return out
+
+
 def notice_context(ch: Chain, notice: Record) -> dict[str, Any]:
     nid = notice["notice_id"]
+    results, awarded = ch.results_by_notice.get(nid, []), ch.contracts_by_notice.get(nid, [])
     return {"notice": notice, "plan": ch.plans.get(notice.get("plan_id") or ""),
-            "results": ch.results_by_notice.get(nid, []),
-            "awarded": ch.contracts_by_notice.get(nid, []), "open": ch.is_open(notice)}
+            "results": results, "lots": lots(results, awarded),
+            "awarded": awarded, "open": ch.is_open(notice)}
 
 
 def contract_context(ch: Chain, c: Record) -> dict[str, Any]:
     notice = ch.notices.get(c.get("notice_id") or "")
+    lot = c.get("lot_id") or ""
+    title = ch.lot_titles.get((c.get("notice_id") or "", lot), "")
     return {"contract": c, "company": ch.companies[c["company_id"]], "notice": notice,
+            "lot": {"id": lot, "title": title} if lot else None,
             "plan": ch.plans.get(notice.get("plan_id") or "") if notice else None,
             "amendments": ch.amendments.get(c["contract_id"], []),
             "final_amount": ch.final_amount(c), "final_end": ch.final_end(c),
