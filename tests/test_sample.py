@@ -177,9 +177,9 @@ def test_project_status_matches_its_dates(sample):
 def test_competitive_contracts_come_from_a_notice_they_won(sample):
     _, t = sample
     notices = {n["notice_id"]: n for n in t["bid_notices"]}
-    bids = defaultdict(list)
+    bids = defaultdict(list)  # per tender: a notice, or one lot of a notice divided into lots
     for b in t["bid_results"]:
-        bids[b["notice_id"]].append(b)
+        bids[b["notice_id"], b["lot_id"]].append(b)
     sole = [c for c in t["contracts"] if c["method"] == "sole_source"]
     assert 0.15 <= len(sole) / len(t["contracts"]) <= 0.4
     for c in t["contracts"]:
@@ -188,7 +188,7 @@ def test_competitive_contracts_come_from_a_notice_they_won(sample):
             continue
         n = notices[c["notice_id"]]
         assert n["published_at"] < n["deadline"] <= n["opening_at"] and n["opening_at"][:10] < c["signed_at"]
-        (win,) = [b for b in bids[c["notice_id"]] if b["winner"] == "true"]
+        (win,) = [b for b in bids[c["notice_id"], c["lot_id"]] if b["winner"] == "true"]
         assert win["company_id"] == c["company_id"] and int(win["bid_amount"]) == int(c["amount"])
         assert win["rank"] == "1" and not win["disqualified_reason"]
     for rows in bids.values():
@@ -197,6 +197,42 @@ def test_competitive_contracts_come_from_a_notice_they_won(sample):
         assert ranks == list(range(1, len(ranks) + 1))
         assert all(bool(b["disqualified_reason"]) == (b["rank"] == "") for b in rows)
     assert any(n["deadline"] > AS_OF for n in t["bid_notices"])  # some notices are still open
+
+
+def lotted(t: dict) -> dict[str, list[dict[str, str]]]:
+    out = defaultdict(list)
+    for c in t["contracts"]:
+        if c["lot_id"]:
+            out[c["notice_id"]].append(c)
+    return out
+
+
+def test_a_few_notices_are_divided_into_lots_each_with_its_contract(sample):
+    _, t = sample
+    notices = {n["notice_id"]: n for n in t["bid_notices"]}
+    groups = lotted(t)
+    assert groups and all(2 <= len(cs) <= 4 for cs in groups.values())
+    for nid, cs in groups.items():
+        assert sorted(c["lot_id"] for c in cs) == [str(i) for i in range(1, len(cs) + 1)]
+        assert len({(c["agency"], c["kind"], c["work_type"], c["company_id"] == "") for c in cs}) == 1
+        assert notices[nid]["title"].endswith(f"외 {len(cs) - 1}건")
+        bids = [b for b in t["bid_results"] if b["notice_id"] == nid]
+        assert {b["lot_id"] for b in bids} == {c["lot_id"] for c in cs}  # every bid names its lot
+        titles = {b["lot_id"]: b["lot_title"] for b in bids}
+        assert all(titles[c["lot_id"]] == c["title"] for c in cs)
+        # The notice's estimate is its lots' together: each lot won below the whole.
+        assert sum(int(c["amount"]) for c in cs) < int(notices[nid]["estimated_price"])
+    assert all(b["lot_id"] == "" for b in t["bid_results"] if b["notice_id"] not in groups)
+
+
+def test_the_demo_has_a_realistic_share_of_lotted_notices():
+    with (ROOT / "data" / "sample" / "contracts.csv").open(encoding="utf-8", newline="") as fh:
+        contracts = list(csv.DictReader(fh))
+    with (ROOT / "data" / "sample" / "bid_notices.csv").open(encoding="utf-8", newline="") as fh:
+        notices = sum(1 for _ in fh) - 1
+    groups = lotted({"contracts": contracts})
+    assert 0.03 <= len(groups) / notices <= 0.05
+    assert {len(cs) for cs in groups.values()} == {2, 3, 4}
 
 
 def test_amendments_follow_signing_in_order(sample):

@@ -66,7 +66,7 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300,
     namer = Namer(g, rng("names"))
     sk = project_mod.skeleton(g, rng("projects"), ag, namer, projects)
     proc = procurement.make(rng("procurement"), comp, ag, namer, len(g.codes), contracts, notices, plans,
-                            sk.needs())
+                            sk.needs(), lot_rng=rng("lots"))
     pc = np.flatnonzero(sk.contracted)
     n_pc = len(pc)
     proc.tables["contracts"]["project_id"][:n_pc] = sk.ids[pc]

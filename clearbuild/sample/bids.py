@@ -1,4 +1,4 @@
-"""Bid openings (every bidder, ranked, one winner) and contract amendments, built as whole columns.
+"""Bid openings (every bidder, ranked, one winner per lot) and contract amendments, as whole columns.
 
 At Seoul's size this is the largest table (44,000 notices × up to 12 bids), so bidders are
 chosen arithmetically: a start and a stride into the pool of firms of the notice's kind of
@@ -17,9 +17,11 @@ AWARD, FAILED, OPEN = 1, 2, 3
 
 
 def bid_results(rng: np.random.Generator, comp: Companies, notice_ids: np.ndarray, work_type: np.ndarray,
-                est: np.ndarray, win_amount: np.ndarray, state: np.ndarray
-                ) -> tuple[dict[str, c.Col], np.ndarray]:
-    """Bid results of every notice, and the winning company (index, -1 if none) per notice."""
+                est: np.ndarray, win_amount: np.ndarray, state: np.ndarray, lot_ids: np.ndarray,
+                lot_titles: np.ndarray) -> tuple[dict[str, c.Col], np.ndarray]:
+    """Bid results of every tender, and the winning company (index, -1 if none) per tender. A
+    tender is a notice, or one lot of a notice divided into lots (lot_ids "" otherwise): each is
+    bid, ranked and won on its own."""
     n = len(notice_ids)
     award, failed = state == AWARD, state == FAILED
     nb = np.zeros(n, dtype=np.int64)
@@ -59,6 +61,8 @@ def bid_results(rng: np.random.Generator, comp: Companies, notice_ids: np.ndarra
     win_firm[nidx[winner]] = firm[winner]
     cols: dict[str, c.Col] = {
         "notice_id": notice_ids[nidx],
+        "lot_id": np.asarray(lot_ids, dtype=object)[nidx],
+        "lot_title": np.asarray(lot_titles, dtype=object)[nidx],
         "company_id": comp.written[firm],
         "bid_amount": c.num(amount),
         "rank": c.num(rank, ~disq),

@@ -4,7 +4,8 @@ Contracts come first (their number is what a benchmark asks for); each competiti
 then gets the notice it was awarded from, dated before its signing, and the notice its plan.
 Notices beyond those are still open (deadline after the export date) or failed (유찰). When
 there are fewer notices than 75% of the contracts, the rest are sole-source, as in Seoul, where
-most small contracts are 수의계약.
+most small contracts are 수의계약. About 4% of the notices are divided into 2-4 lots (lots.py),
+each lot awarded and contracted on its own.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from ..schema import KIND
 from . import common as c
+from . import lots as lot_mod
 from .agencies import Agencies
 from .bids import AWARD, FAILED, OPEN, amendments, bid_results
 from .companies import Companies
@@ -79,7 +81,11 @@ def _dated_ids(prefix: str, order_key: np.ndarray, width: int = 6) -> np.ndarray
 
 
 def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, n_districts: int,
-         n_contracts: int, n_notices: int, n_plans: int, needs: Needs) -> Procurement:
+         n_contracts: int, n_notices: int, n_plans: int, needs: Needs,
+         lot_rng: np.random.Generator | None = None) -> Procurement:
+    """The chain; ``lot_rng`` draws which notices are divided into lots (a stream of its own, so
+    the projects' works contracts, drawn from ``rng``, do not move with it)."""
+    lot_rng = rng if lot_rng is None else lot_rng
     pc = np.flatnonzero(needs.contracted)
     n_pc = len(pc)
     n = max(n_contracts, n_pc)
@@ -100,12 +106,20 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
     rest = n_comp - int(competitive.sum())
     if rest > 0:
         competitive[n_pc + rng.choice(n_o, rest, replace=False)] = True
+    # A few notices are divided into lots: their later lots take the head's agency and kind.
+    lots = lot_mod.group(lot_rng, competitive, n_pc)
+    competitive = lots.competitive
+    lotted = np.flatnonzero(lots.lot > 0)  # contracts that are one lot of their notice
+    mem = lots.members()
+    hd = lots.head[mem]
+    kind[mem], wt[mem], agency[mem], didx[mem], cat[mem] = kind[hd], wt[hd], agency[hd], didx[hd], cat[hd]
     amount = _amounts(rng, kind, competitive)
     amount[:n_pc] = (needs.budget[pc] * rng.uniform(0.82, 0.95, n_pc)).astype(np.int64)
     first, last = c.day(c.START), c.day(c.AS_OF)
     signed = np.where(competitive, rng.integers(first + 50, last + 1, n), rng.integers(first, last + 1, n))
     # Works contracts of projects lean recent, so the demo has as many works under way as done.
     signed[:n_pc] = last - ((last - first - 50) * rng.random(n_pc) ** 1.6).astype(np.int64)
+    signed[mem] = np.minimum(signed[hd] + lot_rng.integers(0, 10, len(mem)), last)  # lots sign after the head
     start = signed + rng.integers(0, 15, n)
     lo = np.array([DURATION[k][0] for k in kind])
     hi = np.array([DURATION[k][1] for k in kind])
@@ -115,31 +129,42 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
     titles = np.asarray(needs.names, dtype=object)[pc].tolist() + namer.procurement(
         kind[n_pc:], wt[n_pc:], didx[n_pc:], np.asarray(ag.names)[agency[n_pc:]], cat[n_pc:], years[n_pc:])
     titles = np.asarray(titles, dtype=object)
+    base_titles = titles.copy()  # a lot's contract is named after its region (권역) of the tender
+    regions = zip(titles[lotted], lots.lot[lotted], strict=True)
+    titles[lotted] = np.asarray([f"{t} ({k}권역)" for t, k in regions], dtype=object)
 
-    # Notices: [awarded with a contract | awarded, contract pending | failed | open].
-    surplus = slots - n_comp
-    state = np.concatenate([np.full(n_comp + surplus, AWARD), np.full(n_failed, FAILED),
+    # Notices: [awarded with a contract | awarded, contract pending | failed | open]; a notice in
+    # lots is counted once, by the contract of its first lot.
+    con = np.flatnonzero(competitive & (lots.lot <= 1))  # contract (head) of each of the first n_cn
+    n_cn = len(con)
+    surplus = slots - n_cn
+    state = np.concatenate([np.full(n_cn + surplus, AWARD), np.full(n_failed, FAILED),
                             np.full(n_open, OPEN)])
     nn = len(state)
-    con = np.flatnonzero(competitive)  # contract of each of the first n_comp notices
-    extra = nn - n_comp
+    notice_of_c = np.full(n, -1, dtype=np.int64)  # each competitive contract's notice (index)
+    notice_of_c[con] = np.arange(n_cn)
+    notice_of_c[mem] = notice_of_c[hd]
+    extra = nn - n_cn
     n_kind = np.concatenate([kind[con], c.pick(rng, KIND, extra, KIND_SHARE)])
     n_agency = np.concatenate([agency[con], ag.draw(rng, extra)]).astype(np.int64)
-    n_didx = np.concatenate([didx[con], ag.districts(rng, n_agency[n_comp:], n_districts)])
-    n_cat = np.concatenate([cat[con], ag.category(rng, n_agency[n_comp:])])
-    n_wt = np.concatenate([wt[con], _work_types(rng, n_kind[n_comp:])])
-    o = n_comp + surplus + n_failed
+    n_didx = np.concatenate([didx[con], ag.districts(rng, n_agency[n_cn:], n_districts)])
+    n_cat = np.concatenate([cat[con], ag.category(rng, n_agency[n_cn:])])
+    n_wt = np.concatenate([wt[con], _work_types(rng, n_kind[n_cn:])])
+    o = n_cn + surplus + n_failed
     opening = np.empty(nn, dtype=np.int64)
-    opening[:n_comp] = signed[con] - rng.integers(3, 21, n_comp)
-    opening[n_comp:n_comp + surplus] = last - rng.integers(1, 26, surplus)
-    opening[n_comp + surplus:o] = rng.integers(first + 40, last, n_failed)
+    opening[:n_cn] = signed[con] - rng.integers(3, 21, n_cn)
+    opening[n_cn:n_cn + surplus] = last - rng.integers(1, 26, surplus)
+    opening[n_cn + surplus:o] = rng.integers(first + 40, last, n_failed)
     opening[o:] = last + rng.integers(2, 22, n_open)
     published = opening - rng.integers(7, 31, nn)
     published[o:] = last - rng.integers(0, 15, n_open)
-    n_years = _years(published[n_comp:])
-    n_titles = np.concatenate([titles[con], np.asarray(namer.procurement(
-        n_kind[n_comp:], n_wt[n_comp:], n_didx[n_comp:], np.asarray(ag.names)[n_agency[n_comp:]],
-        n_cat[n_comp:], n_years), dtype=object)])
+    n_years = _years(published[n_cn:])
+    size = lots.size()[con]
+    head_titles = np.asarray([t if k < 2 else f"{t} 외 {k - 1}건"
+                              for t, k in zip(base_titles[con], size, strict=True)], dtype=object)
+    n_titles = np.concatenate([head_titles, np.asarray(namer.procurement(
+        n_kind[n_cn:], n_wt[n_cn:], n_didx[n_cn:], np.asarray(ag.names)[n_agency[n_cn:]],
+        n_cat[n_cn:], n_years), dtype=object)])
     # Projects in tendering are the first open notices.
     tender = np.flatnonzero(needs.tendering)[: n_open]
     t = slice(o, o + len(tender))
@@ -148,16 +173,29 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
     n_cat[t] = needs.category[tender]
     n_titles[t] = np.asarray(needs.names, dtype=object)[tender]
     win = np.concatenate([amount[con], np.zeros(extra, dtype=np.int64)])
-    est = (win / rng.uniform(0.87, 0.97, nn) // 1000 * 1000).astype(np.int64)
-    est[n_comp:] = _amounts(rng, n_kind[n_comp:], np.ones(extra, dtype=bool))
+    ratio = rng.uniform(0.87, 0.97, nn)
+    est = (win / ratio // 1000 * 1000).astype(np.int64)
+    lot_est = (amount[lotted] / ratio[notice_of_c[lotted]] // 1000 * 1000).astype(np.int64)
+    est[notice_of_c[lotted[lots.lot[lotted] == 1]]] = 0
+    np.add.at(est, notice_of_c[lotted], lot_est)  # a lotted notice's estimate: its lots' together
+    est[n_cn:] = _amounts(rng, n_kind[n_cn:], np.ones(extra, dtype=bool))
     est[t] = (needs.budget[tender] * 0.9 // 1000 * 1000).astype(np.int64)
-    win[n_comp:] = (est[n_comp:] * rng.uniform(0.87, 0.95, extra)).astype(np.int64)
+    win[n_cn:] = (est[n_cn:] * rng.uniform(0.87, 0.95, extra)).astype(np.int64)
     pub_min = rng.integers(54, 108, nn) * 10  # 09:00-17:50
     notice_ids = _dated_ids("N-", published * 2000 + pub_min)
     method = c.pick(rng, ["open", "restricted", "designated"], nn, [0.7, 0.2, 0.1])
     industry_of = {w: name for name, w, _, _ in reversed(INDUSTRIES)}
     elig_form = c.pick(rng, ELIGIBILITY, nn)
-    results, win_firm = bid_results(rng, comp, notice_ids, n_wt, est, win, state)
+    in_lots = np.zeros(nn, dtype=bool)
+    in_lots[notice_of_c[lotted]] = True
+    plain = np.flatnonzero(~in_lots)  # tenders: every undivided notice, and every lot
+    u_notice = np.concatenate([plain, notice_of_c[lotted]])
+    lot_no = np.concatenate([np.zeros(len(plain), dtype=np.int64), lots.lot[lotted]])
+    results, u_firm = bid_results(
+        rng, comp, notice_ids[u_notice], n_wt[u_notice], np.concatenate([est[plain], lot_est]),
+        np.concatenate([win[plain], amount[lotted]]), state[u_notice],
+        np.where(lot_no > 0, lot_no.astype(str), "").astype(object),
+        np.concatenate([np.full(len(plain), "", dtype=object), titles[lotted]]))
 
     # Plans: most notices come from one; the other plans have no notice (yet).
     with_plan = min(n_plans, round(0.85 * nn))
@@ -186,11 +224,14 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
 
     contract_ids = _dated_ids("C-", signed * 10)
     notice_of = np.full(n, "", dtype=object)
-    notice_of[con] = notice_ids[:n_comp]
+    comp_idx = np.flatnonzero(competitive)
+    notice_of[comp_idx] = notice_ids[notice_of_c[comp_idx]]
     firm = np.empty(n, dtype=np.int64)
-    firm[con] = win_firm[:n_comp]
+    alone = plain < n_cn  # undivided notices with a contract: the first units
+    firm[con[plain[alone]]] = u_firm[:len(plain)][alone]
+    firm[lotted] = u_firm[len(plain):]
     c_method = np.full(n, "sole_source", dtype=object)
-    c_method[con] = method[:n_comp]
+    c_method[comp_idx] = method[notice_of_c[comp_idx]]
     sole = np.flatnonzero(~competitive)
     for w in np.unique(wt[sole]):
         m = sole[wt[sole] == w]
@@ -215,6 +256,7 @@ def make(rng: np.random.Generator, comp: Companies, ag: Agencies, namer: Namer, 
         "bid_results": results,
         "contracts": {
             "contract_id": contract_ids, "notice_id": notice_of,
+            "lot_id": np.where(lots.lot > 0, lots.lot.astype(str), "").astype(object),
             "agency": np.asarray(ag.names, dtype=object)[agency], "title": titles, "kind": kind,
             "method": c_method,
             "work_type": wt, "company_id": comp.written[firm], "amount": c.num(amount),

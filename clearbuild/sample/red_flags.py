@@ -25,17 +25,19 @@ def _str(a: Any) -> np.ndarray:
 
 
 def identical_bids(results: dict[str, Any]) -> None:
-    """Rank 3 bids the same as rank 2 in the first notices with at least three valid bids."""
+    """Rank 3 bids the same as rank 2 in the first notices with at least three valid bids (in one
+    lot of a notice divided into lots: ranks are per lot), one pair per notice."""
     nid, rank, amount = _str(results["notice_id"]), _str(results["rank"]), _str(results["bid_amount"])
-    where: dict[str, dict[str, int]] = defaultdict(dict)
+    lot = _str(results["lot_id"])
+    where: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for i in np.flatnonzero(np.isin(rank, ["2", "3"])):
-        where[nid[i]][rank[i]] = int(i)
-    done = 0
-    for notice in sorted(where):
-        pair = where[notice]
-        if len(pair) == 2 and done < PLANTS:
+        where[nid[i], lot[i]][rank[i]] = int(i)
+    planted: set[str] = set()
+    for notice, lot_id in sorted(where):
+        pair = where[notice, lot_id]
+        if len(pair) == 2 and len(planted) < PLANTS and notice not in planted:
             amount[pair["3"]] = amount[pair["2"]]
-            done += 1
+            planted.add(notice)
     results["bid_amount"] = amount
 
 
