@@ -88,6 +88,8 @@ DOC_KIND = (
     "expense_resolution", "maintenance_contract", "council_minutes", "notice", "audit_report",
     "bid_announcement", "other",
 )
+# Supervision documents of a construction project (issue 5), published beside the project.
+PROJECT_DOC_KIND = ("inspection_report", "design_change", "completion", "safety_plan", "minutes", "other")
 
 TABLES: dict[str, Table] = {}
 
@@ -148,6 +150,20 @@ _add(Table("photos", "A site photo; the file ships beside the export under photo
     C("date", "date", True),
     C("caption", "str"),
     C("file", "file", True),
+)))
+
+_add(Table("project_documents", "A supervision document of a project (inspection report, design-change "
+           "approval, completion certificate, safety plan, minutes); the file ships beside the export "
+           "under project_documents/.", ("doc_id",), (
+    C("doc_id", "id", True, doc="Stable document id; the published file is named after it."),
+    C("project_id", "id", True, ref="projects.project_id"),
+    C("date", "date", True, doc="Date of the document (issued, signed or held)."),
+    C("kind", "enum", True, enum=PROJECT_DOC_KIND),
+    C("title", "str", True),
+    C("file", "file", True, doc="The document: PDF, PNG, JPEG or WebP (content checked, not only the "
+      "name). Published as media/project-documents/<doc_id>.<ext>, never under this name."),
+    C("public", "bool", True, doc="Only rows with true are ever published; the others are dropped in "
+      "ingest, before any plugin."),
 )))
 
 _add(Table("subcontracts", "A subcontract of a project.", ("subcontract_id",), (
@@ -250,7 +266,7 @@ _add(Table("apartment_documents", "An approved document of a complex's managemen
 ORDER = [
     "companies", "procurement_plans", "bid_notices", "bid_results", "contracts",
     "contract_amendments", "projects", "progress", "inspections", "change_orders", "photos",
-    "subcontracts", "payments", "apartments", "apartment_documents",
+    "project_documents", "subcontracts", "payments", "apartments", "apartment_documents",
 ]
 assert sorted(ORDER) == sorted(TABLES)
 
