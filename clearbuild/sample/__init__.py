@@ -45,7 +45,8 @@ def default_plans(notices: int) -> int:
 def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300, contracts: int = 5000,
              companies: int = 2000, notices: int | None = None, plans: int | None = None,
              apartments: int = 40, apartment_documents: int = 2000, photos: bool = True) -> dict[str, int]:
-    """Write one CSV per schema table (and photos/, documents/) into out_dir; rows per table.
+    """Write one CSV per schema table (and photos/, documents/, project_documents/) into out_dir;
+    rows per table.
 
     ``contracts`` is raised to the number of projects with a works contract when it is lower.
     """
@@ -85,6 +86,7 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300,
     tables["inspections"] = works.inspections(rng("inspections"), sk, lf)
     tables["change_orders"] = orders
     tables["photos"] = media.photos(rng("photos"), sk, lf, out, photos)
+    tables["project_documents"] = media.project_documents(rng("project_documents"), sk, lf, out, photos)
     tables["subcontracts"] = subs
     tables["payments"] = money.payments(rng("payments"), sk, lf, comp, ag, proc.amount, proc.firm,
                                         sub_project, sub_firm)
@@ -101,6 +103,6 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300,
 
 def _clear(out: Path) -> None:
     """Remove the files an earlier run wrote here (and only those), so none is left stale."""
-    for pattern in ("photos/PH-*.jpg", "documents/D-*.pdf"):
+    for pattern in ("photos/PH-*.jpg", "documents/D-*.pdf", "project_documents/PD-*.pdf"):
         for f in out.glob(pattern):
             f.unlink()

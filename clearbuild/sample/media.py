@@ -1,4 +1,5 @@
-"""Files that ship beside the export: site photos (small JPEGs) and document scans (tiny PDFs).
+"""Files that ship beside the export: site photos (small JPEGs) and document scans (tiny PDFs) of
+apartment offices and of the projects' supervisors.
 
 They are drawn, not downloaded, so the demo needs no network and stays a few hundred KB. The
 JPEG and PDF encoders are deterministic, so reruns are byte-identical like the CSV files.
@@ -72,6 +73,62 @@ def photos(rng: np.random.Generator, sk: Skeleton, lf: Life, out_dir: Path, writ
                        f"{pid[i]} {sk.ids[p[i]]} {dates[i]}")
     return {"photo_id": pid, "project_id": sk.ids[p], "date": dates,
             "caption": np.asarray(CAPTIONS, dtype=object)[stage], "file": files}
+
+
+# Project documents (issue 5): kind -> (weight, title templates). Safety plans come first, a
+# completion certificate only for a finished project; a few rows are private (public=false).
+PROJECT_DOCS = {
+    "safety_plan": (0.0, ("안전관리계획서", "유해위험방지계획서")),
+    "inspection_report": (0.45, ("{ym} 감리 검측 보고서", "{ym} 품질시험 성과 보고서")),
+    "design_change": (0.2, ("설계변경 승인서 (제{n}차)", "설계변경 검토 의견서")),
+    "minutes": (0.35, ("공정회의 회의록 ({ym})", "현장 합동점검 회의록 ({ym})")),
+    "completion": (0.0, ("준공검사 조서", "준공 확인서")),
+}
+PRIVATE_DOC_TITLES = ("하도급 업체 연락망 및 비상연락처", "감독관 내부 검토 의견 (공개 전)")
+
+
+def project_documents(rng: np.random.Generator, sk: Skeleton, lf: Life, out_dir: Path,
+                      write: bool) -> dict[str, c.Col]:
+    """Supervision documents of ~30% of started projects (with write=False no rows: a row needs
+    its file): a safety plan near the start, reports and minutes on the way, a completion
+    certificate for finished projects."""
+    idx = np.flatnonzero(lf.started) if write else np.zeros(0, dtype=np.int64)
+    idx = idx[rng.random(len(idx)) < 0.3]
+    extra = rng.integers(0, 3, len(idx))
+    rows: list[tuple[int, int, str]] = []  # (project index, day, kind)
+    middle = [k for k, (w, _) in PROJECT_DOCS.items() if w]
+    weights = np.asarray([PROJECT_DOCS[k][0] for k in middle])
+    for j, pi in enumerate(idx):
+        start, stop = int(lf.start[pi]), int(lf.stop[pi])
+        rows.append((pi, min(start + int(rng.integers(0, 10)), stop), "safety_plan"))
+        for _ in range(int(extra[j])):
+            kind = str(rng.choice(middle, p=weights / weights.sum()))
+            rows.append((pi, start + int(rng.integers(0, max(1, stop - start))), kind))
+        if lf.actual_end[pi] >= 0:
+            rows.append((pi, min(int(lf.actual_end[pi]) + int(rng.integers(0, 10)), c.day(c.AS_OF)),
+                         "completion"))
+    rows.sort()
+    q = len(rows)
+    doc_ids = c.ids("PD-", q, 6)
+    dates = c.iso(np.asarray([d for _, d, _ in rows], dtype=np.int64)) if q else np.zeros(0, dtype=object)
+    public = rng.random(q) >= 0.1
+    titles, files, count = [], [], {}
+    for i, (pi, _, kind) in enumerate(rows):
+        count[(pi, kind)] = count.get((pi, kind), 0) + 1
+        y, m = dates[i][:4], int(dates[i][5:7])
+        options = PROJECT_DOCS[kind][1] if public[i] else PRIVATE_DOC_TITLES
+        title = options[int(rng.integers(0, len(options)))].format(ym=f"{y}년 {m}월", n=count[(pi, kind)])
+        titles.append(title)
+        files.append(f"project_documents/{doc_ids[i]}.pdf")
+        if write:
+            (out_dir / "project_documents").mkdir(parents=True, exist_ok=True)
+            write_pdf(out_dir / files[i], [f"{doc_ids[i]}  {sk.ids[pi]}  {kind}", f"date {dates[i]}",
+                                           "clearbuild demo document"])
+    p = np.asarray([pi for pi, _, _ in rows], dtype=np.int64)
+    return {"doc_id": doc_ids, "project_id": sk.ids[p] if q else np.zeros(0, dtype=object),
+            "date": dates, "kind": np.asarray([k for _, _, k in rows], dtype=object),
+            "title": np.asarray(titles, dtype=object), "file": np.asarray(files, dtype=object),
+            "public": c.flag(public)}
 
 
 def write_pdf(path: Path, lines: list[str]) -> None:
