@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import PurePosixPath
 
 import pandas as pd
 
 from ..schema import Table
 from .checks import IngestContext, _problems, table_check
+from .files import type_not_allowed
 from .problems import Problem
 from .rules import parse_approvals
 
@@ -52,7 +52,4 @@ def approval_steps_valid(df: pd.DataFrame, table: Table, ctx: IngestContext) -> 
 
 @table_check("apartment_documents")
 def attachment_type_allowed(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
-    suffix = df["file"].map(lambda p: PurePosixPath(p).suffix.lower() if p else "")
-    bad = (df["file"] != "") & ~suffix.isin(ATTACHMENT_SUFFIXES)
-    yield from _problems(df, bad, "file", "attached file type not published (allowed: "
-                         + ", ".join(sorted(ATTACHMENT_SUFFIXES)) + ")")
+    yield from type_not_allowed(df, "file", ATTACHMENT_SUFFIXES)
