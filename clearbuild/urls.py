@@ -41,3 +41,16 @@ def relative(from_page: str, to_path: str) -> str:
     """Relative link between two site paths (both relative to the root)."""
     start = posixpath.dirname(from_page) or "."
     return posixpath.relpath(to_path, start)
+
+
+# A project document's file is published under its record id, never under the name it came with:
+# a name from the data could climb out of media/, collide with another's or need escaping.
+DOCUMENTS_DIR = "media/project-documents"
+
+
+def document_path(doc_id: str, file: str) -> str:
+    """``media/project-documents/<doc_id>.<type>`` for a document shipped as ``file``."""
+    suffix = posixpath.splitext(file)[1].lower()
+    if not SAFE_ID.match(doc_id) or not re.fullmatch(r"\.[a-z0-9]{1,5}", suffix):
+        raise ValueError(f"unsafe document file name: {doc_id!r}, {file!r}")
+    return f"{DOCUMENTS_DIR}/{doc_id}{suffix}"

@@ -1,7 +1,9 @@
 """cb_allimi: the construction disclosure section: home map, district pages, project pages.
 
 Pages are queued on the shared renderer (``context['cb_renderer']``), never through Pelican's
-article pipeline; photos are copied from the export beside the pages that show them.
+article pipeline; photos and project documents are copied from the export into media/. Only
+the files of rows in the Dataset are copied: a private document's row was dropped in ingest, so
+its file, though it sits in the export folder, never reaches output/.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pelican.generators import Generator
 
 from clearbuild import config, urls
 
-from .pages import marker, project_context, status_counts
+from .pages import documents, marker, project_context, status_counts
 
 DEFAULTS = {"CB_ALLIMI_TODAY": None}  # "today" for overdue sums; None: the export's date
 
@@ -48,11 +50,17 @@ class AllimiGenerator(Generator):
             mine = by_district.get(code, [])
             r.add("district.html", f"districts/{code}/index.html", code=code, projects=mine,
                   markers=[marker(p) for p in mine], counts=status_counts(mine))
+        docs_by_project = ds.group("project_documents", "project_id")
+        sources = [Path(s) for s in ds.sources]
+        self.files: dict[str, Path] = {}
         for p in projects:
+            docs, files = documents(docs_by_project.get(p["project_id"], []), sources)
+            self.files.update(files)
             r.add("project.html", urls.record_path("projects", p["project_id"]),
-                  **project_context(ds, p, overdue, today))
+                  documents=docs, **project_context(ds, p, overdue, today))
 
     def generate_output(self, writer: Any) -> None:
+        self._copy_documents()
         ds = self.context["cb_dataset"]
         photos = ds.table("photos")
         if photos.empty:
@@ -65,6 +73,15 @@ class AllimiGenerator(Generator):
                     (out / rel).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(src / rel, out / rel)
                     break
+
+    def _copy_documents(self) -> None:
+        root = (Path(self.output_path) / urls.DOCUMENTS_DIR).resolve()
+        for href, source in sorted(self.files.items()):
+            target = (Path(self.output_path) / href).resolve()
+            if not target.is_relative_to(root):  # names are doc ids; belt and braces
+                raise ValueError(f"project_documents file escapes {urls.DOCUMENTS_DIR}/: {href!r}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -7,6 +7,7 @@ what inspectors found, how the design changed, and whether the people doing the 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from clearbuild import urls
@@ -41,6 +42,32 @@ def payments_summary(rows: list[dict[str, Any]], overdue_days: int, today: date)
                                       for c in mine),
                           "overdue": sum(1 for c in mine if c["overdue"])})
     return {"claims": claims, "kinds": kinds, "overdue": sum(1 for c in claims if c["overdue"])}
+
+
+def documents(docs: list[dict[str, Any]], sources: list[Path]
+              ) -> tuple[list[dict[str, Any]], dict[str, Path]]:
+    """A project's documents as its page lists them, and output path -> file to copy there.
+
+    The output name comes from clearbuild.urls.document_path (the doc_id, never the name the file
+    came with). A document whose file is in no source is listed without a link, not a dead one.
+    """
+    listed, files = [], {}
+    for d in sorted(docs, key=lambda d: (d["date"], d["doc_id"])):
+        rel = d.get("file") or ""
+        source = next((src / rel for src in sources if rel and (src / rel).is_file()
+                       and (src / rel).resolve().is_relative_to(src.resolve())), None)
+        try:
+            href = urls.document_path(d["doc_id"], rel) if source else None
+        except ValueError:  # ingest refuses such rows; never let one break a build
+            href = None
+        if source is None or href is None:
+            listed.append({**d, "href": None, "type": "", "size": None})
+            continue
+        files[href] = source
+        kind = PurePosixPath(href).suffix.lstrip(".").upper()
+        listed.append({**d, "href": href, "type": "JPG" if kind == "JPEG" else kind,
+                       "size": source.stat().st_size})
+    return listed, files
 
 
 def project_context(ds: Dataset, p: dict[str, Any], overdue_days: int, today: date) -> dict[str, Any]:
