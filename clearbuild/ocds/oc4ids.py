@@ -3,13 +3,15 @@
 Each project names its contracting processes by the same ocids as the OCDS release package, so
 a reader can follow a project to its contracts' full OCDS records. Progress goes out as the
 physicalProgress metric (actual) and forecast (planned); the exact clearbuild category and
-status travel in additionalClassifications and statusDetails, so an import gets them back.
+status travel in additionalClassifications and statusDetails, so an import gets them back. The
+project's public documents go in ``documents``, linked where the site publishes their files.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .. import urls
 from ..dataset import Dataset
 from .export import OcdsWriter
 from .projects import AREA_SCHEME, CATEGORY_SCHEME
@@ -35,6 +37,16 @@ STATUS_OUT = {
     "completed": "completed",
 }
 NATURE_OUT = {"construction": "construction", "services": "supervision", "goods": "construction"}
+# project_documents.kind -> the OC4IDS documentType codelist (open); "other" gets no type.
+DOCUMENT_TYPE_OUT = {
+    "inspection_report": "physicalProgressReport",
+    "design_change": "contractSchedule",     # an addendum changing the works contract
+    "completion": "completionCertificate",
+    "safety_plan": "riskProvisions",         # how the site's risks are managed
+    "minutes": "minutes",
+}
+MEDIA_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg",
+               ".jpeg": "image/jpeg", ".webp": "image/webp"}
 
 
 class Oc4idsWriter:
@@ -43,6 +55,7 @@ class Oc4idsWriter:
         self.contracts = ds.group("contracts", "project_id")
         self.by_id = ds.index("contracts", "contract_id")
         self.progress = ds.group("progress", "project_id")
+        self.documents = ds.group("project_documents", "project_id")
 
     def project(self, p: dict[str, Any]) -> dict[str, Any]:
         o = self.o
@@ -105,8 +118,28 @@ class Oc4idsWriter:
                 ],
                 "metrics": self._observations(progress, "actual_pct"),
                 "forecasts": self._observations(progress, "planned_pct"),
+                "documents": [self._document(d) for d in sorted(self.documents.get(pid, []),
+                                                                key=lambda d: (d["date"], d["doc_id"]))],
             }
         )
+
+    def _document(self, d: dict[str, Any]) -> dict[str, Any]:
+        """One public document (ingest dropped the private ones). The link is absolute, under
+        the site's address (CB_OCDS_SITE_URL); without one there is no link to give, since
+        OC4IDS wants a full URI and a path means nothing outside the site."""
+        try:
+            path = urls.document_path(d["doc_id"], d.get("file") or "")
+        except ValueError:
+            path = ""
+        base = self.o.base_url.rstrip("/")
+        return _clean({
+            "id": d["doc_id"],
+            "documentType": DOCUMENT_TYPE_OUT.get(d["kind"]),
+            "title": d["title"],
+            "datePublished": self.o.stamp(d["date"]),
+            "url": f"{base}/{path}" if base and path else None,
+            "format": MEDIA_TYPES.get(path[path.rfind("."):]) if path else None,
+        })
 
     def _process(self, c: dict[str, Any]) -> dict[str, Any]:
         o = self.o
