@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from clearbuild.sample.media import write_pdf
 from clearbuild.schema import TABLES
 
 # Valid business registration numbers (check digit verified in test_ingest).
@@ -106,6 +107,15 @@ ROWS: dict[str, list[dict[str, str]]] = {
         {"photo_id": "PH-1", "project_id": "P-0001", "date": "2025-06-01", "caption": "보도 포장 공사",
          "file": "photos/PH-1.jpg"},
     ],
+    "project_documents": [
+        {"doc_id": "PD-1", "project_id": "P-0001", "date": "2025-03-05", "kind": "safety_plan",
+         "title": "안전관리계획서", "file": "project_documents/PD-1.pdf", "public": "true"},
+        {"doc_id": "PD-2", "project_id": "P-0001", "date": "2025-07-25", "kind": "design_change",
+         "title": "설계변경 승인서 (제1차)", "file": "project_documents/설계변경 승인서 #1.png", "public": "true"},
+        {"doc_id": "PD-3", "project_id": "P-0001", "date": "2025-08-01", "kind": "minutes",
+         "title": "PRIVATE-PROJDOC-TITLE-KVM 감독관 내부 의견", "file": "project_documents/PD-3.pdf",
+         "public": "false"},
+    ],
     "subcontracts": [
         {"subcontract_id": "S-1", "project_id": "P-0001", "company_id": BRN_B, "scope": "전기 공사",
          "amount": "150000000"},
@@ -155,6 +165,11 @@ def write_export(folder: Path, rows: dict[str, list[dict[str, str]]] | None = No
                 w.writerow({c: r.get(c, "") for c in cols})
     (folder / "photos").mkdir(exist_ok=True)
     Image.new("RGB", (8, 6), (40, 120, 200)).save(folder / "photos" / "PH-1.jpg", "JPEG")
+    docs = folder / "project_documents"
+    docs.mkdir(exist_ok=True)
+    write_pdf(docs / "PD-1.pdf", ["PD-1 safety plan"])
+    write_pdf(docs / "PD-3.pdf", ["PD-3 PRIVATE-PROJDOC-FILE-KVM"])
+    Image.new("RGB", (6, 8), (200, 200, 200)).save(docs / "설계변경 승인서 #1.png", "PNG")
     return folder
 
 
