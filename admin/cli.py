@@ -122,11 +122,13 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=commands.setting)
     s = sub.add_parser("verify", help="check the audit chain and the tables",
                        description="Recompute the audit chain, compare every table with it, check "
-                                   "photos and SQLite integrity. Exit 3 names the first broken row.")
+                                   "photos, documents and SQLite integrity. Exit 3 names the first "
+                                   "broken row.")
     s.set_defaults(func=commands.verify)
     s = sub.add_parser("export", help="write the public export-format files",
                        description="Write approved, current entries as export-format CSVs (and "
-                                   "photos) into DIR, replacing an earlier admin export there.")
+                                   "the photos and documents) into DIR, replacing an earlier admin "
+                                   "export there.")
     s.add_argument("dir", metavar="DIR")
     s.set_defaults(func=commands.export)
     return p

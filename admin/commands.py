@@ -14,7 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import audit, bulk, entries, settings, users, validate
+from . import audit, bulk, documents, entries, settings, users, validate
 from . import export as export_mod
 from . import payments as pay
 from .db import DbError, connect, ensure_new
@@ -129,16 +129,19 @@ def add(args: argparse.Namespace) -> None:
     note = args.note
     try:
         eid = entries.add(conn, actor, kind, values, _ctx(args), note, args.corrects,
-                          storage_dir(args.db))
+                          storage_dir(args.db), documents.storage_dir(args.db))
     except ValidationError as e:
         if e.field != "note" or note or not sys.stdin.isatty():
             raise
         print(e.message)
         note = _ask("Note")
         eid = entries.add(conn, actor, kind, values, _ctx(args), note, args.corrects,
-                          storage_dir(args.db))
+                          storage_dir(args.db), documents.storage_dir(args.db))
     e = entries.get(conn, eid)
     what = f"{kind} entry for {e.project_id}" + (f", correcting entry {e.corrects}" if e.corrects else "")
+    if kind == "document" and e.fields["file"].endswith(".pdf"):
+        print("note: a PDF is published exactly as given, its metadata (author, software, dates) "
+              "included; see docs/admin.md")
     print(f"added {what}; it is published once another {' or '.join(APPROVE[kind])} approves it")
     print(f"entry {eid}")
 
@@ -162,6 +165,8 @@ def _summary(e: entries.Entry) -> str:
         return f"{f['date']} {f['amount_before']:,} -> {f['amount_after']:,} won, {f['days_added']:+d} days"
     if e.kind == "photo":
         return f"{f['date']} {f['caption'] or f['file']}"
+    if e.kind == "document":
+        return f"{f['date']} {f['kind']} {f['title']}"
     if e.kind == "claim":
         return f"{f['claim_date']} {f['payee_kind']} {f['payee_company_id'] or '-'} {f['amount']:,} won"
     return f"{f['paid_date']} {f['paid_amount']:,} won on claim {e.claim_id}"
@@ -245,11 +250,13 @@ def verify(args: argparse.Namespace) -> int:
     conn = _db(args)
     problems, count, head = audit.verify(conn)
     problems += check_files(conn, storage_dir(args.db))
+    problems += check_files(conn, documents.storage_dir(args.db), "document")
     if problems:
         for p in problems[:20]:
             print(f"BROKEN: {p}")
         return 3
-    print(f"ok: {count} audit rows chained, tables match the log, photos intact; head {head}")
+    print(f"ok: {count} audit rows chained, tables match the log, photos and documents intact; "
+          f"head {head}")
     return 0
 
 

@@ -14,8 +14,24 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: entries may be documents (1 is upgraded on open, see _upgrade)
 BUSY_TIMEOUT_MS = 15_000
+
+ENTRIES = """CREATE TABLE {name} (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('progress', 'inspection', 'change', 'photo', 'document', 'claim',
+                                       'payment')),
+    project_id TEXT NOT NULL,
+    corrects INTEGER REFERENCES entries (id),
+    claim_id INTEGER REFERENCES entries (id),
+    fields TEXT NOT NULL CHECK (json_valid(fields)),
+    note TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL REFERENCES users (name),
+    created_at TEXT NOT NULL
+)"""
+ENTRIES_INDEXES = """CREATE INDEX entries_project ON entries (project_id, kind);
+CREATE INDEX entries_corrects ON entries (corrects);
+CREATE INDEX entries_claim ON entries (claim_id);"""
 
 SCHEMA = """
 CREATE TABLE users (
@@ -30,20 +46,7 @@ CREATE TABLE settings (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-CREATE TABLE entries (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('progress', 'inspection', 'change', 'photo', 'claim', 'payment')),
-    project_id TEXT NOT NULL,
-    corrects INTEGER REFERENCES entries (id),
-    claim_id INTEGER REFERENCES entries (id),
-    fields TEXT NOT NULL CHECK (json_valid(fields)),
-    note TEXT NOT NULL DEFAULT '',
-    author TEXT NOT NULL REFERENCES users (name),
-    created_at TEXT NOT NULL
-);
-CREATE INDEX entries_project ON entries (project_id, kind);
-CREATE INDEX entries_corrects ON entries (corrects);
-CREATE INDEX entries_claim ON entries (claim_id);
+{entries}
 CREATE TABLE decisions (
     entry_id INTEGER PRIMARY KEY REFERENCES entries (id),
     decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
@@ -61,7 +64,7 @@ CREATE TABLE audit (
     prev_sha256 TEXT NOT NULL,
     row_sha256 TEXT NOT NULL
 );
-"""
+""".replace("{entries}", ENTRIES.format(name="entries") + ";\n" + ENTRIES_INDEXES)
 
 # Append-only tables: the audit log, the entries (a correction is a new entry) and the decisions.
 # Users and settings change (passphrases, deactivation) but every change goes through the audit.
@@ -114,6 +117,8 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
                     conn.execute(sql)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 1 and mode.lower() == "wal":
+            version = _upgrade(conn)
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DbError(f"--db: {path} is not an admin database ({e})") from e
@@ -125,6 +130,45 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
         raise DbError(f"--db: {path} is not an admin database (schema version {version}, "
                       f"expected {SCHEMA_VERSION})")
     return conn
+
+
+def _upgrade(conn: sqlite3.Connection) -> int:
+    """Version 1 -> 2: entries may be documents. Returns the version now in the file.
+
+    SQLite cannot change a CHECK constraint, so the entries table is rebuilt (SQLite's documented
+    12-step way) with the same rows, ids and values: the audit log still explains every row, and
+    an audit row records the upgrade. Only the protective triggers the file had are recreated, so
+    a database whose triggers someone dropped still fails ``verify`` afterwards.
+    """
+    from . import audit  # audit imports this module
+
+    conn.execute("PRAGMA foreign_keys = OFF")  # no effect inside a transaction
+    try:
+        with transaction(conn):
+            if conn.execute("PRAGMA user_version").fetchone()[0] != 1:  # upgraded meanwhile
+                return int(conn.execute("PRAGMA user_version").fetchone()[0])
+            had = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                              "AND tbl_name = 'entries'")}
+            conn.execute(ENTRIES.format(name="entries_v2"))
+            conn.execute("INSERT INTO entries_v2 (id, kind, project_id, corrects, claim_id, fields, note, "
+                         "author, created_at) SELECT id, kind, project_id, corrects, claim_id, fields, "
+                         "note, author, created_at FROM entries ORDER BY id")
+            conn.execute("DROP TABLE entries")  # its triggers and indexes go with it
+            conn.execute("ALTER TABLE entries_v2 RENAME TO entries")
+            for stmt in ENTRIES_INDEXES.split(";"):
+                conn.execute(stmt)
+            for name, sql in trigger_sql():
+                if name in had:
+                    conn.execute(sql)
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DbError(f"--db: cannot upgrade: {len(broken)} rows break a foreign key (run verify)")
+            audit.append(conn, "system", "schema.upgrade",
+                         {"table": None, "op": "schema.upgrade", "from": 1, "to": SCHEMA_VERSION})
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    return SCHEMA_VERSION
 
 
 def ensure_new(path: Path) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import audit, photos, validate
+from . import audit, documents, photos, validate
 from .db import transaction
 from .users import APPROVE, AuthError, User, require
 from .validate import Context, ValidationError
@@ -184,7 +184,8 @@ def add_in_tx(conn: sqlite3.Connection, actor: User, kind: str, fields: dict[str
 
 
 def add(conn: sqlite3.Connection, actor: User, kind: str, values: dict[str, Any], ctx: Context,
-        note: str = "", corrects: int | str | None = None, photo_dir: Path | None = None) -> int:
+        note: str = "", corrects: int | str | None = None, photo_dir: Path | None = None,
+        document_dir: Path | None = None) -> int:
     """Validate and add one entry; returns its id. Nothing is written if any check fails."""
     require(actor, f"add.{kind}")
     fields = validate.clean(kind, values, ctx)
@@ -194,6 +195,10 @@ def add(conn: sqlite3.Connection, actor: User, kind: str, values: dict[str, Any]
         if photo_dir is None:
             raise ValueError("photo_dir is required for photos")
         fields["file"], fields["sha256"] = photos.store(fields["file"], photo_dir)
+    if kind == "document":
+        if document_dir is None:
+            raise ValueError("document_dir is required for documents")
+        fields["file"], fields["sha256"] = documents.store(fields["file"], document_dir)
     with transaction(conn):
         return add_in_tx(conn, actor, kind, fields, note, corrects_id)
 

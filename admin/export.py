@@ -18,7 +18,7 @@ from typing import Any
 
 from clearbuild.schema import TABLES
 
-from . import audit
+from . import audit, documents
 from .db import connect, snapshot
 from .entries import Entry, all_entries, current
 from .payments import claims
@@ -28,7 +28,8 @@ PREFIX = "ADM-"
 MARKER = ".admin-export"
 # admin entry kind -> export table
 TABLE_OF = {"progress": "progress", "inspection": "inspections", "change": "change_orders",
-            "photo": "photos"}
+            "photo": "photos", "document": "project_documents"}
+KEY_OF = {"inspection": "inspection_id", "change": "change_id", "photo": "photo_id", "document": "doc_id"}
 
 
 class ExportError(Exception):
@@ -53,26 +54,29 @@ def _record(root: int, e: Entry) -> dict[str, Any]:
     base = {"project_id": e.project_id, **f}
     if e.kind == "progress":
         return {**base, "note": e.note}
-    key = {"inspection": "inspection_id", "change": "change_id", "photo": "photo_id"}[e.kind]
-    base[key] = f"{PREFIX}{root}"
+    base[KEY_OF[e.kind]] = f"{PREFIX}{root}"
     if e.kind == "photo":
         base["file"] = f"photos/{PREFIX}{root}.jpg"
+    if e.kind == "document":  # approved for publication: that is what approving a document means
+        base["file"] = f"project_documents/{PREFIX}{root}{Path(f['file']).suffix}"
+        base["public"] = "true"
     return base
 
 
-def collect(conn: sqlite3.Connection) -> tuple[dict[str, list[dict[str, str]]], dict[str, str]]:
-    """(tables, photos): rows per export table, and export path -> managed file name."""
+def collect(conn: sqlite3.Connection
+            ) -> tuple[dict[str, list[dict[str, str]]], dict[str, tuple[str, str]]]:
+    """(tables, files): rows per export table, and export path -> (entry kind, managed file name)."""
     with snapshot(conn):
         entries = all_entries(conn)
     shown = current(entries, approved_only=True)
     tables: dict[str, list[dict[str, str]]] = {t: [] for t in (*TABLE_OF.values(), "payments")}
-    files: dict[str, str] = {}
+    files: dict[str, tuple[str, str]] = {}
     for root, e in shown.items():
         if e.kind in TABLE_OF:
             rec = _record(root, e)
             tables[TABLE_OF[e.kind]].append(_row(TABLE_OF[e.kind], rec))
-            if e.kind == "photo":
-                files[rec["file"]] = e.fields["file"]
+            if e.kind in ("photo", "document"):
+                files[rec["file"]] = (e.kind, e.fields["file"])
     for c in claims(entries, approved_only=True):
         tables["payments"].append(_row("payments", {
             **c.claim.fields, "project_id": c.claim.project_id, "payment_id": f"{PREFIX}{c.root}",
@@ -85,8 +89,8 @@ def collect(conn: sqlite3.Connection) -> tuple[dict[str, list[dict[str, str]]], 
 
 
 def export_tables(db_path: str | Path) -> dict[str, list[dict[str, str]]]:
-    """Public rows per export table (progress, inspections, change_orders, photos, payments),
-    for the build to use without writing files."""
+    """Public rows per export table (progress, inspections, change_orders, photos,
+    project_documents, payments), for the build to use without writing files."""
     conn = connect(db_path)
     try:
         return collect(conn)[0]
@@ -117,6 +121,7 @@ def export(db_path: str | Path, out_dir: str | Path) -> dict[str, int]:
         tables, files = collect(conn)
         problems, count, head = audit.verify(conn)
         problems += check_files(conn, storage_dir(db_path))
+        problems += check_files(conn, documents.storage_dir(db_path), "document")
     finally:
         conn.close()
     if problems:
@@ -126,11 +131,10 @@ def export(db_path: str | Path, out_dir: str | Path) -> dict[str, int]:
     try:
         for name, rows in tables.items():
             (tmp / f"{name}.csv").write_text(to_csv(name, rows), encoding="utf-8")
-        store = storage_dir(db_path)
-        if files:
-            (tmp / "photos").mkdir()
-        for rel, managed in sorted(files.items()):
-            shutil.copyfile(store / managed, tmp / rel)
+        stores = {"photo": storage_dir(db_path), "document": documents.storage_dir(db_path)}
+        for rel, (kind, managed) in sorted(files.items()):
+            (tmp / rel).parent.mkdir(exist_ok=True)
+            shutil.copyfile(stores[kind] / managed, tmp / rel)
         (tmp / MARKER).write_text(f"python -m admin export; audit rows {count}; head {head}\n",
                                   encoding="utf-8")
         old = out.with_name(f".{out.name}.old-{os.getpid()}")

@@ -29,8 +29,9 @@ def storage_dir(db_path: str | Path) -> Path:
     return Path(f"{db_path}-photos")
 
 
-def clean_jpeg(src: str | Path) -> bytes:
-    """The photo as a JPEG with no metadata at all; ValidationError for anything not a photo."""
+def bare_pixels(src: str | Path) -> Image.Image:
+    """The image upright, as a new image built from its pixels alone (no EXIF, XMP, ICC, text
+    chunks or thumbnails can follow); ValidationError for anything that is not a readable image."""
     src = Path(src)
     if src.stat().st_size > MAX_BYTES:
         raise ValidationError("file", f"{src.name} is over {MAX_BYTES // 2**20} MB")
@@ -51,18 +52,34 @@ def clean_jpeg(src: str | Path) -> bytes:
     elif upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
     # A fresh image from raw pixels: no info dict, so no EXIF, XMP, ICC or comments can follow.
-    bare = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+    return Image.frombytes(upright.mode, upright.size, upright.tobytes())
+
+
+def encode(image: Image.Image, fmt: str) -> bytes:
     buf = io.BytesIO()
-    bare.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    if fmt == "JPEG":
+        image.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    else:
+        image.save(buf, fmt, optimize=True)
     return buf.getvalue()
 
 
+def clean_jpeg(src: str | Path) -> bytes:
+    """The photo as a JPEG with no metadata at all; ValidationError for anything not a photo."""
+    return encode(bare_pixels(src), "JPEG")
+
+
 def store(src: str | Path, dest: Path) -> tuple[str, str]:
-    """Clean a photo into managed storage; returns (file name, SHA-256). Content-addressed, so
-    storing the same photo twice keeps one file and an interrupted write leaves no half file."""
-    data = clean_jpeg(src)
+    """Clean a photo into managed storage; returns (file name, SHA-256)."""
+    return write_blob(clean_jpeg(src), dest, ".jpg")
+
+
+def write_blob(data: bytes, dest: Path, suffix: str) -> tuple[str, str]:
+    """Keep bytes in managed storage under their SHA-256; returns (file name, SHA-256).
+    Content-addressed, so storing the same file twice keeps one copy and an interrupted write
+    leaves no half file."""
     digest = hashlib.sha256(data).hexdigest()
-    name = f"{digest[:24]}.jpg"
+    name = f"{digest[:24]}{suffix}"
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / name
     if not target.exists():
@@ -93,15 +110,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def check_files(conn: sqlite3.Connection, dest: Path) -> list[str]:
-    """Every photo entry's file is present and unchanged (part of ``verify``)."""
+def check_files(conn: sqlite3.Connection, dest: Path, kind: str = "photo") -> list[str]:
+    """Every stored file of ``kind`` entries (photo, document) is present and unchanged (part of
+    ``verify``)."""
     problems = []
     for r in conn.execute("SELECT id, json_extract(fields, '$.file') AS file, "
                           "json_extract(fields, '$.sha256') AS sha FROM entries "
-                          "WHERE kind = 'photo' ORDER BY id"):
+                          "WHERE kind = ? ORDER BY id", (kind,)):
         path = dest / r["file"]
         if not path.is_file():
-            problems.append(f"photo of entry {r['id']}: {path} is missing")
+            problems.append(f"{kind} of entry {r['id']}: {path} is missing")
         elif hashlib.sha256(path.read_bytes()).hexdigest() != r["sha"]:
-            problems.append(f"photo of entry {r['id']}: {path} was changed after it was stored")
+            problems.append(f"{kind} of entry {r['id']}: {path} was changed after it was stored")
     return problems

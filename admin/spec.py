@@ -38,6 +38,14 @@ SPEC: dict[str, tuple[Opt, ...]] = {
     "photo": (PROJECT, Opt("file", "--file", "the photo file (JPEG, PNG, ...); location and camera "
                            "data are removed", "Photo file"), DATE,
               Opt("caption", "--caption", "caption shown with the photo", "Caption")),
+    "document": (PROJECT, Opt("file", "--file", "the document: a PDF (published exactly as given, its "
+                              "metadata included) or a scan as PNG, JPEG or WebP (rebuilt from its "
+                              "pixels: metadata removed)", "Document file (PDF, PNG, JPEG, WebP)"),
+                 DATE,
+                 Opt("kind", "--kind", "inspection_report, design_change, completion, safety_plan, "
+                     "minutes or other", "Kind (inspection_report/design_change/completion/"
+                     "safety_plan/minutes/other)"),
+                 Opt("title", "--title", "title shown on the project page", "Title")),
     "claim": (PROJECT,
               Opt("payee_kind", "--kind", "subcontract(or), wages, equipment or materials",
                   "Payee kind (subcontractor/wages/equipment/materials)"),
@@ -55,6 +63,8 @@ KIND_HELP = {
     "inspection": "inspections and safety checks",
     "change": "design changes (amount before and after, days added)",
     "photo": "site photos (location and camera data removed)",
+    "document": "supervision documents: inspection reports, design-change approvals, completion "
+                "certificates, safety plans, minutes",
     "claim": "payment claims of subcontractors, workers, equipment and materials",
     "payment": "payments made against a claim",
 }

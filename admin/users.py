@@ -19,7 +19,7 @@ from . import audit
 from .db import transaction
 
 ROLES = ("admin", "supervisor", "inspector", "contractor", "finance")
-KINDS = ("progress", "inspection", "change", "photo", "claim", "payment")
+KINDS = ("progress", "inspection", "change", "photo", "document", "claim", "payment")
 
 # Who enters each kind of record, and who (a different user) makes it public.
 ENTER = {
@@ -27,6 +27,7 @@ ENTER = {
     "inspection": ("supervisor", "inspector"),
     "change": ("supervisor",),
     "photo": ("supervisor",),
+    "document": ("supervisor",),
     "claim": ("contractor",),
     "payment": ("finance",),
 }
@@ -35,6 +36,7 @@ APPROVE = {
     "inspection": ("supervisor", "inspector"),
     "change": ("supervisor", "finance"),         # another supervisor, or finance for the amount
     "photo": ("supervisor", "inspector"),
+    "document": ("supervisor", "inspector"),     # on site: knows the paper is the real one
     "claim": ("supervisor", "finance"),          # certifies the claimed work was done / received
     "payment": ("finance", "contractor"),        # a second finance officer, or the payee side
 }

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from clearbuild.config import newest_export
-from clearbuild.schema import INSPECTION_KIND, INSPECTION_RESULT, PAYEE_KIND, TABLES
+from clearbuild.schema import INSPECTION_KIND, INSPECTION_RESULT, PAYEE_KIND, PROJECT_DOC_KIND, TABLES
 
 MAX_TEXT = 2000
 EARLIEST = date(1950, 1, 1)
@@ -206,14 +206,29 @@ def _change(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
                                   int(days.max or 0))}
 
 
-def _photo(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    src = _present("file", v.get("file"), True)
+def existing_file(field: str, value: Any) -> str:
+    """A file that exists; what it contains is checked where it is stored (photos, documents)."""
+    src = _present(field, value, True)
     if not Path(str(src)).is_file():
-        raise ValidationError("file", f"{src} not found")
+        raise ValidationError(field, f"{src} not found")
+    return str(src)
+
+
+def _photo(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    file = existing_file("file", v.get("file"))
     return {"project_id": project("project_id", v.get("project_id"), ctx),
             "date": day("date", v.get("date"), ctx),
             "caption": text("caption", v.get("caption"), max_len=500),
-            "file": str(src)}
+            "file": file}
+
+
+def _document(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    file = existing_file("file", v.get("file"))
+    return {"project_id": project("project_id", v.get("project_id"), ctx),
+            "date": day("date", v.get("date"), ctx),
+            "kind": choice("kind", v.get("kind"), PROJECT_DOC_KIND),
+            "title": text("title", v.get("title"), required=True, max_len=300),
+            "file": file}
 
 
 def _claim(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -235,13 +250,14 @@ def _payment(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 CLEAN: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
     "progress": _progress, "inspection": _inspection, "change": _change, "photo": _photo,
-    "claim": _claim, "payment": _payment,
+    "document": _document, "claim": _claim, "payment": _payment,
 }
 FIELDS = {
     "progress": ("project_id", "date", "planned_pct", "actual_pct"),
     "inspection": ("project_id", "date", "kind", "result", "findings"),
     "change": ("project_id", "date", "reason", "amount_before", "amount_after", "days_added"),
     "photo": ("project_id", "date", "caption", "file"),
+    "document": ("project_id", "date", "kind", "title", "file"),
     "claim": ("project_id", "payee_kind", "payee_company_id", "claim_date", "amount", "payer"),
     "payment": ("claim_id", "paid_date", "paid_amount"),
 }

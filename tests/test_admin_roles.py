@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from admin_support import BRN, PASS, actor, context, copy_db, fresh_db, make_export
 
-from admin import cli, db, entries, settings, users
+from admin import cli, db, documents, entries, settings, users
 from admin.photos import storage_dir
 from admin.users import ROLES, AuthError
 
@@ -15,10 +15,12 @@ ALLOWED = {
     "user.add": {"admin"}, "user.disable": {"admin"}, "user.reset": {"admin"},
     "setting.set": {"admin"}, "list": set(ROLES),
     "add.progress": {"supervisor"}, "add.inspection": {"supervisor", "inspector"},
-    "add.change": {"supervisor"}, "add.photo": {"supervisor"}, "add.claim": {"contractor"},
+    "add.change": {"supervisor"}, "add.photo": {"supervisor"}, "add.document": {"supervisor"},
+    "add.claim": {"contractor"},
     "add.payment": {"finance"},
     "approve.progress": {"supervisor", "inspector"}, "approve.inspection": {"supervisor", "inspector"},
     "approve.change": {"supervisor", "finance"}, "approve.photo": {"supervisor", "inspector"},
+    "approve.document": {"supervisor", "inspector"},
     "approve.claim": {"supervisor", "finance"}, "approve.payment": {"finance", "contractor"},
 }
 
@@ -28,12 +30,13 @@ VALUES = {
     "change": {"project_id": "P-1", "date": "2025-03-01", "reason": "rock found",
                "amount_before": "1000000", "amount_after": "1200000", "days_added": "10"},
     "photo": {"project_id": "P-1", "date": "2025-03-01", "caption": "site"},
+    "document": {"project_id": "P-1", "date": "2025-03-01", "kind": "minutes", "title": "회의록"},
     "claim": {"project_id": "P-1", "payee_kind": "materials", "payee_company_id": BRN,
               "claim_date": "2025-03-01", "amount": "500000"},
     "payment": {"paid_date": "2025-03-05", "paid_amount": "400000"},
 }
 ENTERED_BY = {"progress": "supervisor", "inspection": "inspector", "change": "supervisor",
-              "photo": "supervisor", "claim": "contractor", "payment": "finance"}
+              "photo": "supervisor", "document": "supervisor", "claim": "contractor", "payment": "finance"}
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +47,16 @@ def prepared(tmp_path_factory):
     path = fresh_db(d / "template.db")
     conn = db.connect(path)
     ids = {}
-    for kind in ("progress", "inspection", "change", "photo", "claim", "payment"):
+    for kind in ("progress", "inspection", "change", "photo", "document", "claim", "payment"):
         values = dict(VALUES[kind])
         if kind == "photo":
             values["file"] = str(_jpeg(d / "p.jpg"))
+        if kind == "document":
+            values["file"] = str(_pdf(d / "d.pdf"))
         if kind == "payment":
             values["claim_id"] = str(ids["claim"])
         ids[kind] = entries.add(conn, actor(ENTERED_BY[kind], 2), kind, values, context(exp),
-                                photo_dir=storage_dir(path))
+                                photo_dir=storage_dir(path), document_dir=documents.storage_dir(path))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return path, exp, ids
@@ -61,6 +66,13 @@ def _jpeg(path):
     from PIL import Image
 
     Image.new("RGB", (4, 4), "red").save(path)
+    return path
+
+
+def _pdf(path):
+    from clearbuild.sample.media import write_pdf
+
+    write_pdf(path, ["minutes"])
     return path
 
 
@@ -90,12 +102,15 @@ def _do(action, role, conn, path, exp, ids, tmp_path, monkeypatch, capsys):
         values = dict(VALUES[obj])
         if obj == "photo":
             values["file"] = str(_jpeg(tmp_path / "q.jpg"))
+        if obj == "document":
+            values["file"] = str(_pdf(tmp_path / "q.pdf"))
         if obj == "payment":
             values["claim_id"] = str(ids["claim"])
             values["paid_amount"] = "1"
         if obj == "progress":
             values["date"] = "2025-03-02"
-        entries.add(conn, who, obj, values, context(exp), photo_dir=storage_dir(path))
+        entries.add(conn, who, obj, values, context(exp), photo_dir=storage_dir(path),
+                    document_dir=documents.storage_dir(path))
     else:
         entries.decide(conn, who, ids[obj], approve=True)
 
