@@ -1,6 +1,7 @@
 """A demo admin database for the bundled sample: a few approved entries on one project, so the
-demo site shows admin-entered progress, an inspection, a design change, a photo and the
-payments section (an overdue wage claim among them). Built through the command line, exactly
+demo site shows admin-entered progress, an inspection, a design change, a photo, two
+supervision documents (a PDF report and a scanned approval) and the payments section (an
+overdue wage claim among them). Built through the command line, exactly
 as officials would type it: `python -m admin.demo [DB]` (or `invoke sample`).
 """
 
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 from PIL import Image
+
+from clearbuild.sample.media import write_pdf
 
 from .cli import main
 
@@ -52,6 +55,9 @@ def build(db: str | Path, export: str | Path = "data/sample") -> Path:
         run(d, "chief", "user", "add", name, "--role", role)
     photo = db.parent / "demo-photo.jpg"
     Image.new("RGB", (64, 48), (90, 140, 90)).save(photo, "JPEG")
+    report, scan = db.parent / "demo-report.pdf", db.parent / "demo-scan.png"
+    write_pdf(report, [f"{PROJECT} inspection report 2026-11", "clearbuild demo document"])
+    Image.new("L", (120, 160), 235).save(scan, "PNG")
     entries = [
         ("kim", "lee", ["progress", "add", PROJECT, "--date", "2026-11-21", "--planned", "68.5",
                         "--actual", "66.9"]),
@@ -62,6 +68,10 @@ def build(db: str | Path, export: str | Path = "data/sample") -> Path:
                          "--after", "3240000000", "--days", "30"]),
         ("kim", "lee", ["photo", "add", PROJECT, "--file", str(photo), "--date", "2026-11-18",
                         "--caption", "안전 점검 후 가설 울타리 보수"]),
+        ("kim", "lee", ["document", "add", PROJECT, "--file", str(report), "--date", "2026-11-19",
+                        "--kind", "inspection_report", "--title", "2026년 11월 감리 검측 보고서"]),
+        ("kim", "lee", ["document", "add", PROJECT, "--file", str(scan), "--date", "2026-10-02",
+                        "--kind", "design_change", "--title", "설계변경 승인서 (관로 경로 변경)"]),
     ]
     for author, approver, args in entries:
         run(d, approver, "approve", run(d, author, *args))
@@ -73,7 +83,8 @@ def build(db: str | Path, export: str | Path = "data/sample") -> Path:
     run(d, "park", "approve", sub)
     paid = run(d, "park", "payment", "add", sub, "--date", "2026-09-25", "--amount", "120000000")
     run(d, "choi", "approve", paid)
-    photo.unlink()
+    for f in (photo, report, scan):
+        f.unlink()
     return db
 
 
