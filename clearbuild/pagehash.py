@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import pickle
 import re
@@ -123,6 +124,22 @@ def read_pages(folder: str | Path | None) -> dict[str, str]:
         return {}
 
 
+_REFUSED = (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError)
+
+
+def _pickle(value: Any) -> bytes:
+    """Pickle without the memo. Why: the memo writes a second reference to one object as a
+    back-reference, so equal values pickle differently when they share objects differently,
+    and sharing varies from night to night (two equal strings read from a CSV are one object or
+    two depending on where the parser's chunks fall). With the memo, 1% of rows changed at
+    Seoul's size changed every page's hash. Cyclic values raise ValueError (then JSON)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True
+    pickler.dump(value)
+    return buf.getvalue()
+
+
 def _bytes(value: Any) -> bytes:
     """A value's bytes for hashing: pickle (three times faster than sorted JSON on page contexts;
     equal pickles mean equal values, the only direction correctness needs), JSON as a fallback
@@ -134,9 +151,13 @@ def _bytes(value: Any) -> bytes:
         except TypeError:
             pass
     try:
-        return pickle.dumps(value, protocol=5)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return _pickle(value)
+    except _REFUSED:
+        pass
+    try:
         return stable_json(value).encode()
+    except ValueError:  # cyclic: the memo pickle copes; its bytes may vary, costing a render
+        return pickle.dumps(value, protocol=5)
 
 
 def job_hash(fp: str, job: Job, depends: list[Callable[[Job], Any]],
@@ -164,8 +185,8 @@ def job_hash(fp: str, job: Job, depends: list[Callable[[Job], Any]],
     h = hashlib.sha256(fp.encode())
     h.update(f"\0{job.template}\0{job.path}\0".encode())
     try:
-        h.update(pickle.dumps(items, protocol=5))
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        h.update(_pickle(items))
+    except _REFUSED:
         for key, value in items:  # something pickle refuses: each value on its own
             data = value if isinstance(value, bytes) else _bytes(value)
             h.update(key.encode() + b"=" + len(data).to_bytes(8, "big") + data)
