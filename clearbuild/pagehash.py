@@ -194,5 +194,8 @@ def job_hash(fp: str, job: Job, depends: list[Callable[[Job], Any]],
 
 
 def page_files(path: str, languages: list[str]) -> list[str]:
-    """The files one page job writes: the first language at the root, the others under /<lang>/."""
+    """The files one page job writes: the first language at the root, the others under /<lang>/;
+    a data file (``Renderer.add_file``: never HTML) is written once."""
+    if not path.endswith(".html"):
+        return [path]
     return [path if i == 0 else f"{lang}/{path}" for i, lang in enumerate(languages)]

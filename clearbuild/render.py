@@ -30,6 +30,7 @@ from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_p
 
 __all__ = ["Job", "Renderer", "PAGES_FILE", "read_pages", "stable_json", "page_files"]
 KEEP, LINK, RENDER = 0, 1, 2  # what happens to a page: already there, linked, rendered
+DATA = "\0data"  # the template name of a data-file job: written once, in no language but the first
 
 
 @dataclass
@@ -54,17 +55,20 @@ class Renderer:
     _previous: Path | None = None
     _stale: list[str] = field(default_factory=list)
     _todo: list[int] = field(default_factory=list)  # jobs to link or render (not kept)
-    # Data files (say a record's JSON beside its page): (path, function, args), written by the
-    # same workers as the pages, because at Seoul's size one process writing them took ~45 s.
-    files: list[tuple[str, Callable[..., str | bytes], tuple[Any, ...]]] = field(default_factory=list)
 
     def add(self, template: str, path: str, **context: Any) -> None:
         self.jobs.append(Job(template, path, context))
 
     def add_file(self, path: str, produce: Callable[..., str | bytes], *args: Any) -> None:
-        """Queue a file whose bytes are ``produce(*args)``, computed in a worker (not hashed:
-        always written)."""
-        self.files.append((path, produce, args))
+        """Queue a data file (not HTML, not translated) whose bytes are ``produce(*args)``.
+
+        Why through the renderer: at Seoul's size one process serialising and writing 175,000
+        record JSON files took ~45 s; here the page workers share them, and like pages they are
+        hashed (``produce`` by name, ``args`` by value), so an unchanged file is kept or linked.
+        """
+        if path.endswith(".html"):
+            raise ValueError(f"add_file is for data files; queue pages with add(): {path}")
+        self.jobs.append(Job(DATA, path, {"produce": produce, "args": args}))
 
     def lang_path(self, lang: str, path: str) -> str:
         return path if lang == self.languages[0] else f"{lang}/{path}"
@@ -133,25 +137,28 @@ class Renderer:
         cache: dict[int, tuple[Any, bytes]] = {}
         return [self.job_hash(job, cache) for job in self.jobs[start::step]]
 
-    def _run(self, lang: str, start: int, step: int) -> tuple[int, int]:
+    def _run(self, lang: str, start: int, step: int) -> tuple[int, int, int]:
         """Link or render this worker's share of the pages that are not already there."""
         env = self.env_for(self.env, lang) if self.env_for else self.env
         # Templates do not change during a build: skip the stat of every template file (and of
         # every template it extends or imports) that Jinja makes on each get_template.
         env.auto_reload = False
-        size = linked = 0
-        if lang == self.languages[0]:
-            for path, produce, args in self.files[start::step]:
-                size += self.write(path, produce(*args))
+        size = linked = linked_data = 0
+        first = lang == self.languages[0]
         for i in self._todo[start::step]:
             job = self.jobs[i]
+            if job.template == DATA and not first:
+                continue
             done = self.link_one(job, lang) if self._action[i] == LINK else 0
             if done:
-                linked += 1
+                linked += job.template != DATA
+                linked_data += job.template == DATA
                 size += done
+            elif job.template == DATA:
+                size += self.write(job.path, job.context["produce"](*job.context["args"]))
             else:
                 size += self.render_one(job, lang, env)
-        return size, linked
+        return size, linked, linked_data
 
     def _parallel(self, name: str, prefix: tuple[Any, ...], workers: int, items: int) -> list[Any]:
         """Run ``self.<name>(*prefix, start, step)`` over ``items`` jobs, split across forked workers."""
@@ -211,21 +218,26 @@ class Renderer:
         self.jobs.sort(key=lambda j: j.path)
         self.plan(workers)
         self.remove_stale()
-        total_size = total_linked = 0
+        total_size = total_linked = linked_data = 0
         for lang in self.languages:
-            if not self._todo and (lang != self.languages[0] or not self.files):
-                break  # nothing changed: no worker to start
-            parts = self._parallel("_run", (lang,), workers, len(self._todo) + len(self.files))
+            if not self._todo:  # nothing changed: no worker to start
+                break
+            parts = self._parallel("_run", (lang,), workers, len(self._todo))
             total_size += sum(p[0] for p in parts)
             total_linked += sum(p[1] for p in parts)
-        total_n = len(self.jobs) * len(self.languages)
+            linked_data += sum(p[2] for p in parts)
         pages = {j.path: h for j, h in zip(self.jobs, self._hashes, strict=True)}
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",
             encoding="utf-8")
-        kept = (len(self.jobs) - len(self._todo)) * len(self.languages)
+        data = [i for i, j in enumerate(self.jobs) if j.template == DATA]
+        data_todo = sum(1 for i in self._todo if self.jobs[i].template == DATA)
+        langs = len(self.languages)
+        total_n = (len(self.jobs) - len(data)) * langs
+        kept = (len(self.jobs) - len(data) - (len(self._todo) - data_todo)) * langs
         self.stats = {"pages": total_n, "rendered": total_n - kept - total_linked,
-                      "linked": total_linked, "kept": kept}
+                      "linked": total_linked, "kept": kept, "data_files": len(data),
+                      "data_written": data_todo - linked_data}
         LAST_STATS.clear()
         LAST_STATS.update(self.stats)
         return total_n, total_size

@@ -2,12 +2,21 @@
 
 Regression: with pickle's memo, 1% of rows changed at Seoul's size gave every page a new hash
 (equal strings read from a CSV are one object or several depending on the parser's chunks), so
-an incremental night re-rendered all 368,404 pages.
+an incremental night re-rendered all 368,404 pages. Data files queued with add_file are
+hashed, kept and linked like pages, written once (not per language).
 """
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
+import pytest
+from jinja2 import DictLoader, Environment
+
 from clearbuild.pagehash import Job, job_hash
+from clearbuild.render import Renderer
 
 
 def fresh(text: str) -> str:
@@ -46,3 +55,44 @@ def test_cyclic_values_are_hashed_not_fatal() -> None:
     loop.append(loop)
     first, second = hashed({"loop": loop}), hashed({"loop": loop})
     assert first == second and len(first) == 64
+
+
+def produce(record: dict) -> str:
+    return json.dumps(record, sort_keys=True)
+
+
+def renderer(out: Path, records: dict[str, dict], previous: Path | None = None) -> Renderer:
+    env = Environment(loader=DictLoader({"p.html": "<p>{{ r.name }}</p>"}), autoescape=True)
+    settings = {"CB_PREVIOUS_BUILD": str(previous)} if previous else {}
+    r = Renderer(env=env, output=out, languages=["ko", "en"], settings=settings)
+    for rid, rec in records.items():
+        r.add("p.html", f"things/{rid}/index.html", r=rec)
+        r.add_file(f"things/{rid}.json", produce, rec)
+    return r
+
+
+def test_data_files_are_written_once_then_kept_or_linked_like_pages(tmp_path: Path) -> None:
+    night1 = {"a": {"name": "가"}, "b": {"name": "나"}, "gone": {"name": "다"}}
+    renderer(tmp_path / "one", night1).write_all(workers=1)
+    assert (tmp_path / "one" / "things" / "a.json").read_text() == produce(night1["a"])
+    assert not (tmp_path / "one" / "en" / "things" / "a.json").exists()  # not translated
+    assert (tmp_path / "one" / "en" / "things" / "a" / "index.html").exists()
+
+    night2 = {"a": {"name": "가"}, "b": {"name": "나나"}}
+    r = renderer(tmp_path / "two", night2, previous=tmp_path / "one")
+    r.write_all(workers=1)
+    one, two = tmp_path / "one" / "things", tmp_path / "two" / "things"
+    assert os.path.samefile(one / "a.json", two / "a.json")  # unchanged: linked, not written
+    assert not os.path.samefile(one / "b.json", two / "b.json")
+    assert (two / "b.json").read_text() == produce(night2["b"])
+    assert r.stats["data_files"] == 2 and r.stats["data_written"] == 1 and r.stats["pages"] == 4
+
+    r = renderer(tmp_path / "one", night2)  # in place over night 1: the gone record's file goes
+    r.write_all(workers=1)
+    assert not (one / "gone.json").exists() and (one / "b.json").read_text() == produce(night2["b"])
+    assert r.stats["data_written"] == 1
+
+
+def test_add_file_refuses_pages() -> None:
+    with pytest.raises(ValueError, match="add_file is for data files"):
+        renderer(Path("unused"), {}).add_file("things/x/index.html", produce, {})
