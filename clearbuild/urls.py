@@ -43,14 +43,31 @@ def relative(from_page: str, to_path: str) -> str:
     return posixpath.relpath(to_path, start)
 
 
-# A project document's file is published under its record id, never under the name it came with:
-# a name from the data could climb out of media/, collide with another's or need escaping.
+# Files from the export (project documents, site photos) are published under their record id,
+# never under the name they came with: a name from the data could climb out of media/, collide
+# with another's, need escaping in a URL (a "#" cut the photo's link short) or say more than it
+# should (a person's name typed by whoever saved the file).
 DOCUMENTS_DIR = "media/project-documents"
+PHOTOS_DIR = "media/photos"
+
+
+def media_path(folder: str, record_id: str, file: str) -> str:
+    """``<folder>/<record_id>.<type>`` for a record's file shipped as ``file``."""
+    suffix = posixpath.splitext(file)[1].lower()
+    if not SAFE_ID.match(record_id) or not re.fullmatch(r"\.[a-z0-9]{1,5}", suffix):
+        raise ValueError(f"unsafe file name for {folder}: {record_id!r}, {file!r}")
+    return f"{folder}/{record_id}{suffix}"
 
 
 def document_path(doc_id: str, file: str) -> str:
     """``media/project-documents/<doc_id>.<type>`` for a document shipped as ``file``."""
-    suffix = posixpath.splitext(file)[1].lower()
-    if not SAFE_ID.match(doc_id) or not re.fullmatch(r"\.[a-z0-9]{1,5}", suffix):
-        raise ValueError(f"unsafe document file name: {doc_id!r}, {file!r}")
-    return f"{DOCUMENTS_DIR}/{doc_id}{suffix}"
+    return media_path(DOCUMENTS_DIR, doc_id, file)
+
+
+def photo_path(photo_id: str, file: str) -> str:
+    """``media/photos/<photo_id>.<type>`` for a site photo shipped as ``file``."""
+    return media_path(PHOTOS_DIR, photo_id, file)
+
+
+# Tables whose files are published under their record id: table -> (id column, folder).
+MEDIA_BY_ID = {"photos": ("photo_id", PHOTOS_DIR), "project_documents": ("doc_id", DOCUMENTS_DIR)}

@@ -123,3 +123,24 @@ def test_script_payloads_are_escaped(tmp_path):
         html = path.read_text(encoding="utf-8")
         assert "<script>alert(1)" not in html, path
         assert "<img src=x onerror" not in html, path
+
+
+def test_photos_are_published_under_their_id_not_their_file_name(tmp_path):
+    """A file name from the export ('#' in it cut the image's URL short; a person's name in it
+    was published) never reaches a URL or a file name in output/."""
+    rows = copy_rows()
+    name = "photos/김철수 현장 #1.JPG"
+    rows["photos"][0]["file"] = name
+    export = write_export(tmp_path / "export", rows)
+    (export / "photos" / "PH-1.jpg").rename(export / name)
+    result = build(output=tmp_path / "out", data=export, quiet=True)
+    photo_id = rows["photos"][0]["photo_id"]
+    published = result.output / "media" / "photos" / f"{photo_id}.jpg"
+    assert published.read_bytes() == (export / name).read_bytes()
+    page = (result.output / "projects" / rows["photos"][0]["project_id"] / "index.html").read_text("utf-8")
+    assert f'src="../../media/photos/{photo_id}.jpg"' in page
+    assert not any("김철수" in str(p) for p in result.output.rglob("*"))
+    for path in result.output.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".csv", ".json", ".js"}:
+            assert "김철수".encode() not in path.read_bytes(), path
+    assert f"media/photos/{photo_id}.jpg" in (result.output / "data" / "photos.csv").read_text("utf-8-sig")

@@ -65,13 +65,14 @@ class AllimiGenerator(Generator):
         photos = ds.table("photos")
         if photos.empty:
             return
-        out = Path(self.output_path) / "media"
+        out = Path(self.output_path)
         sources = [Path(p) for p in ds.sources]
-        for rel in sorted(set(photos["file"])):
+        for photo_id, rel in sorted(zip(photos["photo_id"], photos["file"], strict=True)):
+            target = out / urls.photo_path(photo_id, rel)  # under its id, never its own name
             for src in sources:
                 if (src / rel).is_file():
-                    (out / rel).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(src / rel, out / rel)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(src / rel, target)
                     break
 
     def _copy_documents(self) -> None:

@@ -93,7 +93,9 @@ def project_context(ds: Dataset, p: dict[str, Any], overdue_days: int, today: da
         "inspections": sorted(ds.group("inspections", "project_id").get(pid, []),
                               key=lambda r: (r["date"], r["inspection_id"])),
         "changes": changes,
-        "photos": sorted(ds.group("photos", "project_id").get(pid, []), key=lambda r: r["date"]),
+        "photos": [dict(r, href=urls.photo_path(r["photo_id"], r["file"])) for r in
+                   sorted(ds.group("photos", "project_id").get(pid, []),
+                          key=lambda r: (r["date"], r["photo_id"]))],
         "payments": payments_summary(ds.group("payments", "project_id").get(pid, []),
                                      overdue_days, today),
         "marker": marker(p),
