@@ -6,8 +6,8 @@ per table (public columns only: it is the Dataset), one OCDS release package, on
 project package and the licence; queues the ``data/`` page (each file with its size, rows and
 date) and the data dictionary, generated from clearbuild.schema so it cannot drift.
 
-Files the data page describes are serialised while contexts are generated (the page needs
-their sizes); they are written during output. The per-record files are queued on the shared
+Files the data page describes are serialised and written while contexts are generated (the
+page needs their sizes; only the sizes are kept). The per-record files are queued on the shared
 renderer (``add_file``), whose workers write them beside the pages.
 """
 
@@ -44,11 +44,7 @@ class DataFile:
     title: str  # table or package name shown on the page
     doc: str
     rows: int
-    body: bytes
-
-    @property
-    def size(self) -> int:
-        return len(self.body)
+    size: int  # bytes; the file itself is written as soon as it is made (see publish())
 
     @property
     def size_text(self) -> str:
@@ -89,12 +85,16 @@ class OpenDataGenerator(Generator):
         opts = ExportOptions.from_settings(self.settings)
         self.ocds, self.oc4ids = writers(ds, opts)
         self.projects = self.oc4ids.projects()
+        out = Path(self.output_path) / "data"
+        out.mkdir(parents=True, exist_ok=True)
         files = [
-            DataFile(f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)), table_csv(ds, name))
+            publish(out, f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)),
+                    table_csv(ds, name))
             for name in schema.ORDER
         ]
         files.append(
-            DataFile(
+            publish(
+                out,
                 "ocds-release-package.json",
                 "OCDS",
                 "OCDS 1.1 release package: one compiled release per contracting process",
@@ -103,7 +103,8 @@ class OpenDataGenerator(Generator):
             )
         )
         files.append(
-            DataFile(
+            publish(
+                out,
                 "oc4ids-project-package.json",
                 "OC4IDS",
                 "OC4IDS 0.9 project package: one project per construction project",
@@ -112,7 +113,6 @@ class OpenDataGenerator(Generator):
             )
         )
         self.licence = licence_text(self.settings, opts).encode("utf-8")
-        self.files = files
         r = self.context["cb_renderer"]
         r.add(
             "opendata_index.html",
@@ -135,11 +135,19 @@ class OpenDataGenerator(Generator):
                 r.add_file(beside("projects", p["id"]), dumps, p)
 
     def generate_output(self, writer: Any) -> None:
-        out = Path(self.output_path)
-        (out / "data").mkdir(parents=True, exist_ok=True)
-        for f in self.files:
-            (out / "data" / f.name).write_bytes(f.body)
-        (out / "data" / LICENSE_FILE).write_bytes(self.licence)
+        out = Path(self.output_path) / "data"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / LICENSE_FILE).write_bytes(self.licence)
+
+
+def publish(out: Path, name: str, title: str, doc: str, rows: int, body: bytes) -> DataFile:
+    """Write a download now and keep only its size. Why: at Seoul's size the OCDS package is
+    ~650 MB; held until output, it sat in memory through rendering, and the data page's
+    context (hashed for incremental builds) carried it into a worker."""
+    path = out / name
+    path.unlink(missing_ok=True)  # never write through a name that may be linked elsewhere
+    path.write_bytes(body)
+    return DataFile(name, title, doc, rows, len(body))
 
 
 def beside(kind: str, record_id: str) -> str:
