@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +27,7 @@ from typing import Any
 
 from .dataset import Dataset
 from .ingest.rules_contracts import WORK_TYPES_BY_KIND
+from .publish import write_atomically
 from .schema import WORK_TYPE
 
 Record = dict[str, Any]
@@ -266,22 +266,6 @@ def render_ledger(rows: dict[str, Row]) -> str:
     return out.getvalue()
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Temp file, fsync, rename over the old one, fsync the folder: a kill -9 at any moment leaves
-    the old ledger or the new one, never half of either."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def latest(rows: dict[str, Row]) -> str:
     """The last export date recorded."""
     return max((max(r.last_seen, r.superseded) for r in rows.values()), default="")
@@ -319,7 +303,7 @@ def record(folder: str | Path, certificates: Iterable[Issued], export_date: str)
     path = folder / LEDGER
     if not (path.exists() and path.read_text(encoding="utf-8") == text):
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, text)
+        write_atomically(path, text)
     return counts
 
 

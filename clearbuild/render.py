@@ -230,13 +230,13 @@ class Renderer:
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",
             encoding="utf-8")
-        data = [i for i, j in enumerate(self.jobs) if j.template == DATA]
+        n_data = sum(1 for j in self.jobs if j.template == DATA)
         data_todo = sum(1 for i in self._todo if self.jobs[i].template == DATA)
         langs = len(self.languages)
-        total_n = (len(self.jobs) - len(data)) * langs
-        kept = (len(self.jobs) - len(data) - (len(self._todo) - data_todo)) * langs
+        total_n = (len(self.jobs) - n_data) * langs
+        kept = total_n - (len(self._todo) - data_todo) * langs
         self.stats = {"pages": total_n, "rendered": total_n - kept - total_linked,
-                      "linked": total_linked, "kept": kept, "data_files": len(data),
+                      "linked": total_linked, "kept": kept, "data_files": n_data,
                       "data_written": data_todo - linked_data}
         LAST_STATS.clear()
         LAST_STATS.update(self.stats)

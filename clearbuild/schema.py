@@ -144,7 +144,9 @@ _add(Table("change_orders", "A design change (설계변경).", ("change_id",), (
     C("days_added", "int", min=-3650, max=3650),
 )))
 
-_add(Table("photos", "A site photo; the file ships beside the export under photos/.", ("photo_id",), (
+_add(Table("photos", "A site photo (JPEG, PNG or WebP, and really one: the site serves it "
+                     "from its own origin); the file ships beside the export under photos/.",
+            ("photo_id",), (
     C("photo_id", "id", True),
     C("project_id", "id", True, ref="projects.project_id"),
     C("date", "date", True),

@@ -178,3 +178,18 @@ def test_xlsx_and_json_read_like_csv(tmp_path, export):
                                        ("1208147520", False), ("12081475", False), ("abcdefghij", False)])
 def test_brn_check_digit(number, ok):
     assert brn_valid(number) is ok
+
+
+@pytest.mark.parametrize("name,body,reason", [
+    ("photos/PH-1.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+     "attached file type not published"),
+    ("photos/PH-1.png", b"\xff\xd8\xff\xe0 a JPEG named .png", "file content is not what its name says"),
+])
+def test_photo_must_be_an_image_it_claims_to_be(tmp_path, name, body, reason):
+    """A photo is served from the site's own origin: an SVG would run script there."""
+    rows = copy_rows()
+    rows["photos"][0]["file"] = name
+    export = write_export(tmp_path / "e", rows)
+    (export / name).write_bytes(body)
+    problems = refused(load(export), "photos.csv", "file")
+    assert [p.row for p in problems] == [2] and reason in problems[0].reason

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..schema import TABLES
+from . import write_atomically
 
 # Tables whose records have pages of their own, and the kind their pages are filed under.
 PAGE_KINDS = {"projects": "projects", "procurement_plans": "plans", "bid_notices": "notices",
@@ -191,18 +192,7 @@ class History:
         return entries
 
     def _commit(self, head: dict[str, Any]) -> None:
-        tmp = self.folder / ".HEAD.json.tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(head, f, sort_keys=True)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.folder / "HEAD.json")
-        fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_atomically(self.folder / "HEAD.json", json.dumps(head, sort_keys=True) + "\n")
 
 
 def by_record(entries: list[dict[str, Any]], until: str) -> dict[tuple[str, str], list[dict[str, Any]]]:

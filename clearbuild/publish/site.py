@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from . import write_atomically
+
 
 class SiteError(Exception):
     """The site folder is not in a state the requested step can work from."""
@@ -97,13 +99,8 @@ class Site:
         return f"{max(seqs, default=0) + 1:05d}-{export}"
 
     def write_meta(self, name: str, data: dict[str, Any]) -> None:
-        tmp = self.meta_dir / f".{name}.json.tmp"
-        tmp.write_text(json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, self.meta_dir / f"{name}.json")
-        _fsync_dir(self.meta_dir)
+        write_atomically(self.meta_dir / f"{name}.json",
+                         json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n")
 
     def cleanup(self) -> list[str]:
         """Delete what killed runs left behind: temp folders, unfinished builds, temp links."""

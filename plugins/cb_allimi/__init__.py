@@ -18,7 +18,7 @@ from pelican.generators import Generator
 
 from clearbuild import config, urls
 
-from .pages import documents, marker, project_context, status_counts
+from .pages import documents, marker, photo_files, project_context, status_counts
 
 DEFAULTS = {"CB_ALLIMI_TODAY": None}  # "today" for overdue sums; None: the export's date
 
@@ -52,7 +52,7 @@ class AllimiGenerator(Generator):
                   markers=[marker(p) for p in mine], counts=status_counts(mine))
         docs_by_project = ds.group("project_documents", "project_id")
         sources = [Path(s) for s in ds.sources]
-        self.files: dict[str, Path] = {}
+        self.files: dict[str, Path] = photo_files(ds.records("photos"), sources)
         for p in projects:
             docs, files = documents(docs_by_project.get(p["project_id"], []), sources)
             self.files.update(files)
@@ -60,27 +60,12 @@ class AllimiGenerator(Generator):
                   documents=docs, **project_context(ds, p, overdue, today))
 
     def generate_output(self, writer: Any) -> None:
-        self._copy_documents()
-        ds = self.context["cb_dataset"]
-        photos = ds.table("photos")
-        if photos.empty:
-            return
-        out = Path(self.output_path)
-        sources = [Path(p) for p in ds.sources]
-        for photo_id, rel in sorted(zip(photos["photo_id"], photos["file"], strict=True)):
-            target = out / urls.photo_path(photo_id, rel)  # under its id, never its own name
-            for src in sources:
-                if (src / rel).is_file():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(src / rel, target)
-                    break
-
-    def _copy_documents(self) -> None:
-        root = (Path(self.output_path) / urls.DOCUMENTS_DIR).resolve()
+        """Copy photos and documents under their record ids (clearbuild.urls), into media/ only."""
+        root = (Path(self.output_path) / "media").resolve()
         for href, source in sorted(self.files.items()):
             target = (Path(self.output_path) / href).resolve()
-            if not target.is_relative_to(root):  # names are doc ids; belt and braces
-                raise ValueError(f"project_documents file escapes {urls.DOCUMENTS_DIR}/: {href!r}")
+            if not target.is_relative_to(root):  # names are record ids; belt and braces
+                raise ValueError(f"a photo or document file escapes media/: {href!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
 

@@ -44,6 +44,22 @@ def payments_summary(rows: list[dict[str, Any]], overdue_days: int, today: date)
     return {"claims": claims, "kinds": kinds, "overdue": sum(1 for c in claims if c["overdue"])}
 
 
+def source_file(rel: str, sources: list[Path]) -> Path | None:
+    """The export's copy of a file a row names; never one outside its export folder."""
+    return next((src / rel for src in sources if rel and (src / rel).is_file()
+                 and (src / rel).resolve().is_relative_to(src.resolve())), None)
+
+
+def photo_files(photos: list[dict[str, Any]], sources: list[Path]) -> dict[str, Path]:
+    """Output path (the photo's id, never its own name) -> the export's file to copy there."""
+    out = {}
+    for r in photos:
+        source = source_file(r["file"], sources)
+        if source is not None:
+            out[urls.photo_path(r["photo_id"], r["file"])] = source
+    return out
+
+
 def documents(docs: list[dict[str, Any]], sources: list[Path]
               ) -> tuple[list[dict[str, Any]], dict[str, Path]]:
     """A project's documents as its page lists them, and output path -> file to copy there.
@@ -54,8 +70,7 @@ def documents(docs: list[dict[str, Any]], sources: list[Path]
     listed, files = [], {}
     for d in sorted(docs, key=lambda d: (d["date"], d["doc_id"])):
         rel = d.get("file") or ""
-        source = next((src / rel for src in sources if rel and (src / rel).is_file()
-                       and (src / rel).resolve().is_relative_to(src.resolve())), None)
+        source = source_file(rel, sources)
         try:
             href = urls.document_path(d["doc_id"], rel) if source else None
         except ValueError:  # ingest refuses such rows; never let one break a build
