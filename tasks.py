@@ -12,19 +12,22 @@ from pathlib import Path
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
+DEMO = "data/sample/2026-11-20"  # the demo export, named by its date like every export (clearbuild.asof)
 sys.path.insert(0, str(ROOT))
 
 
 @task(help={"data": "export folder (default: newest data/exports/YYYY-MM-DD, else data/sample)",
             "output": "where the site goes (default output/)",
-            "settings": "settings file (pelicanconf.py or publishconf.py)"})
-def build(c, data=None, output="output", settings="pelicanconf.py"):
+            "settings": "settings file (pelicanconf.py or publishconf.py)",
+            "as_of": "the data's date (YYYY-MM-DD) when the export folder is not named by one"})
+def build(c, data=None, output="output", settings="pelicanconf.py", as_of=None):
     """Build the site: ingest the export, render every page, swap output/ in only on success."""
     from clearbuild.build import build as run
     from clearbuild.ingest import StructuralError
 
     try:
-        result = run(output=output, data=data, settings_file=settings)
+        result = run(output=output, data=data, settings_file=settings,
+                     overrides={"CB_AS_OF": as_of} if as_of else None)
     except StructuralError as e:
         print(f"build refused: {e}", file=sys.stderr)
         sys.exit(2)
@@ -42,10 +45,10 @@ def serve(c, port=8000, output="output"):
     http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler).serve_forever()
 
 
-@task(help={"out": "folder to write (default data/sample)", "seed": "random seed",
+@task(help={"out": "folder to write (default: the demo, data/sample/<its date>)", "seed": "random seed",
             "projects": "number of projects", "contracts": "number of contracts",
             "companies": "number of companies", "notices": "number of bid notices"})
-def sample(c, out="data/sample", seed=20261120, projects=300, contracts=5000, companies=2000,
+def sample(c, out=DEMO, seed=20261120, projects=300, contracts=5000, companies=2000,
            notices=None):
     """Regenerate the bundled demo export (seeded) and the demo admin database beside it."""
     from clearbuild.sample import generate
@@ -55,7 +58,7 @@ def sample(c, out="data/sample", seed=20261120, projects=300, contracts=5000, co
     if notices:
         kw["notices"] = int(notices)
     generate(ROOT / out, **kw)
-    if out == "data/sample":
+    if out == DEMO:
         from admin.demo import build as admin_demo
 
         admin_demo(ROOT / "data/admin/admin.db", ROOT / out)

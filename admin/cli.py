@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
                    help="the admin database file (default: $ADMIN_DB)")
     p.add_argument("--as", dest="user", metavar="NAME", help="your user name (asked if missing)")
     p.add_argument("--export", metavar="DIR", help="export folder whose projects.csv lists the "
-                   "known project ids (default: newest data/exports/YYYY-MM-DD, else data/sample)")
+                   "known project ids (default: newest data/exports/YYYY-MM-DD, else the demo)")
     p.add_argument("--overdue-days", type=int, metavar="N",
                    help="a claim unpaid for more than N days is overdue (default: the database "
                         "setting overdue_days, else 15)")

@@ -18,11 +18,11 @@ from clearbuild.sample.media import write_pdf
 from .cli import main
 
 PROJECT = "P-00031"
-PAYEE = "2205675626"  # the project's subcontractor in data/sample
+PAYEE = "2205675626"  # the project's subcontractor in the demo export (data/sample/2026-11-20)
 USERS = [("kim", "supervisor"), ("lee", "inspector"), ("hanbit", "contractor"), ("park", "finance"),
          ("choi", "finance")]
 PASS = "demo-passphrase-not-secret"
-EXPORT = "data/sample"
+EXPORT = "data/sample/2026-11-20"
 
 
 def run(db: str, actor: str | None, *args: str) -> str:
@@ -42,7 +42,7 @@ def run(db: str, actor: str | None, *args: str) -> str:
     return text[-1] if text else ""
 
 
-def build(db: str | Path, export: str | Path = "data/sample") -> Path:
+def build(db: str | Path, export: str | Path = EXPORT) -> Path:
     db = Path(db)
     if db.exists():
         db.unlink()

@@ -51,26 +51,6 @@ def cert_kind(contract: Record) -> str:
     return contract.get("work_type") or WORK_TYPES_BY_KIND[contract["kind"]][0]
 
 
-def as_of_date(ds: Dataset, fixed: Any = None) -> str:
-    """The setting, else the export's date (its folder name), else the latest event in the data.
-
-    Never today's date: the same export must build the same site on any day.
-    """
-    for candidate in (fixed, ds.export_date):
-        if candidate and iso(candidate):
-            return iso(candidate)  # type: ignore[return-value]
-    latest = ""
-    for table, column in (("contracts", "signed_at"), ("bid_notices", "published_at"),
-                          ("contract_amendments", "date")):
-        df = ds.table(table)
-        if column in df.columns and len(df):
-            values = df[column].dropna().astype(str)
-            values = values[values != ""]
-            if len(values):
-                latest = max(latest, values.max()[:10])
-    return latest or "1970-01-01"
-
-
 def amendments_by_contract(amendments: Iterable[Record]) -> dict[str, list[Record]]:
     """contract_id -> its amendments in the order they apply (date, then sequence number)."""
     out: dict[str, list[Record]] = {}

@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
     "CB_DATA": None,  # export folder; None: newest data/exports/YYYY-MM-DD, else data/sample
+    # The build's "as of" date for an export whose folder is not named YYYY-MM-DD (clearbuild.asof);
+    # None: the newest event date in the data. Never the clock.
+    "CB_AS_OF": None,
     "CB_EXPORTS_DIR": "data/exports",
-    "CB_SAMPLE_DIR": "data/sample",
+    "CB_SAMPLE_DIR": "data/sample/2026-11-20",  # the demo export, named by its date (clearbuild.asof)
     "CB_ADMIN_DB": None,  # path of the admin SQLite database, read when it exists
     "CB_BOUNDARIES": "data/geo/seoul_municipalities_geo_simple.json",
     "CB_BOUNDARIES_ATTRIBUTION": "KOSTAT 2013, southkorea/seoul-maps (Apache-2.0)",

@@ -21,7 +21,8 @@ class Dataset:
     tables: dict[str, pd.DataFrame]
     report: list[Problem] = field(default_factory=list)
     source: str = ""
-    export_date: str = ""
+    export_date: str = ""  # the export folder's YYYY-MM-DD name, '' when it is not dated
+    as_of: str = ""  # the build's one "as of" date (clearbuild.asof), set by the loader
     withheld: dict[str, int] = field(default_factory=dict)  # rows kept out on purpose (not public)
     sources: list[str] = field(default_factory=list)  # folders read, first is the export
     _groups: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = field(default_factory=dict,

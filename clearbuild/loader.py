@@ -11,9 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import config
+from . import asof, config
 from .dataset import Dataset
-from .ingest import load_dataset
+from .ingest import StructuralError, load_dataset
 from .ocds import source as ocds_source
 
 _CACHE: dict[tuple[str, str], Dataset] = {}
@@ -43,6 +43,11 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
                                        extra=[extra] if extra else None,
                                        max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
                                        party_ids=config.setting(settings, "CB_PARTY_IDS"))
+        try:  # one "as of" date for every page (clearbuild.asof), never the clock
+            _CACHE[key].as_of = asof.resolve(_CACHE[key], settings)
+        except ValueError as e:
+            del _CACHE[key]
+            raise StructuralError(str(e)) from None
     return _CACHE[key]
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from clearbuild.asof import dated_name
 from clearbuild.sample.media import write_pdf
 from clearbuild.schema import TABLES
 
 # Valid business registration numbers (check digit verified in test_ingest).
 BRN_A, BRN_B, BRN_C = "1208147521", "2148755823", "1018100340"
+# The fixture export's date: its newest event is a payment on 2025-08-05; the export came two weeks on.
+EXPORT_DATE = "2025-08-20"
 
 ROWS: dict[str, list[dict[str, str]]] = {
     "companies": [
@@ -151,10 +154,16 @@ ROWS: dict[str, list[dict[str, str]]] = {
 
 
 def write_export(folder: Path, rows: dict[str, list[dict[str, str]]] | None = None) -> Path:
-    """Write the fixture export (or a modified copy of ROWS) as UTF-8 CSV files."""
+    """Write the fixture export (or a modified copy of ROWS) as UTF-8 CSV files; returns its folder.
+
+    Exports are named by their date (clearbuild.asof): unless ``folder`` already is, the files go
+    into ``folder/EXPORT_DATE``, so every date the fixture site shows is judged on that day.
+    """
     from PIL import Image
 
     rows = ROWS if rows is None else rows
+    if not dated_name(folder.name):
+        folder = folder / EXPORT_DATE
     folder.mkdir(parents=True, exist_ok=True)
     for name, table in TABLES.items():
         cols = [c.name for c in table.columns]

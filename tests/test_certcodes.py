@@ -9,7 +9,7 @@ import json
 import pytest
 from factory import BRN_B, write_export
 
-from clearbuild import certcodes, loader, publish
+from clearbuild import asof, certcodes, loader, publish
 from clearbuild.build import settings_for
 from clearbuild.certcodes import LEDGER, Issued, LedgerError, read_ledger, record, superseded_as_of
 
@@ -119,7 +119,7 @@ def test_issued_codes_are_the_documented_hash(tmp_path):
     loader.forget()
     ds = loader.dataset_for(settings_for("pelicanconf.py", {
         "CB_DATA": str(write_export(tmp_path / "2026-11-20")), "CB_ADMIN_DB": ""}))
-    found = certcodes.issued(ds, certcodes.as_of_date(ds))
+    found = certcodes.issued(ds, asof.of(ds))
     body = {"v": 1, "company_id": BRN_B, "name": "푸른전기 주식회사", "kind": "general_services",
             "contracts": [["C-2025-0002", "마포구청", "가로등 보수 용역", "2025-04-01", "2025-06-30", 45000000]]}
     text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

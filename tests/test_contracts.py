@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from factory import BRN_A, BRN_B, BRN_C, ROWS, write_export
+from factory import BRN_A, BRN_B, BRN_C, EXPORT_DATE, ROWS, write_export
 from test_build import payload_rows
 
 from clearbuild.build import build
@@ -115,7 +115,7 @@ def test_certificate_code_is_the_documented_hash_and_is_in_the_verify_index(site
                           [["C-2025-0002", "마포구청", "가로등 보수 용역", "2025-04-01", "2025-06-30", 45000000]])
     shown = "-".join(code.upper()[i:i + 4] for i in range(0, 16, 4))
     assert f'data-code="{code}">{shown}<' in html
-    assert "45,000,000원" in text(html) and "2025-08-01" in text(html)  # as of: the latest event
+    assert "45,000,000원" in text(html) and f"자료 기준일 {EXPORT_DATE}" in text(html)  # the export's date
     assert f'href="../../../../verify/index.html#{code}"' in html
     assert page(site, f"en/companies/{BRN_B}/certificates/general_services/index.html").count(code) == 2
     shard = registered(site / "verify" / "codes" / f"{code[:2]}.js", "cbCertCodes")
@@ -135,9 +135,8 @@ def test_lookup_index_knows_every_company_and_its_certificates(site):
                      BRN_C: {"n": "Seoul Steel Co.", "k": []}}
 
 
-def test_today_setting_completes_contracts(tmp_path):
-    out = build(output=tmp_path / "out", data=write_export(tmp_path / "e"), quiet=True,
-                overrides={"CB_CONTRACTS_TODAY": "2026-03-01"}).output
+def test_the_export_date_completes_contracts(tmp_path):
+    out = build(output=tmp_path / "out", data=write_export(tmp_path / "2026-03-01"), quiet=True).output
     assert (out / f"companies/{BRN_A}/certificates/construction_works/index.html").is_file()
     assert "입찰 진행 중" not in text(page(out, "notices/N-2025-0001/index.html"))
 
@@ -160,8 +159,7 @@ def test_listings_are_bucketed_by_stable_keys(site):
 
 
 def test_home_has_open_notices_latest_contracts_totals_and_charts(tmp_path):
-    out = build(output=tmp_path / "out", data=write_export(tmp_path / "e"), quiet=True,
-                overrides={"CB_CONTRACTS_TODAY": "2025-02-10"}).output
+    out = build(output=tmp_path / "out", data=write_export(tmp_path / "2025-02-10"), quiet=True).output
     html = page(out, "contracts/index.html")
     t = text(html)
     assert "입찰 진행 중인 공고 (1)" in t and "2025-02-20 18:00" in t

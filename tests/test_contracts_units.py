@@ -8,12 +8,10 @@ import re
 import xml.etree.ElementTree as ET
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import pytest
 from cb_contracts import bucket_of, feeds, jsdata, listings
 
-from clearbuild.certcodes import as_of_date, cert_kind, display_code
-from clearbuild.dataset import Dataset
+from clearbuild.certcodes import cert_kind, display_code
 
 
 def test_data_files_are_one_json_literal_whatever_the_text():
@@ -37,17 +35,6 @@ def test_feed_survives_markup_and_control_characters():
     assert entry.find("{http://www.w3.org/2005/Atom}link").get("href") == \
         "https://example.org/notices/N-1/index.html"
     assert entry.find("{http://www.w3.org/2005/Atom}published").text == "2025-02-03T09:00:00+09:00"
-
-
-def test_the_datas_date_is_never_the_clock():
-    ds = Dataset(tables={"contracts": pd.DataFrame({"signed_at": ["2024-03-01", "2025-01-02"]}),
-                         "bid_notices": pd.DataFrame({"published_at": ["2025-02-03T09:00"]})},
-                 export_date="export")
-    assert as_of_date(ds) == "2025-02-03"
-    assert as_of_date(ds, "2026-01-01") == "2026-01-01"
-    ds.export_date = "2025-11-20"
-    assert as_of_date(ds) == "2025-11-20"
-    assert as_of_date(Dataset(tables={})) == "1970-01-01"
 
 
 def test_bucket_filter_points_where_the_listing_is_written():

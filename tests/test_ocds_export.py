@@ -159,7 +159,7 @@ def test_lots_are_exported_and_come_back_the_same(tmp_path):
 
 @pytest.mark.slow
 def test_round_trip_of_the_bundled_sample_gives_the_same_contract_tables(tmp_path):
-    sample = ROOT / "data" / "sample"
+    sample = ROOT / "data" / "sample" / "2026-11-20"
     ds, _, _, settings, kw = export_to(sample, tmp_path / "json")
     assert len(ds.tables["contracts"]) > 1000
     again = source.load(tmp_path / "json", settings, load_dataset, **kw)

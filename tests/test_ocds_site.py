@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from factory import EXPORT_DATE
 from jinja2 import Environment, FileSystemLoader
 
 from clearbuild import config
@@ -53,7 +54,7 @@ def test_data_page_lists_each_file_with_rows_size_and_date(site):
     assert rows["contracts.csv"] == "2" and rows["bid_results.csv"] == "3"
     assert rows["ocds-release-package.json"] == "3" and rows["oc4ids-project-package.json"] == "3"
     assert len(rows) == len(ORDER) + 2
-    assert re.search(r'contracts\.csv</a></td>\s*<td class="num">2</td><td class="num">[\d.,]+ (B|KB)</td><td>export</td>',
+    assert re.search(rf'contracts\.csv</a></td>\s*<td class="num">2</td><td class="num">[\d.,]+ (B|KB)</td><td>{EXPORT_DATE}</td>',
                      page)
     assert (site / "en" / "data" / "index.html").exists()
     dictionary = (site / "data" / "dictionary" / "index.html").read_text(encoding="utf-8")
@@ -132,4 +133,4 @@ def test_ocds_beside_a_csv_export_joins_the_dataset(export):
     [p] = [p for p in ds.report if p.file == "seoul-ocds.json" and p.refused]
     assert (p.row, p.column) == (2, "releases[1].contracts[0]: contracts.end_date")
     assert "before start_date" in p.reason
-    assert ds.source == str(export) and ds.export_date == "export"
+    assert ds.source == str(export) and ds.export_date == EXPORT_DATE

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 from cb_allimi.pages import documents
-from factory import ROWS, copy_rows, write_export
+from factory import EXPORT_DATE, ROWS, copy_rows, write_export
 from PIL import Image
 from test_ocds_export import PROJECT, errors
 
@@ -127,7 +127,7 @@ def test_project_page_lists_documents_with_working_relative_links(site, prefix):
         target = (page.parent / unquote(href)).resolve()
         assert target.is_file() and target.is_relative_to(site.resolve()), href
         assert target.name.startswith(doc_id + ".")  # named by doc_id, never the uploaded name
-    export = site.parent / "export"
+    export = site.parent / "export" / EXPORT_DATE
     assert (site / "media/project-documents/PD-1.pdf").read_bytes() == \
         (export / "project_documents/PD-1.pdf").read_bytes()
     assert (site / "media/project-documents/PD-2.png").read_bytes() == \
@@ -152,7 +152,7 @@ def test_only_the_listed_files_are_copied(site):
 
 
 def test_nothing_of_a_private_document_reaches_output(site):
-    export = site.parent / "export"
+    export = site.parent / "export" / EXPORT_DATE
     needles = [r["title"].encode() for r in PRIVATE] + [b"PRIVATE-PROJDOC",
                                                          (export / PRIVATE[0]["file"]).read_bytes()]
     files = [p for p in site.rglob("*") if p.is_file()]

@@ -17,6 +17,8 @@ from clearbuild.sample.__main__ import main
 from clearbuild.sample.common import AS_OF
 from clearbuild.schema import TABLES
 
+DEMO = config.ROOT / config.DEFAULTS["CB_SAMPLE_DIR"]  # named by its date: data/sample/<AS_OF>
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = {"projects": 40, "contracts": 150, "companies": 80, "apartments": 6, "apartment_documents": 80}
 
@@ -226,9 +228,9 @@ def test_a_few_notices_are_divided_into_lots_each_with_its_contract(sample):
 
 
 def test_the_demo_has_a_realistic_share_of_lotted_notices():
-    with (ROOT / "data" / "sample" / "contracts.csv").open(encoding="utf-8", newline="") as fh:
+    with (DEMO / "contracts.csv").open(encoding="utf-8", newline="") as fh:
         contracts = list(csv.DictReader(fh))
-    with (ROOT / "data" / "sample" / "bid_notices.csv").open(encoding="utf-8", newline="") as fh:
+    with (DEMO / "bid_notices.csv").open(encoding="utf-8", newline="") as fh:
         notices = sum(1 for _ in fh) - 1
     groups = lotted({"contracts": contracts})
     assert 0.03 <= len(groups) / notices <= 0.05
@@ -310,7 +312,7 @@ def test_cli_writes_and_rejects_bad_sizes(tmp_path, capsys):
 def test_committed_demo_is_what_the_generator_writes(tmp_path):
     """data/sample must be regenerated (invoke sample) whenever the generator changes."""
     generate(tmp_path / "demo")
-    assert digest(tmp_path / "demo") == digest(ROOT / "data" / "sample")
+    assert digest(tmp_path / "demo") == digest(DEMO)
 
 
 def test_numbers_are_plausible(sample):
@@ -319,3 +321,8 @@ def test_numbers_are_plausible(sample):
     assert budgets.min() >= 50_000_000 and np.median(budgets) > 500_000_000
     overruns = [int(c["amount_after"]) / int(c["amount_before"]) for c in t["change_orders"]]
     assert overruns and min(overruns) > 0.9
+
+
+def test_demo_export_is_named_by_its_date():
+    """The demo carries its date like every export: its pages judge every date-dependent value on it."""
+    assert DEMO.name == AS_OF and DEMO.is_dir()

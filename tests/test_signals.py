@@ -181,7 +181,8 @@ def test_time_overrun_of_contracts_finished_and_open_projects():
     assert hits[("projects", "P3")].variant == "open" and hits[("projects", "P1")].variant == ""
     assert "미준공" in hits[("projects", "P3")].reason("ko")
     assert flagged(ds, "time-overrun", CB_SIGNALS_TIME_OVERRUN_DAYS=40) == {}
-    later = flagged(ds, "time-overrun", CB_SIGNALS_TODAY="2025-07-01")
+    ds.export_date = "2025-07-01"  # the next night's export
+    later = flagged(ds, "time-overrun")
     assert ("projects", "P5") in later
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..asof import dated_name
 from ..dataset import Dataset
 from ..schema import ORDER, TABLES, Region, Table
 from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots  # noqa: F401 (checks)
@@ -87,7 +88,7 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
                                                      else df[col.name])
         tables[name] = normalise(df, table).reset_index(drop=True)
     return Dataset(tables=tables, report=report, source=str(folder),
-                   export_date=folder.name, withheld=withheld,
+                   export_date=dated_name(folder.name), withheld=withheld,
                    sources=[str(f) for f in folders])
 
 

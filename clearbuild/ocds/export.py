@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import asof
 from ..dataset import Dataset
 from .writing import (
     DEFAULTS,
@@ -95,7 +96,7 @@ class OcdsWriter:
     def _plan(self, p: dict[str, Any]) -> dict[str, Any]:
         ocid = f"{self.o.prefix}-{p['plan_id']}"
         month = p.get("planned_month")
-        rel = self._release(ocid, [f"{month}-01" if month else _day(self.ds.export_date)], p["agency"])
+        rel = self._release(ocid, [f"{month}-01" if month else _day(asof.of(self.ds))], p["agency"])
         rel["planning"] = _clean(
             {
                 "budget": _clean(
@@ -288,7 +289,7 @@ class OcdsWriter:
             {
                 "uri": self.o.uri("ocds-release-package.json"),
                 "version": "1.1",
-                "publishedDate": self.o.stamp(_day(self.ds.export_date)),
+                "publishedDate": self.o.stamp(_day(asof.of(self.ds))),
                 "publisher": {"name": self.o.publisher},
                 "license": self.o.license,
                 "releases": [self.releases[k] for k in sorted(self.releases)],

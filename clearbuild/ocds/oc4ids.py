@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import urls
+from .. import asof, urls
 from ..dataset import Dataset
 from .export import OcdsWriter
 from .projects import AREA_SCHEME, CATEGORY_SCHEME
@@ -84,7 +84,7 @@ class Oc4idsWriter:
                 "id": pid,
                 "title": p["name"],
                 "description": p.get("description"),
-                "updated": o.stamp(max(dates) if dates else _day(self.ds.export_date)),
+                "updated": o.stamp(max(dates) if dates else _day(asof.of(self.ds))),
                 "status": STATUS_OUT[p["status"]],
                 "statusDetails": p["status"],
                 "sector": SECTOR_OUT.get(p["category"]),
@@ -216,7 +216,7 @@ class Oc4idsWriter:
             {
                 "uri": self.o.uri("oc4ids-project-package.json"),
                 "version": "0.9",
-                "publishedDate": self.o.stamp(_day(self.ds.export_date)),
+                "publishedDate": self.o.stamp(_day(asof.of(self.ds))),
                 "publisher": {"name": self.o.publisher},
                 "license": self.o.license,
                 "projects": projects if projects is not None else self.projects(),

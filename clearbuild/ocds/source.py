@@ -9,13 +9,13 @@ from in the JSON (file, item, JSON path), next to the importer's own.
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..asof import dated_name
 from ..dataset import Dataset
 from ..ingest.checks import canonical_brn
 from ..ingest.problems import Problem
@@ -96,8 +96,7 @@ def load(
         else:
             ds = load_fn(tmp, **kwargs)
             prefix = ""
-            dated = re.fullmatch(r"\d{4}-\d{2}-\d{2}", path.stem if path.is_file() else path.name)
-            ds.export_date = dated.group(0) if dated else imported.latest
+            ds.export_date = dated_name(path.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     ds.report = imported.problems + relocate(ds.report, where, prefix)

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import certcodes, config, loader
+from .. import asof, certcodes, config, loader
 from ..build import build, settings_for
 from ..ingest import StructuralError
 from . import guards, manifest, recycle, setting
@@ -124,8 +124,8 @@ def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, override
     # Tonight's certificate codes join the ledger beside the history, so a code printed on an
     # earlier night still verifies (as superseded, with what it certified) after it changes.
     try:
-        codes = certcodes.record(history.folder, certcodes.issued(dataset, certcodes.as_of_date(
-            dataset, settings.get("CB_CONTRACTS_TODAY"))), dataset.export_date)
+        codes = certcodes.record(history.folder, certcodes.issued(dataset, asof.of(dataset, settings)),
+                                 export.name)
     except certcodes.LedgerError as e:
         _refuse(s, export.name, f"export {export.name} not published; the live site is unchanged:\n  {e}", 2)
     say("certificate codes: {current} current, {new} new, {superseded} superseded".format(**codes))

@@ -6,7 +6,7 @@ prove they never reach output/. Why seeded: the demo site and its golden tests m
 between runs. Each table draws from its own random stream (seed + table name), so asking for
 more contracts does not reshuffle the projects.
 
-    python -m clearbuild.sample data/sample            # the bundled demo
+    python -m clearbuild.sample data/sample/2026-11-20 # the bundled demo (named by its date, AS_OF)
     python -m clearbuild.sample /tmp/seoul --contracts 175000 --notices 44000 \\
         --companies 61000 --projects 2600 --no-photos   # Seoul's 3-year size
 """

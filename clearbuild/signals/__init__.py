@@ -19,9 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import asof
 from ..dataset import Dataset
 from . import awards, bids, construction, payments  # noqa: F401  (registers the indicators)
-from .base import LOT_FIELDS, REGISTRY, Context, Indicator, newest_date, text
+from .base import LOT_FIELDS, REGISTRY, Context, Indicator, text
 from .rates import rates
 from .result import Flag, Signals, explain
 from .settings import DEFAULTS, setting
@@ -45,13 +46,8 @@ def indicators(settings: dict[str, Any] | None = None) -> list[Indicator]:
 
 
 def today_for(ds: Dataset, settings: dict[str, Any]) -> date:
-    """CB_SIGNALS_TODAY, else the export's date, else its newest event: never the clock."""
-    for candidate in (setting(settings, "CB_SIGNALS_TODAY"), ds.export_date):
-        try:
-            return date.fromisoformat(str(candidate)[:10])
-        except ValueError:
-            continue
-    return newest_date(ds) or date(1970, 1, 1)
+    """The build's one as-of date (clearbuild.asof): never the clock."""
+    return asof.as_date(ds, settings)
 
 
 def compute(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:

@@ -176,19 +176,3 @@ def empty() -> pd.DataFrame:
 
 def has(df: pd.DataFrame, *cols: str) -> bool:
     return not df.empty and all(c in df.columns for c in cols)
-
-
-def newest_date(ds: Dataset) -> date | None:
-    """The latest event date in the export: a reproducible 'today' when the export is undated."""
-    cols = {"payments": ("claim_date", "paid_date"), "progress": ("date",),
-            "contracts": ("signed_at",), "bid_notices": ("published_at",),
-            "contract_amendments": ("date",), "change_orders": ("date",), "inspections": ("date",)}
-    best: pd.Timestamp | None = None
-    for name, names in cols.items():
-        t = ds.table(name)
-        for c in names:
-            if c in t.columns and len(t):
-                m = when(t[c]).max()
-                if pd.notna(m) and (best is None or m > best):
-                    best = m
-    return best.date() if best is not None else None

@@ -83,7 +83,7 @@ def cost_overrun(ctx: Context) -> pd.DataFrame:
     id="time-overrun",
     group="construction",
     kinds=("contracts", "projects"),
-    settings=("CB_SIGNALS_TIME_OVERRUN_DAYS", "CB_SIGNALS_TODAY"),
+    settings=("CB_SIGNALS_TIME_OVERRUN_DAYS",),
     fields={"planned": "date", "end": "date", "days": "days", "approved": "days"},
 )
 def time_overrun(ctx: Context) -> pd.DataFrame:

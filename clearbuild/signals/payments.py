@@ -35,7 +35,7 @@ def claims(ctx: Context) -> pd.DataFrame:
     id="late-payment",
     group="payments",
     kinds=("projects",),
-    settings=("CB_SIGNALS_PAYMENT_DAYS", "CB_SIGNALS_LATE_PAYMENT_KINDS", "CB_SIGNALS_TODAY"),
+    settings=("CB_SIGNALS_PAYMENT_DAYS", "CB_SIGNALS_LATE_PAYMENT_KINDS"),
     fields={"late": "int", "paid_late": "int", "unpaid": "int", "max_days": "days", "limit": "days",
             "ids": "ids"},
 )
@@ -56,7 +56,7 @@ def late_payment(ctx: Context) -> pd.DataFrame:
     id="unpaid-wages",
     group="payments",
     kinds=("projects",),
-    settings=("CB_SIGNALS_WAGE_DAYS", "CB_SIGNALS_TODAY"),
+    settings=("CB_SIGNALS_WAGE_DAYS",),
     fields={"claims": "int", "paid_late": "int", "unpaid": "int", "outstanding": "money", "max_days": "days",
             "limit": "days", "ids": "ids"},
 )

@@ -12,9 +12,6 @@ from typing import Any
 from .. import config
 
 DEFAULTS: dict[str, Any] = {
-    # "today" for open items (unpaid claims, unfinished works); None: the export's date (its folder
-    # name), else the newest date in the export, so a rebuild of the same export never changes.
-    "CB_SIGNALS_TODAY": None,
     "CB_SIGNALS_DISABLED": [],  # indicator ids not computed at all
     # single-bidder: at most this many valid (not disqualified) bids.
     "CB_SIGNALS_SINGLE_BIDDER_MAX_BIDS": 1,

@@ -9,28 +9,15 @@ its file, though it sits in the export folder, never reaches output/.
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, urls
+from clearbuild import asof, config, urls
 
 from .pages import documents, marker, photo_files, project_context, status_counts
-
-DEFAULTS = {"CB_ALLIMI_TODAY": None}  # "today" for overdue sums; None: the export's date
-
-
-def _today(settings: dict[str, Any], export_date: str) -> date:
-    fixed = settings.get("CB_ALLIMI_TODAY", DEFAULTS["CB_ALLIMI_TODAY"])
-    for candidate in (fixed, export_date):
-        try:
-            return date.fromisoformat(str(candidate))
-        except ValueError:
-            continue
-    return date.today()
 
 
 class AllimiGenerator(Generator):
@@ -38,11 +25,11 @@ class AllimiGenerator(Generator):
         ds = self.context["cb_dataset"]
         r = self.context["cb_renderer"]
         projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
-        today = _today(self.settings, ds.export_date)
+        today = asof.as_date(ds, self.settings)  # overdue days: never the clock
         overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
         markers = [marker(p) for p in projects]
         r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
-              counts=status_counts(projects), dataset_date=ds.export_date)
+              counts=status_counts(projects), dataset_date=asof.of(ds, self.settings))
         by_district: dict[str, list[dict[str, Any]]] = {}
         for p in projects:
             by_district.setdefault(p["district_code"], []).append(p)

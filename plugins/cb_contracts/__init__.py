@@ -29,7 +29,6 @@ from .site import Site, queue_all
 log = logging.getLogger(__name__)
 
 DEFAULTS: dict[str, Any] = {
-    "CB_CONTRACTS_TODAY": None,  # the date notices are open / contracts completed on; None: export's
     "CB_CONTRACTS_HOME_ROWS": 20,  # notices and contracts listed on the section's home
     "CB_CONTRACTS_FEED_ENTRIES": 50,  # newest notices per Atom feed
 }
@@ -80,7 +79,6 @@ class ContractsGenerator(Generator):
         r = self.context["cb_renderer"]
         before = len(r.jobs)
         self.site = queue_all(self.context["cb_dataset"], r,
-                              today=setting(self.settings, "CB_CONTRACTS_TODAY"),
                               home_rows=setting(self.settings, "CB_CONTRACTS_HOME_ROWS"),
                               money=self.env.filters["money"],
                               districts=config.districts(self.settings),
@@ -88,7 +86,7 @@ class ContractsGenerator(Generator):
         # Codes printed on earlier nights, from the nightly's ledger beside the record histories.
         old = add_superseded(self.site.codes,
                              config.resolve(publish_setting(self.settings, "CB_HISTORY_DIR")),
-                             self.context["cb_dataset"].export_date, self.env.filters["money"])
+                             self.site.chain.as_of, self.env.filters["money"])
         log.info("cb_contracts: %d pages queued, %d superseded certificate codes in %.2f s",
                  len(r.jobs) - before, old, time.time() - started)
 

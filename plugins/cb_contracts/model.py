@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from clearbuild import certcodes
-from clearbuild.certcodes import as_of_date
+from clearbuild import asof, certcodes
 from clearbuild.dataset import Dataset
 
 Record = dict[str, Any]
@@ -73,7 +72,7 @@ class Chain:
         return n["deadline"][:10] >= self.as_of
 
 
-def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
+def build_chain(ds: Dataset) -> Chain:
     """Every grouping the pages need, each in one pass over its table (sorted once, grouped in
     order, so no group is sorted again)."""
     # ds.index caches: cb_allimi reads the same contract and company records, not copies.
@@ -82,7 +81,7 @@ def build_chain(ds: Dataset, fixed_today: Any = None) -> Chain:
                contracts=ds.index("contracts", "contract_id"),
                companies=ds.index("companies", "company_id"),
                projects=ds.index("projects", "project_id"),
-               as_of=as_of_date(ds, fixed_today))
+               as_of=asof.of(ds))
     notices, companies = ch.notices, ch.companies
     for n in sorted(notices.values(), key=lambda n: (n["published_at"], n["notice_id"])):
         if n.get("plan_id"):

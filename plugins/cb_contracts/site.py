@@ -33,9 +33,9 @@ class Site:
     sets: list[companymap.DistrictSet] = field(default_factory=list)
 
 
-def queue_all(ds: Dataset, r: Queue, *, today: Any, home_rows: int, money: Callable[[Any], str],
+def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], str],
               districts: Iterable[str], maps: dict[str, Any] | None) -> Site:
-    ch = build_chain(ds, today)
+    ch = build_chain(ds)
     site = Site(ch)
     for p in ch.plans.values():
         r.add("contracts_plan.html", urls.record_path("plans", p["plan_id"]), **plan_context(ch, p))

@@ -19,7 +19,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, loader, urls
+from clearbuild import asof, config, loader, urls
 from clearbuild.publish import setting
 from clearbuild.publish.history import PAGE_KINDS, History, by_record
 from clearbuild.schema import TABLES
@@ -38,7 +38,7 @@ def _until(export_date: str) -> str:
 def index(settings: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """(kind, id) -> entries, once per build (the log is only read when it changed)."""
     history = History(config.resolve(setting(settings, "CB_HISTORY_DIR")))
-    until = _until(loader.dataset_for(settings).export_date)
+    until = _until(asof.of(loader.dataset_for(settings), settings))
     key = (str(history.folder), history.head.get("bytes", 0), until)
     if key not in _CACHE:
         _CACHE.clear()

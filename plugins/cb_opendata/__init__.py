@@ -21,7 +21,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import schema, urls
+from clearbuild import asof, schema, urls
 from clearbuild.dataset import Dataset
 from clearbuild.ocds.export import ExportOptions, dumps
 from clearbuild.ocds.oc4ids import writers
@@ -121,7 +121,7 @@ class OpenDataGenerator(Generator):
             licence_file=LICENSE_FILE,
             licence_name=setting(self.settings, "CB_OPENDATA_LICENSE_NAME"),
             licence_url=opts.license,
-            updated=ds.export_date,
+            updated=asof.of(ds, self.settings),
             ocid_prefix=opts.prefix,
         )
         r.add(
