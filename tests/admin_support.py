@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ BRN = "120-81-47521"
 NAMES = {role: (f"{role}1", f"{role}2") for role in users.ROLES}
 
 
-def test_key(name: str) -> Ed25519PrivateKey:
+def user_key(name: str) -> Ed25519PrivateKey:
     """Each test user's signing key, fixed so a test can act as a user without unlocking it
     (argon2 is slow on purpose); the template registers exactly these keys."""
     return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"test-key:{name}".encode()).digest())
@@ -44,7 +45,7 @@ def test_key(name: str) -> Ed25519PrivateKey:
 
 def actor(role: str, n: int = 1) -> User:
     name = NAMES[role][n - 1]
-    return User(name, role, test_key(name))
+    return User(name, role, user_key(name))
 
 
 def make_export(folder: Path) -> Path:
@@ -57,14 +58,43 @@ def make_export(folder: Path) -> Path:
 def make_template(path: Path) -> Path:
     """A database with every user; the slow argon2 hashing happens here once."""
     conn = db.connect(path, create=True)
-    users.add_user(conn, None, "admin1", "admin", PASS, test_key("admin1"))
+    users.add_user(conn, None, "admin1", "admin", PASS, user_key("admin1"))
     for role, names in NAMES.items():
         for name in names:
             if name != "admin1":
-                users.add_user(conn, actor("admin"), name, role, PASS, test_key(name))
+                users.add_user(conn, actor("admin"), name, role, PASS, user_key(name))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return path
+
+
+def forge_insert(conn: sqlite3.Connection, author: str, action: str, table: str, values: dict,
+                 sig: str | Callable[[str], str] | None = None) -> object:
+    """What a short script with the file can do: insert a row and a correctly chained audit row
+    for it, computed exactly as admin/audit.py does, with any signature it likes (or none): a
+    fixed one, or sig(row hash) made with whatever key it holds.
+    Also how versions 1 and 2 wrote rows, unsigned. Drops no trigger (INSERT is allowed)."""
+    from admin import audit
+
+    cols = ", ".join(values)
+    cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(values))})",
+                       tuple(values.values()))
+    pk = audit.AUDITED[table]
+    key = values.get(pk, cur.lastrowid)
+    conn.row_factory = sqlite3.Row
+    row = dict(conn.execute(f"SELECT * FROM {table} WHERE {pk} = ?", (key,)).fetchone())
+    last = conn.execute("SELECT seq, row_sha256 FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, audit.GENESIS)
+    at = audit.now()
+    detail = audit.canonical({"table": table, "op": "insert", "row": row})
+    c = audit.content_hash(seq, at, author, action, detail)
+    h = audit.row_hash(prev, c)
+    cols = "seq, at, author, action, detail, content_sha256, prev_sha256, row_sha256"
+    vals: tuple = (seq, at, author, action, detail, c, prev, h)
+    if sig is not None:
+        cols, vals = cols + ", sig", (*vals, sig(h) if callable(sig) else sig)
+    conn.execute(f"INSERT INTO audit ({cols}) VALUES ({', '.join('?' * len(vals))})", vals)
+    return key
 
 
 def copy_db(template: Path, dest: Path) -> Path:
