@@ -48,3 +48,5 @@ PLUGINS = [
 CB_LANGUAGES = ["ko", "en"]
 # Officials' approved entries (python -m admin); read when the file exists. Tests set it empty.
 CB_ADMIN_DB = os.environ.get("CB_ADMIN_DB", "data/admin/admin.db")
+# The admin database's root key fingerprint (printed by `python -m admin init`), when pinned.
+CB_ADMIN_ROOT_KEY = os.environ.get("CB_ADMIN_ROOT_KEY") or None

@@ -17,6 +17,7 @@ from . import commands
 from .bulk import BulkError
 from .db import DbError
 from .export import ExportError
+from .signing import SigningError
 from .spec import COMMON, KIND_HELP, SPEC
 from .users import ROLES, AuthError
 from .validate import ValidationError
@@ -120,10 +121,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("name", nargs="?")
     s.add_argument("value", nargs="?")
     s.set_defaults(func=commands.setting)
-    s = sub.add_parser("verify", help="check the audit chain and the tables",
-                       description="Recompute the audit chain, compare every table with it, check "
-                                   "photos, documents and SQLite integrity. Exit 3 names the first "
-                                   "broken row.")
+    s = sub.add_parser("verify", help="check the audit chain, signatures and tables",
+                       description="Recompute the audit chain, check every signature and "
+                                   "permission, compare every table with it, check photos, "
+                                   "documents and SQLite integrity. Exit 3 names the first broken "
+                                   "row; WARNING lines (exit 0) name approvals made after an admin "
+                                   "reset the approver's passphrase.")
+    s.add_argument("--root-key", metavar="FINGERPRINT", help="the root admin key's fingerprint "
+                   "printed by init (default: $ADMIN_ROOT_KEY); another root key fails")
     s.set_defaults(func=commands.verify)
     s = sub.add_parser("export", help="write the public export-format files",
                        description="Write approved, current entries as export-format CSVs (and "
@@ -148,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ValidationError as e:
         print(f"error: {option_name(args, e.field)}: {e.message}", file=sys.stderr)
-    except (AuthError, DbError, BulkError, ExportError) as e:
+    except (AuthError, DbError, BulkError, ExportError, SigningError) as e:
         print(f"error: {e}", file=sys.stderr)
     except sqlite3.OperationalError as e:
         msg = str(e)

@@ -68,8 +68,10 @@ def init(args: argparse.Namespace) -> None:
     name = users.check_name(args.admin or _ask("First admin's user name"))
     passphrase = users.check_passphrase(name, _new_passphrase(name))
     conn = _db(args, create=True)
-    users.add_user(conn, None, name, "admin", passphrase)
+    fp = users.add_user(conn, None, name, "admin", passphrase)
     print(f"created {args.db} with admin {name}")
+    print(f"root key {fp}: note it down; verify --root-key {fp} (or ADMIN_ROOT_KEY, and "
+          "CB_ADMIN_ROOT_KEY for the build) then detects a file rewritten under another admin key")
 
 
 def user_add(args: argparse.Namespace) -> None:
@@ -80,8 +82,8 @@ def user_add(args: argparse.Namespace) -> None:
     role = args.role or _ask(f"Role ({'/'.join(users.ROLES)})")
     if role not in users.ROLES:
         raise users.AuthError(f"--role: {role!r} is not one of {', '.join(users.ROLES)}")
-    users.add_user(conn, actor, name, role, _new_passphrase(name))
-    print(f"added user {name} ({role})")
+    fp = users.add_user(conn, actor, name, role, _new_passphrase(name))
+    print(f"added user {name} ({role}), key {fp}")
 
 
 def user_list(args: argparse.Namespace) -> None:
@@ -104,8 +106,11 @@ def user_passwd(args: argparse.Namespace) -> None:
     name = args.name or actor.name
     if name != actor.name:
         users.require(actor, "user.reset")
-    users.set_passphrase(conn, actor, name, _new_passphrase(name))
+    fp = users.set_passphrase(conn, actor, name, _new_passphrase(name))
     print(f"passphrase of {name} changed")
+    if fp:
+        print(f"new key {fp} for {name}: until {name} changes the passphrase themselves, verify "
+              "warns about every entry and approval signed with it")
 
 
 def _needed(field: str, values: dict[str, str | None]) -> bool:
@@ -248,15 +253,18 @@ def setting(args: argparse.Namespace) -> None:
 
 def verify(args: argparse.Namespace) -> int:
     conn = _db(args)
-    problems, count, head = audit.verify(conn)
+    result = audit.check(conn, args.root_key or os.environ.get("ADMIN_ROOT_KEY") or None)
+    problems = result.problems
     problems += check_files(conn, storage_dir(args.db))
     problems += check_files(conn, documents.storage_dir(args.db), "document")
     if problems:
         for p in problems[:20]:
             print(f"BROKEN: {p}")
         return 3
-    print(f"ok: {count} audit rows chained, tables match the log, photos and documents intact; "
-          f"head {head}")
+    for w in result.warnings:
+        print(f"WARNING: {w}")
+    print(f"ok: {result.count} audit rows chained and signed, tables match the log, photos and "
+          f"documents intact; head {result.head}; root key {result.replay.root_fingerprint()}")
     return 0
 
 

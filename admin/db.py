@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 2  # 2: entries may be documents (1 is upgraded on open, see _upgrade)
+SCHEMA_VERSION = 3  # 2: entries may be documents; 3: signed audit rows (older files: see _upgrade)
 BUSY_TIMEOUT_MS = 15_000
 
 ENTRIES = """CREATE TABLE {name} (
@@ -40,7 +40,9 @@ CREATE TABLE users (
     passhash TEXT NOT NULL,
     active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
     created_at TEXT NOT NULL,
-    created_by TEXT NOT NULL
+    created_by TEXT NOT NULL,
+    pubkey TEXT,
+    enc_key TEXT
 );
 CREATE TABLE settings (
     name TEXT PRIMARY KEY,
@@ -62,7 +64,8 @@ CREATE TABLE audit (
     detail TEXT NOT NULL,
     content_sha256 TEXT NOT NULL,
     prev_sha256 TEXT NOT NULL,
-    row_sha256 TEXT NOT NULL
+    row_sha256 TEXT NOT NULL,
+    sig TEXT
 );
 """.replace("{entries}", ENTRIES.format(name="entries") + ";\n" + ENTRIES_INDEXES)
 
@@ -119,6 +122,8 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == 1 and mode.lower() == "wal":
             version = _upgrade(conn)
+        if version == 2 and mode.lower() == "wal":
+            version = _upgrade_signatures(conn)
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DbError(f"--db: {path} is not an admin database ({e})") from e
@@ -133,7 +138,7 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
 
 
 def _upgrade(conn: sqlite3.Connection) -> int:
-    """Version 1 -> 2: entries may be documents. Returns the version now in the file.
+    """Version 1 -> 2: entries may be documents. Returns the version now in the file (2).
 
     SQLite cannot change a CHECK constraint, so the entries table is rebuilt (SQLite's documented
     12-step way) with the same rows, ids and values: the audit log still explains every row, and
@@ -164,11 +169,36 @@ def _upgrade(conn: sqlite3.Connection) -> int:
             if broken:
                 raise DbError(f"--db: cannot upgrade: {len(broken)} rows break a foreign key (run verify)")
             audit.append(conn, "system", "schema.upgrade",
-                         {"table": None, "op": "schema.upgrade", "from": 1, "to": SCHEMA_VERSION})
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                         {"table": None, "op": "schema.upgrade", "from": 1, "to": 2})
+            conn.execute("PRAGMA user_version = 2")
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-    return SCHEMA_VERSION
+    return 2
+
+
+def _upgrade_signatures(conn: sqlite3.Connection) -> int:
+    """Version 2 -> 3: signing keys and signed audit rows. Returns the version now in the file.
+
+    Rows written before cannot be signed after the fact: they stay as they are, verified by the
+    chain alone, and ``verify`` reports them as "unsigned, pre-v3"; the export never publishes a
+    pre-v3 entry or decision (see docs/admin.md, "Upgrading to signatures"). Users of a pre-v3
+    file have no key: the first admin to sign in becomes the root of trust, the others get a key
+    when an admin resets their passphrase.
+    """
+    from . import audit
+
+    with transaction(conn):
+        if conn.execute("PRAGMA user_version").fetchone()[0] != 2:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        conn.execute("ALTER TABLE users ADD COLUMN pubkey TEXT")
+        conn.execute("ALTER TABLE users ADD COLUMN enc_key TEXT")
+        conn.execute("ALTER TABLE audit ADD COLUMN sig TEXT")
+        last = conn.execute("SELECT max(id) FROM entries").fetchone()[0] or 0
+        audit.append(conn, "system", "schema.upgrade",
+                     {"table": None, "op": "schema.upgrade", "from": 2, "to": 3,
+                      "unsigned_entries_through": last})
+        conn.execute("PRAGMA user_version = 3")
+    return 3
 
 
 def ensure_new(path: Path) -> None:

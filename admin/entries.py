@@ -180,7 +180,7 @@ def add_in_tx(conn: sqlite3.Connection, actor: User, kind: str, fields: dict[str
     return int(audit.insert(conn, actor.name, f"add.{kind}", "entries", {
         "kind": kind, "project_id": project_id, "corrects": corrects, "claim_id": claim_id,
         "fields": audit.canonical(fields), "note": note, "author": actor.name,
-        "created_at": audit.now()}))
+        "created_at": audit.now()}, actor.key))
 
 
 def add(conn: sqlite3.Connection, actor: User, kind: str, values: dict[str, Any], ctx: Context,
@@ -228,4 +228,4 @@ def decide(conn: sqlite3.Connection, actor: User, entry_id: int | str, approve: 
                                               f"{newer[-1]}")
         audit.insert(conn, actor.name, "approve" if approve else "reject", "decisions", {
             "entry_id": eid, "decision": "approved" if approve else "rejected",
-            "by_user": actor.name, "at": audit.now(), "note": note})
+            "by_user": actor.name, "at": audit.now(), "note": note}, actor.key)

@@ -1,8 +1,10 @@
 """Export the public side of the admin database as export-format CSVs the build reads.
 
 Only approved entries, each chain at its newest approved version, and only the columns
-clearbuild.schema lists as public. Ids are ``ADM-<first entry of the chain>``: they never collide
-with a partner export's ids and stay the same when a record is corrected, so its links hold.
+clearbuild.schema lists as public, and nothing from a database that fails ``verify``; entries and
+decisions written before signatures (pre-v3) are never published. Ids are
+``ADM-<first entry of the chain>``: they never collide with a partner export's ids and stay
+the same when a record is corrected, so its links hold.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +66,22 @@ def _record(root: int, e: Entry) -> dict[str, Any]:
     return base
 
 
-def collect(conn: sqlite3.Connection
+def signed_entries(conn: sqlite3.Connection, pin: str | None = None
+                   ) -> tuple[list[Entry], audit.Result]:
+    """Every entry, in one read snapshot with the check of the whole file; an entry or decision
+    whose audit row is unsigned (pre-v3) is left out (the entry) or counts as undecided."""
+    with snapshot(conn):
+        result = audit.check(conn, pin)
+        entries = all_entries(conn)
+    rp = result.replay
+    return [replace(e, decision=None, decided_by=None, decided_at=None)
+            if e.id in rp.unsigned_decisions else e
+            for e in entries if e.id not in rp.unsigned_entries], result
+
+
+def collect(entries: list[Entry]
             ) -> tuple[dict[str, list[dict[str, str]]], dict[str, tuple[str, str]]]:
     """(tables, files): rows per export table, and export path -> (entry kind, managed file name)."""
-    with snapshot(conn):
-        entries = all_entries(conn)
     shown = current(entries, approved_only=True)
     tables: dict[str, list[dict[str, str]]] = {t: [] for t in (*TABLE_OF.values(), "payments")}
     files: dict[str, tuple[str, str]] = {}
@@ -93,7 +107,7 @@ def export_tables(db_path: str | Path) -> dict[str, list[dict[str, str]]]:
     project_documents, payments), for the build to use without writing files."""
     conn = connect(db_path)
     try:
-        return collect(conn)[0]
+        return collect(signed_entries(conn)[0])[0]
     finally:
         conn.close()
 
@@ -106,7 +120,7 @@ def to_csv(table: str, rows: list[dict[str, str]]) -> str:
     return buf.getvalue()
 
 
-def export(db_path: str | Path, out_dir: str | Path) -> dict[str, int]:
+def export(db_path: str | Path, out_dir: str | Path, pin: str | None = None) -> dict[str, int]:
     """Write the export folder atomically: a reader sees the old folder or the new, never half.
 
     Refuses a folder that holds anything but an earlier admin export, so a partner's export can
@@ -118,14 +132,15 @@ def export(db_path: str | Path, out_dir: str | Path) -> dict[str, int]:
                           "or new folder")
     conn = connect(db_path)
     try:
-        tables, files = collect(conn)
-        problems, count, head = audit.verify(conn)
+        entries, result = signed_entries(conn, pin)
+        tables, files = collect(entries)
+        problems, count, head = result.problems, result.count, result.head
         problems += check_files(conn, storage_dir(db_path))
         problems += check_files(conn, documents.storage_dir(db_path), "document")
     finally:
         conn.close()
     if problems:
-        raise ExportError(f"the database fails verify ({problems[0]}); nothing exported")
+        raise ExportError(f"{db_path} fails verify: {problems[0]}; nothing exported")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
     try:

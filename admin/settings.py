@@ -25,7 +25,7 @@ def set_setting(conn: sqlite3.Connection, actor: User, name: str, value: str) ->
     if not value.isdigit() or not lo <= int(value) <= hi:
         raise ValidationError(name, f"must be a whole number from {lo} to {hi}, got {value!r}")
     with transaction(conn):
-        audit.upsert(conn, actor.name, "setting.set", "settings", {"name": name, "value": value})
+        audit.upsert(conn, actor.name, "setting.set", "settings", {"name": name, "value": value}, actor.key)
 
 
 def overdue_days(conn: sqlite3.Connection, option: int | None = None) -> int:

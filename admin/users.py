@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from . import audit
+from . import audit, signing
 from .db import transaction
 
 ROLES = ("admin", "supervisor", "inspector", "contractor", "finance")
@@ -64,8 +65,10 @@ class AuthError(Exception):
 
 @dataclass(frozen=True)
 class User:
+    """A signed-in user; key is their unlocked signing key (login gives it)."""
     name: str
     role: str
+    key: Ed25519PrivateKey | None = field(default=None, compare=False, repr=False)
 
     def may(self, action: str) -> bool:
         return self.role in PERMISSIONS[action]
@@ -99,8 +102,13 @@ def check_passphrase(name: str, passphrase: str) -> str:
 
 
 def add_user(conn: sqlite3.Connection, actor: User | None, name: str, role: str,
-             passphrase: str) -> None:
-    """Create a user. actor None only for the first admin, made by ``init``."""
+             passphrase: str, key: Ed25519PrivateKey | None = None) -> str:
+    """Create a user and register their new public key, signed by the admin's key.
+
+    actor None only for the first admin, made by ``init``: that key signs its own registration
+    and is the root of trust. key: the new user's private key (new when None). Returns the
+    public key's fingerprint.
+    """
     if actor is not None:
         require(actor, "user.add")
     check_name(name)
@@ -108,17 +116,25 @@ def add_user(conn: sqlite3.Connection, actor: User | None, name: str, role: str,
         raise AuthError(f"--role: {role!r} is not one of {', '.join(ROLES)}")
     check_passphrase(name, passphrase)
     passhash = _hasher.hash(passphrase)
+    key = key or signing.new_key()
+    enc_key = signing.encrypt(key, name, passphrase)
     author = actor.name if actor else name
     with transaction(conn):
         if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AuthError(f"user name: {name} already exists")
+        if actor is None and conn.execute("SELECT 1 FROM users").fetchone():
+            raise AuthError("only the first user of a new database registers their own key")
         audit.insert(conn, author, "user.add", "users",
                      {"name": name, "role": role, "passhash": passhash, "active": 1,
-                      "created_at": audit.now(), "created_by": author})
+                      "created_at": audit.now(), "created_by": author,
+                      "pubkey": signing.public_hex(key), "enc_key": enc_key},
+                     actor.key if actor else key)
+    return signing.fingerprint(signing.public_hex(key))
 
 
 def login(conn: sqlite3.Connection, name: str, passphrase: str) -> User:
-    """Check a passphrase; failed attempts are logged so a guessing run is visible in the audit."""
+    """Check a passphrase and unlock the user's signing key; failed attempts are logged so a
+    guessing run is visible in the audit."""
     row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
     ok = False
     if row is not None and row["active"]:
@@ -134,22 +150,56 @@ def login(conn: sqlite3.Connection, name: str, passphrase: str) -> User:
         if not row["active"]:
             raise AuthError(f"--as: user {name} is deactivated")
         raise AuthError(f"wrong passphrase for user {name}")
+    if row["pubkey"] is None:
+        key = _first_key(conn, row, passphrase)
+    else:
+        key = signing.decrypt(row["enc_key"], name, passphrase, row["pubkey"])
     if _hasher.check_needs_rehash(row["passhash"]):
         with transaction(conn):
-            audit.update(conn, name, "user.rehash", "users", name, {"passhash": _hasher.hash(passphrase)})
-    return User(row["name"], row["role"])
+            audit.update(conn, name, "user.rehash", "users", name, {"passhash": _hasher.hash(passphrase)},
+                         key)
+    return User(row["name"], row["role"], key)
 
 
-def set_passphrase(conn: sqlite3.Connection, actor: User, name: str, passphrase: str) -> None:
-    """Own passphrase for anyone; someone else's only for an admin."""
+def _first_key(conn: sqlite3.Connection, row: sqlite3.Row, passphrase: str) -> Ed25519PrivateKey:
+    """A user of a file from before signatures (schema 2) has no key. The first admin to sign in
+    after the upgrade makes one that signs itself (the root of trust); anyone else needs an
+    admin to reset their passphrase, which registers a key for them."""
+    name = row["name"]
+    with transaction(conn):
+        has_root = conn.execute("SELECT 1 FROM users WHERE role = 'admin' AND pubkey IS NOT NULL"
+                                ).fetchone()
+        if row["role"] != "admin" or has_root:
+            raise AuthError(f"user {name} has no signing key yet (database from before signatures): "
+                            f"an admin must reset their passphrase: python -m admin user passwd {name}")
+        key = signing.new_key()
+        audit.update(conn, name, "user.key", "users", name,
+                     {"pubkey": signing.public_hex(key), "enc_key": signing.encrypt(key, name, passphrase)},
+                     key)
+    return key
+
+
+def set_passphrase(conn: sqlite3.Connection, actor: User, name: str, passphrase: str) -> str | None:
+    """Own passphrase for anyone: the same key, encrypted again. Someone else's only for an
+    admin (a reset): a new key pair, registered by the admin. Returns the new key's fingerprint
+    after a reset, else None."""
     if name != actor.name:
         require(actor, "user.reset")
     check_passphrase(name, passphrase)
     passhash = _hasher.hash(passphrase)
+    own = name == actor.name
+    if own and actor.key is None:
+        raise signing.SigningError(f"{name}: no signing key unlocked; sign in with your passphrase")
+    key = actor.key if own else signing.new_key()
+    assert key is not None
+    values = {"passhash": passhash, "enc_key": signing.encrypt(key, name, passphrase)}
+    if not own:
+        values["pubkey"] = signing.public_hex(key)
     with transaction(conn):
         if not conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AuthError(f"user name: no user named {name!r}")
-        audit.update(conn, actor.name, "user.passphrase", "users", name, {"passhash": passhash})
+        audit.update(conn, actor.name, "user.passphrase", "users", name, values, actor.key)
+    return None if own else signing.fingerprint(values["pubkey"])
 
 
 def set_active(conn: sqlite3.Connection, actor: User, name: str, active: bool) -> None:
@@ -160,7 +210,7 @@ def set_active(conn: sqlite3.Connection, actor: User, name: str, active: bool) -
         if not conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AuthError(f"user name: no user named {name!r}")
         audit.update(conn, actor.name, "user.enable" if active else "user.disable", "users", name,
-                     {"active": int(active)})
+                     {"active": int(active)}, actor.key)
 
 
 def list_users(conn: sqlite3.Connection) -> list[sqlite3.Row]:

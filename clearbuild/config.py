@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "CB_EXPORTS_DIR": "data/exports",
     "CB_SAMPLE_DIR": "data/sample/2026-11-20",  # the demo export, named by its date (clearbuild.asof)
     "CB_ADMIN_DB": None,  # path of the admin SQLite database, read when it exists
+    "CB_ADMIN_ROOT_KEY": None,  # pinned fingerprint of the admin database's root key (init prints it)
     "CB_BOUNDARIES": "data/geo/seoul_municipalities_geo_simple.json",
     "CB_BOUNDARIES_ATTRIBUTION": "KOSTAT 2013, southkorea/seoul-maps (Apache-2.0)",
     "CB_REGION_MARGIN": 0.02,  # degrees around the boundaries' bounding box

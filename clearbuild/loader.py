@@ -20,14 +20,21 @@ _CACHE: dict[tuple[str, str], Dataset] = {}
 
 
 def admin_export(settings: dict[str, Any]) -> Path | None:
-    """The admin database's approved entries as an export folder, when a database is configured."""
+    """The admin database's approved, signed entries as an export folder, when a database is
+    configured. A database that fails verify stops the build (StructuralError: one line naming
+    the file and its first problem), before anything is written."""
     db = config.setting(settings, "CB_ADMIN_DB")
     if not db or not config.resolve(db).exists():
         return None
     export = importlib.import_module("admin.export")
+    known = (export.ExportError, importlib.import_module("admin.db").DbError,
+             importlib.import_module("admin.signing").SigningError)
     out = Path(tempfile.mkdtemp(prefix="cb-admin-"))
     atexit.register(shutil.rmtree, out, True)
-    export.export(str(config.resolve(db)), str(out))
+    try:
+        export.export(str(config.resolve(db)), str(out), config.setting(settings, "CB_ADMIN_ROOT_KEY"))
+    except known as e:
+        raise StructuralError(f"admin database {e}") from None
     return out
 
 

@@ -8,6 +8,7 @@ with more trials than the test suite runs: ``python tests/admin_support.py``.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import random
 import shutil
@@ -17,10 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
 from admin import db, users  # noqa: E402
 from admin.users import User  # noqa: E402
@@ -33,8 +37,15 @@ BRN = "120-81-47521"
 NAMES = {role: (f"{role}1", f"{role}2") for role in users.ROLES}
 
 
+def user_key(name: str) -> Ed25519PrivateKey:
+    """Each test user's signing key, fixed so a test can act as a user without unlocking it
+    (argon2 is slow on purpose); the template registers exactly these keys."""
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(f"test-key:{name}".encode()).digest())
+
+
 def actor(role: str, n: int = 1) -> User:
-    return User(NAMES[role][n - 1], role)
+    name = NAMES[role][n - 1]
+    return User(name, role, user_key(name))
 
 
 def make_export(folder: Path) -> Path:
@@ -47,14 +58,43 @@ def make_export(folder: Path) -> Path:
 def make_template(path: Path) -> Path:
     """A database with every user; the slow argon2 hashing happens here once."""
     conn = db.connect(path, create=True)
-    users.add_user(conn, None, "admin1", "admin", PASS)
+    users.add_user(conn, None, "admin1", "admin", PASS, user_key("admin1"))
     for role, names in NAMES.items():
         for name in names:
             if name != "admin1":
-                users.add_user(conn, actor("admin"), name, role, PASS)
+                users.add_user(conn, actor("admin"), name, role, PASS, user_key(name))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return path
+
+
+def forge_insert(conn: sqlite3.Connection, author: str, action: str, table: str, values: dict,
+                 sig: str | Callable[[str], str] | None = None) -> object:
+    """What a short script with the file can do: insert a row and a correctly chained audit row
+    for it, computed exactly as admin/audit.py does, with any signature it likes (or none): a
+    fixed one, or sig(row hash) made with whatever key it holds.
+    Also how versions 1 and 2 wrote rows, unsigned. Drops no trigger (INSERT is allowed)."""
+    from admin import audit
+
+    cols = ", ".join(values)
+    cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(values))})",
+                       tuple(values.values()))
+    pk = audit.AUDITED[table]
+    key = values.get(pk, cur.lastrowid)
+    conn.row_factory = sqlite3.Row
+    row = dict(conn.execute(f"SELECT * FROM {table} WHERE {pk} = ?", (key,)).fetchone())
+    last = conn.execute("SELECT seq, row_sha256 FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, audit.GENESIS)
+    at = audit.now()
+    detail = audit.canonical({"table": table, "op": "insert", "row": row})
+    c = audit.content_hash(seq, at, author, action, detail)
+    h = audit.row_hash(prev, c)
+    cols = "seq, at, author, action, detail, content_sha256, prev_sha256, row_sha256"
+    vals: tuple = (seq, at, author, action, detail, c, prev, h)
+    if sig is not None:
+        cols, vals = cols + ", sig", (*vals, sig(h) if callable(sig) else sig)
+    conn.execute(f"INSERT INTO audit ({cols}) VALUES ({', '.join('?' * len(vals))})", vals)
+    return key
 
 
 def copy_db(template: Path, dest: Path) -> Path:
@@ -86,8 +126,9 @@ def env(**extra: str) -> dict[str, str]:
 
 # The child: one commit per entry, printing each id only after its COMMIT returned.
 CHILD = """
-import sys, time
+import hashlib, sys, time
 from pathlib import Path
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from admin import db, entries
 from admin.users import User
 from admin.validate import Context
@@ -97,7 +138,8 @@ tag, n, pause = sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
 go = Path(sys.argv[6]) if len(sys.argv) > 6 else None
 while go is not None and not go.exists():
     pass
-who = User("inspector2", "inspector")
+who = User("inspector2", "inspector",
+           Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"test-key:inspector2").digest()))
 for i in range(n):
     eid = entries.add(conn, who, "inspection", {"project_id": "P-1", "date": "2025-03-01",
                       "kind": "safety", "result": "pass", "findings": f"{tag} {i}"}, ctx)

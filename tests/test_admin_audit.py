@@ -95,7 +95,8 @@ def test_tamper_drill_changed_audit_row(path):
 
 
 def test_tamper_drill_rehashed_row_breaks_the_next_link(path):
-    """Recomputing the edited row's own hashes does not help: the next row no longer chains."""
+    """Recomputing the edited row's own hashes does not help: its signature (over the row hash)
+    no longer verifies with the new author's key, and the next row no longer chains."""
     seq = audit_seq(path, "approve", 0)
     conn = sqlite3.connect(path)
     r = conn.execute("SELECT * FROM audit WHERE seq = ?", (seq,)).fetchone()
@@ -106,7 +107,13 @@ def test_tamper_drill_rehashed_row_breaks_the_next_link(path):
                  f"row_sha256 = '{audit.row_hash(prev, c)}' WHERE seq = {seq}")
     out = run_verify(path)
     assert out.returncode == 3
-    assert out.stdout.splitlines()[0].startswith(f"BROKEN: audit row {seq + 1}: does not chain to row {seq}")
+    assert out.stdout.splitlines()[0].startswith(f"BROKEN: audit row {seq} (approve by inspector2, decision on "
+                                                 "entry 1): signature does not verify")
+    # With the signature check out of the way (the old author's signature kept), the chain still breaks.
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT prev_sha256 FROM audit WHERE seq = ?", (seq + 1,)).fetchone()[0] == r[7]
+    assert audit.row_hash(prev, c) != r[7]
+    conn.close()
 
 
 def test_tamper_drill_deleted_audit_row(path):

@@ -10,7 +10,7 @@ import hashlib
 import sqlite3
 
 import pytest
-from admin_support import PASS, actor, context, fresh_db, make_export
+from admin_support import PASS, actor, context, forge_insert, fresh_db, make_export
 from PIL import ExifTags, Image
 from test_admin_photos import SECRET, assert_clean, phone_photo
 
@@ -224,7 +224,8 @@ def version_1(path):
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     old = db.SCHEMA.replace("'photo', 'document', 'claim',", "'photo', 'claim',")
-    assert old != db.SCHEMA
+    old = old.replace(",\n    pubkey TEXT,\n    enc_key TEXT", "").replace(",\n    sig TEXT", "")
+    assert old != db.SCHEMA and "pubkey" not in old and "sig TEXT" not in old
     conn.execute("BEGIN")
     for stmt in old.split(";"):
         if stmt.strip():
@@ -237,20 +238,24 @@ def version_1(path):
 
 
 def test_a_version_1_database_is_upgraded_on_open_and_stays_verifiable(tmp_path):
+    """1 -> 2 -> 3. The rows written before signatures stay, verified by the chain, reported as
+    unsigned and never published; keys come from the first admin (root) and passphrase resets."""
     from admin import users
 
     path = tmp_path / "old.db"
     version_1(path)
     raw = sqlite3.connect(path, isolation_level=None)
-    raw.row_factory = sqlite3.Row
-    users.add_user(raw, None, "admin1", "admin", PASS)  # the log and tables as version 1 wrote them
-    users.add_user(raw, actor("admin"), "supervisor1", "supervisor", PASS)
-    users.add_user(raw, actor("admin"), "inspector1", "inspector", PASS)
-    raw.execute("BEGIN IMMEDIATE")
-    audit.insert(raw, "supervisor1", "add.progress", "entries", {
+    raw.execute("BEGIN IMMEDIATE")  # the log and tables as version 1 wrote them: unsigned
+    for name, role in (("admin1", "admin"), ("supervisor1", "supervisor"), ("inspector1", "inspector")):
+        forge_insert(raw, "admin1", "user.add", "users", {
+            "name": name, "role": role, "passhash": users._hasher.hash(PASS), "active": 1,
+            "created_at": audit.now(), "created_by": "admin1"})
+    forge_insert(raw, "supervisor1", "add.progress", "entries", {
         "kind": "progress", "project_id": "P-1", "corrects": None, "claim_id": None,
         "fields": audit.canonical({"date": "2025-01-31", "planned_pct": 10.0, "actual_pct": 9.0}),
         "note": "", "author": "supervisor1", "created_at": audit.now()})
+    forge_insert(raw, "inspector1", "approve", "decisions", {
+        "entry_id": 1, "decision": "approved", "by_user": "inspector1", "at": audit.now(), "note": ""})
     raw.execute("COMMIT")
     with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint"):
         raw.execute("INSERT INTO entries (kind, project_id, fields, author, created_at) "
@@ -258,23 +263,39 @@ def test_a_version_1_database_is_upgraded_on_open_and_stays_verifiable(tmp_path)
     raw.close()
 
     conn = db.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
-    problems, count, _ = audit.verify(conn)
-    assert problems == []
-    assert conn.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 1").fetchone()[0] == "schema.upgrade"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION == 3
+    result = audit.check(conn)
+    assert result.problems == []
+    assert result.warnings == ["5 audit rows are unsigned, pre-v3 (written before signatures): their "
+                               "entries and decisions are not published"]
+    assert [r[0] for r in conn.execute("SELECT action FROM audit ORDER BY seq DESC LIMIT 2")] == \
+        ["schema.upgrade", "schema.upgrade"]
     assert entries.get(conn, 1).fields["actual_pct"] == 9.0
+    assert export_tables(path)["progress"] == []  # approved, but unsigned: not published
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # triggers still guard entries
         conn.execute("UPDATE entries SET note = 'x' WHERE id = 1")
+    # Keys: nobody but the first admin can make their own; the admin resets the others, who then
+    # change their passphrase themselves (which closes the window verify warns about).
+    with pytest.raises(users.AuthError, match="has no signing key yet"):
+        users.login(conn, "supervisor1", PASS)
+    admin = users.login(conn, "admin1", PASS)
+    for name in ("supervisor1", "inspector1"):
+        users.set_passphrase(conn, admin, name, "temporary passphrase")
+        users.set_passphrase(conn, users.login(conn, name, "temporary passphrase"), name, PASS)
+    sup, insp = users.login(conn, "supervisor1", PASS), users.login(conn, "inspector1", PASS)
     ctx = context(make_export(tmp_path / "export"))
     write_pdf(tmp_path / "a.pdf", ["a"])
-    eid = entries.add(conn, SUP, "document", {"project_id": "P-1", "date": "2025-02-01", "kind": "minutes",
+    eid = entries.add(conn, sup, "document", {"project_id": "P-1", "date": "2025-02-01", "kind": "minutes",
                                               "title": "회의록", "file": str(tmp_path / "a.pdf")}, ctx,
                       document_dir=documents.storage_dir(path))
-    entries.decide(conn, INSP, eid, approve=True)
-    assert audit.verify(conn)[0] == []
+    entries.decide(conn, insp, eid, approve=True)
+    result = audit.check(conn)
+    assert result.problems == [] and len(result.warnings) == 1  # the unsigned rows, no reset
+    assert result.replay.root == users.login(conn, "admin1", PASS).key.public_key().public_bytes_raw().hex()
+    assert [r["title"] for r in export_tables(path)["project_documents"]] == ["회의록"]
     conn.close()
     assert db.connect(path).execute("SELECT count(*) FROM audit WHERE action = 'schema.upgrade'"
-                                    ).fetchone()[0] == 1  # once only
+                                    ).fetchone()[0] == 2  # once each, only
 
 
 def test_an_upgrade_keeps_a_dropped_trigger_dropped(tmp_path):
