@@ -1,4 +1,4 @@
-"""Ingest: read -> validate -> normalise -> keep public columns -> Dataset.
+"""Ingest: read -> validate -> public projection (clearbuild.public) -> normalise -> Dataset.
 
 Library code, no Pelican: the build, the admin command and the tests all call
 :func:`load_dataset`.
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import public
 from ..dataset import Dataset
-from ..schema import ORDER, TABLES, Region, Table
+from ..schema import ORDER, ROW_FLAG, TABLES, Region, Table
 from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots  # noqa: F401 (checks)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .problems import Problem, StructuralError, report_csv
@@ -27,7 +28,7 @@ def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Typed public columns: integers as nullable Int64, numbers as float, text and dates as str."""
     out = {}
     for col in table.columns:
-        if not col.public:
+        if not col.public:  # public.project has dropped these already
             continue
         s = df[col.name]
         if col.type in ("int", "money"):
@@ -75,10 +76,11 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
         keep = ~pd.Series([(f, r) in bad for f, r in zip(df["_file"], df["_row"], strict=True)],
                           index=df.index, dtype=bool)
         df = df[keep]
-        if "public" in df.columns and TABLES[name].column("public").type == "bool":
-            public = is_true(df["public"])
-            withheld[name] = int((~public).sum())
-            df = df[public]
+        # Rows, columns and values as outputs may see them (clearbuild.public): every page, file
+        # and index is made from the Dataset, so nothing after this line holds a hidden value.
+        df, dropped = public.project(table, df)
+        if ROW_FLAG in df.columns:
+            withheld[name] = dropped
         report.extend(problems)
         ctx.frames[name] = df
         for col in table.columns:
