@@ -1,4 +1,4 @@
-"""Ingest: read -> validate -> public projection (clearbuild.public) -> normalise -> Dataset.
+"""Ingest: read -> drop bidi controls -> validate -> public projection -> normalise -> Dataset.
 
 Library code, no Pelican: the build, the admin command and the tests all call
 :func:`load_dataset`.
@@ -17,6 +17,7 @@ from . import rules, rules_apartments, rules_contracts, rules_documents, rules_l
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
+from .text import bidi_controls, without_bidi
 
 # Only columns some foreign key points at need their accepted values remembered.
 REFERENCED = {c.ref for t in TABLES.values() for c in t.columns if c.ref}
@@ -71,7 +72,10 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
             if table.required_file:
                 raise StructuralError(f"{folder}/{name}.csv: required file missing")
             df = _empty(table)
-        problems = run_checks(df, table, ctx)
+        # Bidi controls out of every text cell before any check sees it (flagged, row kept).
+        problems = list(bidi_controls(df, table))
+        df = without_bidi(df)
+        problems += run_checks(df, table, ctx)
         bad = {(p.file, p.row) for p in problems if p.refused}
         keep = ~pd.Series([(f, r) in bad for f, r in zip(df["_file"], df["_row"], strict=True)],
                           index=df.index, dtype=bool)
