@@ -213,3 +213,20 @@ def test_bidi_helpers(control):
 
 def test_bdi_filter_escapes():
     assert filters.bdi("<b>") == "<bdi>&lt;b&gt;</bdi>" and filters.bdi(None) == "" and filters.bdi("") == ""
+
+
+def test_bidi_removed_from_ocds_imports(tmp_path):
+    from test_ocds_import import release, write
+
+    from clearbuild.ocds import source
+
+    rel = release()
+    rel["parties"][1]["name"] = "\u202eAcme Paving"
+    rel["awards"][0]["suppliers"][0]["name"] = "\u202eAcme Paving"
+    ds = source.load(write(tmp_path, {"releases": [rel]}), {"CB_PARTY_IDS": "any"}, load_dataset,
+                     region=config.region({}), district_codes=frozenset(config.districts({})),
+                     party_ids="any")
+    assert ds.table("companies")["name"].tolist() == ["Acme Paving"]
+    flagged = [p for p in ds.report if "bidirectional" in p.reason]
+    assert len(flagged) == 1 and flagged[0].file == "data.json" and not flagged[0].refused
+    assert flagged[0].column.endswith("companies.name") and flagged[0].value == "<U+202E>Acme Paving"
