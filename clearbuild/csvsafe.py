@@ -16,8 +16,9 @@ text (ints, floats, missing values) are never touched.
 CSV files written for the build itself to read back are not for spreadsheets and keep their
 values exactly (a quote would change the data): the OCDS import's temporary export
 (clearbuild.ocds.importer), the admin database's export folder (admin.export), the record
-history's state (clearbuild.publish.history) and the benchmark's generated export
-(clearbuild.bench). The certificate-code ledger is both read back and opened by officials, so it
+history's state (clearbuild.publish.history), and the exports the sample generator
+(clearbuild.sample) and the benchmark (clearbuild.bench) make for ingest. The certificate-code
+ledger is both read back and opened by officials, so it
 uses the reversible pair :func:`escape` / :func:`unescape`. tests/test_security_output.py fails
 when a CSV writer appears anywhere else.
 """
