@@ -19,6 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from clearbuild import public
 from clearbuild.schema import TABLES
 
 from . import audit, documents
@@ -49,7 +50,7 @@ def _num(x: Any) -> str:
 
 def _row(table: str, values: dict[str, Any]) -> dict[str, str]:
     """Exactly the schema's public columns, in its order, as text."""
-    return {c: _num(values.get(c)) for c in TABLES[table].public_columns}
+    return {c: _num(values.get(c)) for c in public.columns(table)}
 
 
 def _record(root: int, e: Entry) -> dict[str, Any]:
@@ -114,7 +115,8 @@ def export_tables(db_path: str | Path) -> dict[str, list[dict[str, str]]]:
 
 def to_csv(table: str, rows: list[dict[str, str]]) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=TABLES[table].public_columns, lineterminator="\n")
+    # Read back by ingest, not for spreadsheets: values exactly (docs/security.md, csvsafe).
+    w = csv.DictWriter(buf, fieldnames=public.columns(table), lineterminator="\n")
     w.writeheader()
     w.writerows(rows)
     return buf.getvalue()

@@ -86,6 +86,7 @@ def changed_export(export: Path, out: Path, share: float, seed: int = 11) -> int
             value = df.at[i, column]
             df.at[i, column] = str(int(value) + 1) if value.isdigit() else value + " 1"
         changed += len(rows)
+        # An export for ingest to read: values exactly, not for spreadsheets (csvsafe).
         df.to_csv(path, index=False, lineterminator="\n")
     return changed
 

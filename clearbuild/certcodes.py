@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import csvsafe
 from .dataset import Dataset
 from .ingest.rules_contracts import WORK_TYPES_BY_KIND
 from .publish import write_atomically
@@ -230,7 +231,7 @@ def read_ledger(folder: str | Path) -> dict[str, Row]:
     for n, cells in enumerate(reader, start=2):
         if len(cells) != len(COLUMNS):
             raise LedgerError(f"{path}: row {n}: {len(cells)} columns, expected {len(COLUMNS)}")
-        row = _parse(path, n, dict(zip(COLUMNS, cells, strict=True)))
+        row = _parse(path, n, dict(zip(COLUMNS, map(csvsafe.unescape, cells), strict=True)))
         if row.cert.code in rows:
             raise LedgerError(f"{path}: row {n}, column code: {row.cert.code} appears twice")
         rows[row.cert.code] = row
@@ -241,8 +242,8 @@ def render_ledger(rows: dict[str, Row]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(COLUMNS)
-    for code in sorted(rows):
-        w.writerow(rows[code].cells())
+    for code in sorted(rows):  # officials open it too: formula-like names reversibly quoted
+        w.writerow([csvsafe.escape(str(c)) for c in rows[code].cells()])
     return out.getvalue()
 
 

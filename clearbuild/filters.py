@@ -89,8 +89,17 @@ def json_script(data: Any, element_id: str) -> Markup:
     return Markup(f'<script type="application/json" id="{element_id}">{text}</script>')
 
 
+def bdi(v: Any) -> Markup | str:
+    """A name printed inside a sentence or a table cell, isolated (``<bdi>``) so a name in a
+    right-to-left script cannot reorder the text around it. Ingest has already removed bidi
+    controls (docs/security.md); this is for names that are legitimately right-to-left."""
+    if _missing(v) or v == "":
+        return ""
+    return Markup("<bdi>{}</bdi>").format(v)
+
+
 FILTERS = {
-    "money": money, "number": number, "pct": pct, "date": date, "datetime": datetime_,
+    "bdi": bdi, "money": money, "number": number, "pct": pct, "date": date, "datetime": datetime_,
     "brn": brn, "safe_url": safe_url, "record_url": record_url, "json_script": json_script,
 }
 GLOBALS = {"overrun": overrun, "days_between": days_between, "json_script": json_script}

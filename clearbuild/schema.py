@@ -42,6 +42,9 @@ class Column:
     min: float | None = None
     max: float | None = None
     doc: str = ""
+    # An approval trail (role:date[:name];...) whose names are public only when the bool column
+    # named here is true; clearbuild.public strips them otherwise, before any output sees the row.
+    names_if: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,11 @@ class Table:
 
 
 C = Column
+
+# Values a bool column reads as true (ingest.checks accepts these and BOOL_FALSE's, any case).
+BOOL_TRUE = frozenset({"true", "1", "y", "yes", "t"})
+# The bool column that, when present, decides whether a row is published at all.
+ROW_FLAG = "public"
 
 STATUS = ("planned", "tendering", "in_progress", "suspended", "completed")
 CATEGORY = ("road", "bridge", "building", "water", "sewer", "park", "river", "rail", "school", "other")
@@ -258,7 +266,8 @@ _add(Table("apartment_documents", "An approved document of a complex's managemen
     C("doc_id", "id", True), C("complex_id", "id", True, ref="apartments.complex_id"),
     C("title", "str", True), C("kind", "enum", True, enum=DOC_KIND), C("date", "date", True),
     C("amount", "money"), C("category", "str", doc="Spending category."),
-    C("approvals", "str", doc="Approval trail: role:YYYY-MM-DD[:name] separated by ';'."),
+    C("approvals", "str", names_if="names_public",
+      doc="Approval trail: role:YYYY-MM-DD[:name] separated by ';'; names only when names_public."),
     C("names_public", "bool", doc="Whether names in the approval trail may be shown."),
     C("file", "file"), C("contract_id", "id", doc="Related contract, if any."),
     C("public", "bool", True, doc="Only rows with true are ever published."),

@@ -66,9 +66,9 @@ def test_notice_shows_every_bid_with_rank_winner_and_reason(site):
     rows = re.findall(r"<tr( class=\"\w+\")?><td class=\"num\">(.*?)</td><td><a href=\"([^\"]+)\">(.*?)</a>",
                       html)
     assert [(cls.strip(), rank, href, name) for cls, rank, href, name in rows] == [
-        ('class="winner"', "1", f"../../companies/{BRN_A}/index.html", "한빛건설(주)"),
-        ("", "2", f"../../companies/{BRN_B}/index.html", "푸른전기 주식회사"),
-        ('class="disqualified"', "–", f"../../companies/{BRN_C}/index.html", "Seoul Steel Co."),
+        ('class="winner"', "1", f"../../companies/{BRN_A}/index.html", "<bdi>한빛건설(주)</bdi>"),
+        ("", "2", f"../../companies/{BRN_B}/index.html", "<bdi>푸른전기 주식회사</bdi>"),
+        ('class="disqualified"', "–", f"../../companies/{BRN_C}/index.html", "<bdi>Seoul Steel Co.</bdi>"),
     ]
     assert "부적격: 서류 미비" in t and "95.65%" in t  # 1.1 bn of 1.15 bn
     assert 'href="../../contracts/C-2025-0001/index.html"' in html

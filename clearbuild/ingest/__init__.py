@@ -1,4 +1,4 @@
-"""Ingest: read -> validate -> normalise -> keep public columns -> Dataset.
+"""Ingest: read -> drop bidi controls -> validate -> public projection -> normalise -> Dataset.
 
 Library code, no Pelican: the build, the admin command and the tests all call
 :func:`load_dataset`.
@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import public
 from ..asof import dated_name
 from ..dataset import Dataset
-from ..schema import ORDER, TABLES, Region, Table
+from ..schema import ORDER, ROW_FLAG, TABLES, Region, Table
 from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots  # noqa: F401 (checks)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
+from .text import bidi_controls, without_bidi
 
 # Only columns some foreign key points at need their accepted values remembered.
 REFERENCED = {c.ref for t in TABLES.values() for c in t.columns if c.ref}
@@ -28,7 +30,7 @@ def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Typed public columns: integers as nullable Int64, numbers as float, text and dates as str."""
     out = {}
     for col in table.columns:
-        if not col.public:
+        if not col.public:  # public.project has dropped these already
             continue
         s = df[col.name]
         if col.type in ("int", "money"):
@@ -71,15 +73,19 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
             if table.required_file:
                 raise StructuralError(f"{folder}/{name}.csv: required file missing")
             df = _empty(table)
-        problems = run_checks(df, table, ctx)
+        # Bidi controls out of every text cell before any check sees it (flagged, row kept).
+        problems = list(bidi_controls(df, table))
+        df = without_bidi(df)
+        problems += run_checks(df, table, ctx)
         bad = {(p.file, p.row) for p in problems if p.refused}
         keep = ~pd.Series([(f, r) in bad for f, r in zip(df["_file"], df["_row"], strict=True)],
                           index=df.index, dtype=bool)
         df = df[keep]
-        if "public" in df.columns and TABLES[name].column("public").type == "bool":
-            public = is_true(df["public"])
-            withheld[name] = int((~public).sum())
-            df = df[public]
+        # Rows, columns and values as outputs may see them (clearbuild.public): every page, file
+        # and index is made from the Dataset, so nothing after this line holds a hidden value.
+        df, dropped = public.project(table, df)
+        if ROW_FLAG in df.columns:
+            withheld[name] = dropped
         report.extend(problems)
         ctx.frames[name] = df
         for col in table.columns:

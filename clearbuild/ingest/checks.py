@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schema import Column, Region, Table
+from ..schema import BOOL_TRUE, Column, Region, Table
 from ..urls import SAFE_ID
 from .problems import Problem
 
-BOOL_TRUE = {"true", "1", "y", "yes", "t"}
 BOOL_FALSE = {"false", "0", "n", "no", "f", ""}
 BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 BRN_SHAPE = r"^\d{3}-?\d{2}-?\d{5}$"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
+
+from ..csvsafe import rows_csv
 
 
 class StructuralError(Exception):
@@ -33,9 +33,6 @@ REPORT_FIELDS = ["file", "row", "column", "value", "reason", "refused"]
 
 def report_csv(problems: list[Problem]) -> str:
     """The quality report officials read: one line per refused row or flagged value, sorted."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, REPORT_FIELDS, lineterminator="\n")
-    w.writeheader()
-    for p in sorted(problems):
-        w.writerow(asdict(p))
-    return buf.getvalue()
+    # Officials open it in a spreadsheet, and it quotes refused values verbatim: formula-like
+    # cells get a leading ' (clearbuild.csvsafe).
+    return rows_csv(REPORT_FIELDS, ([asdict(p)[f] for f in REPORT_FIELDS] for p in sorted(problems)))

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from ..public import parse_approvals
 from ..schema import Table
 from .checks import IngestContext, _problems, table_check
 from .problems import Problem
@@ -25,17 +26,6 @@ def amendments_in_order(df: pd.DataFrame, table: Table, ctx: IngestContext) -> I
     prev = order.groupby("contract_id")["date"].shift()
     late = (prev.notna() & (order["date"] < prev.fillna(""))).reindex(df.index)
     yield from _problems(df, late, "date", "amendments out of date order")
-
-
-def parse_approvals(trail: str) -> list[tuple[str, str, str]]:
-    """'role:YYYY-MM-DD[:name];...' -> [(role, date, name)]. Malformed parts raise ValueError."""
-    steps = []
-    for part in filter(None, (p.strip() for p in trail.split(";"))):
-        bits = part.split(":")
-        if len(bits) < 2 or len(bits[1]) != 10:
-            raise ValueError(part)
-        steps.append((bits[0].strip(), bits[1].strip(), ":".join(bits[2:]).strip()))
-    return steps
 
 
 @table_check("apartment_documents")

@@ -64,6 +64,7 @@ class Imported:
         for name, table in TABLES.items():
             cols = [c.name for c in table.columns]
             with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as f:
+                # Read by ingest, not for spreadsheets: values exactly (clearbuild.csvsafe).
                 w = csv.DictWriter(f, cols, lineterminator="\n")
                 w.writeheader()
                 for i, row in enumerate(self.tables.get(name, [])):

@@ -53,6 +53,7 @@ def owner(table: str) -> tuple[str, str] | None:
 
 def _as_text(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Values as the CSV snapshot holds them, so tonight's data and last night's compare alike."""
+    # Machine state, read back and hashed: values exactly, not for spreadsheets (csvsafe).
     text = df.to_csv(index=False, lineterminator="\n")
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False), text
 

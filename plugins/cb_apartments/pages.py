@@ -2,7 +2,8 @@
 
 The complex page answers a resident's questions: which papers did the management office approve,
 month by month, and where did the management fees go. Private documents never get here (ingest
-drops them); approval names are stripped here, in Python, so no template can show them by mistake.
+drops them); approval names not marked public never reach the Dataset (clearbuild.public), and
+trail() asks the same projection again, so no template can show them by mistake.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from clearbuild import urls
+from clearbuild import public, urls
 from clearbuild.dataset import Dataset
-from clearbuild.ingest.rules import parse_approvals
 from clearbuild.schema import DOC_KIND
 
 # Kinds whose amount is money spent; a bid announcement's amount is an estimate, a notice has none.
@@ -28,24 +28,18 @@ def marker(c: dict[str, Any], documents: int) -> dict[str, Any]:
 
 
 def trail(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """Approval steps as roles and dates; a name only when the export marks names public."""
-    try:
-        steps = parse_approvals(doc.get("approvals") or "")
-    except ValueError:  # ingest refuses these rows; never let one break a build
-        return []
-    show = bool(doc.get("names_public"))
-    return [{"step": i, "role": role, "date": when, "name": (name or None) if show else None}
-            for i, (role, when, name) in enumerate(steps, 1)]
+    """Approval steps as roles and dates; a name only when the export marks names public. The
+    rule is clearbuild.public's (the Dataset already holds the projected trail; asked again here
+    so a page never depends on where its row came from)."""
+    return [{"step": i, "role": role, "date": when, "name": name or None}
+            for i, (role, when, name) in enumerate(public.approval_steps(doc), 1)]
 
 
 def names_withheld(doc: dict[str, Any]) -> bool:
-    """True when the trail has names the export did not mark public (the page says so)."""
-    if bool(doc.get("names_public")):
-        return False
-    try:
-        return any(name for _, _, name in parse_approvals(doc.get("approvals") or ""))
-    except ValueError:
-        return False
+    """True when the export did not mark the trail's names public (the page says so). The
+    projected trail no longer tells whether it had names, so every trail not marked public
+    gets the note; it is true of each of them."""
+    return not public.is_true(doc.get("names_public")) and bool(public.approval_steps(doc))
 
 
 def months_between(first: str, last: str) -> list[str]:

@@ -13,7 +13,6 @@ renderer (``add_file``), whose workers write them beside the pages.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, schema, urls
+from clearbuild import asof, csvsafe, public, schema, urls
 from clearbuild.dataset import Dataset
 from clearbuild.ocds.export import ExportOptions, dumps
 from clearbuild.ocds.oc4ids import writers
@@ -53,18 +52,17 @@ class DataFile:
 
 
 def table_csv(ds: Dataset, name: str) -> bytes:
-    """The public columns of a table, as the Dataset holds them (UTF-8 with BOM: Excel opens it)."""
-    cols = schema.TABLES[name].public_columns
+    """The public projection of a table (clearbuild.public) as CSV, UTF-8 with BOM: Excel opens it."""
+    cols = public.columns(name)
     df = ds.table(name)
-    df = df[cols] if not df.empty else df.reindex(columns=cols)
+    df = public.project(name, df)[0][cols] if not df.empty else df.reindex(columns=cols)
     if name in urls.MEDIA_BY_ID and not df.empty and "file" in df.columns:
         # The file as the site publishes it, never the name it had in the export.
         key, folder = urls.MEDIA_BY_ID[name]
         df = df.assign(file=[urls.media_path(folder, k, f) if f else f
                              for k, f in zip(df[key], df["file"], strict=True)])
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    # Formula-like text cells get a leading ' (clearbuild.csvsafe); numbers stay numbers.
+    return ("\ufeff" + csvsafe.frame_csv(df)).encode("utf-8")
 
 
 def licence_text(settings: dict[str, Any], opts: ExportOptions) -> str:

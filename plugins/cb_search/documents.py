@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from clearbuild import urls
+from clearbuild import public, urls
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,9 @@ def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], refs: lis
 def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every searchable record of the Dataset's tables."""
     def t(name: str) -> pd.DataFrame | None:
+        # Ingest already projects every row (clearbuild.public); never rely on one guard.
         df = tables.get(name)
-        return df if df is not None and not df.empty else None
+        return public.project(name, df)[0] if df is not None and not df.empty else None
 
     def via(keys: list[str], table: dict[str, str]) -> list[str]:
         return [table.get(k, "") for k in keys]
@@ -151,8 +152,6 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "apartments", df, "complex_id", c("name"), [""] * len(df), [c("address")],
             [""] * len(df), "", c("district_code"), c("address")))
     if (df := t("apartment_documents")) is not None:
-        if "public" in df.columns:  # ingest already drops private rows; never rely on one guard
-            df = df[df["public"].astype(str).str.lower().isin(["true", "1", "y", "yes"])]
         c = functools.partial(_col, df)
         cx = via(c("complex_id"), complex_name)
         frames.append(_frame(
