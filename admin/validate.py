@@ -160,7 +160,7 @@ def brn(field: str, value: Any, required: bool) -> str:
     t = _present(field, value, required)
     if t is None:
         return ""
-    from clearbuild.ingest.checks import brn_valid  # pandas: only paid for when a claim is typed
+    from clearbuild.brn import valid as brn_valid
 
     digits = t.replace("-", "")
     if not brn_valid(digits):

@@ -28,7 +28,7 @@ from typing import Any
 from . import csvsafe
 from .dataset import Dataset
 from .ingest.rules_contracts import WORK_TYPES_BY_KIND
-from .publish import write_atomically
+from .safeio import write_atomically
 from .schema import WORK_TYPE
 
 Record = dict[str, Any]

@@ -6,14 +6,13 @@ currency or date style in settings, not in forty templates.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
 
 from markupsafe import Markup
 
-from . import urls
+from . import safeio, urls
 
 SAFE_LINK = re.compile(r"^https?://[^\s<>\"'`]+$")
 
@@ -83,9 +82,7 @@ def days_between(start: Any, end: Any) -> int | None:
 
 def json_script(data: Any, element_id: str) -> Markup:
     """Data for JavaScript, as JSON in a script tag nothing in the data can close or escape."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = safeio.script_json(data)
     return Markup(f'<script type="application/json" id="{element_id}">{text}</script>')
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..brn import valid as brn_valid
 from ..schema import BOOL_TRUE, Column, Region, Table
 from ..urls import SAFE_ID
 from .problems import Problem
 
 BOOL_FALSE = {"false", "0", "n", "no", "f", ""}
-BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
 BRN_SHAPE = r"^\d{3}-?\d{2}-?\d{5}$"
 
 
@@ -29,15 +29,6 @@ class IngestContext:
     party_ids: str = "brn"  # "any": brn columns take any SAFE_ID (foreign deployments, OCDS parties)
     keys: dict[str, set[str]] = field(default_factory=dict)  # "table.column" -> accepted values
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # accepted rows so far
-
-
-def brn_valid(digits: str) -> bool:
-    """Korean business registration number check digit (국세청 algorithm)."""
-    if len(digits) != 10 or not digits.isdigit():
-        return False
-    d = [int(c) for c in digits]
-    s = sum(w * x for w, x in zip(BRN_WEIGHTS, d[:9], strict=True)) + (d[8] * 5) // 10
-    return (10 - s % 10) % 10 == d[9]
 
 
 def _problems(df: pd.DataFrame, mask: pd.Series, column: str, reason: str,

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..ingest.checks import brn_valid
+from ..brn import valid as brn_valid
 from .common import At, Sink, get, obj, safe_id, text
 
 ORG_SCHEME = re.compile(r"^[A-Z]{2}-[A-Z0-9]+$")  # org-id.guide list codes: GB-COH, UA-EDR, AM-TIN

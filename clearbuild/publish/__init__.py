@@ -13,8 +13,6 @@ Library code (tasks.py and the tests call the same functions). Modules:
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 DEFAULTS: dict[str, Any] = {
@@ -27,19 +25,3 @@ DEFAULTS: dict[str, Any] = {
 
 def setting(settings: dict[str, Any], name: str) -> Any:
     return settings.get(name, DEFAULTS[name])
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Temp file, fsync, rename over the old one, fsync the folder: a kill -9 at any moment
-    leaves the old file or the new one, never half of either (site meta, history HEAD, ledger)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -29,8 +29,8 @@ from typing import Any
 import pandas as pd
 
 from ..dataset import Dataset
+from ..safeio import write_atomically
 from ..schema import TABLES
-from . import write_atomically
 
 # Tables whose records have pages of their own, and the kind their pages are filed under.
 PAGE_KINDS = {"projects": "projects", "procurement_plans": "plans", "bid_notices": "notices",

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..pagehash import PAGES_FILE, read_pages
 from ..render import page_files
+from ..safeio import fsync_dir
 from . import manifest
 from .site import Site
 from .verify import MANIFEST, SIGNATURE
@@ -69,11 +70,7 @@ def prepare(folder: Path, languages: list[str]) -> tuple[Pages, Entries] | None:
 def retire(site: Site, name: str, new: str) -> Path:
     """Take a finished build out of the finished set and give it tonight's name."""
     (site.meta_dir / f"{name}.json").unlink()
-    fd = os.open(site.meta_dir, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(site.meta_dir)
     os.rename(site.builds / name, site.builds / new)
     return site.builds / new
 

@@ -23,19 +23,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import write_atomically
+from ..safeio import fsync_dir, write_atomically
 
 
 class SiteError(Exception):
     """The site folder is not in a state the requested step can work from."""
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _drill(step: str) -> None:
@@ -126,7 +118,7 @@ class Site:
         os.symlink(f"builds/{name}", tmp)
         _drill("switch")
         os.replace(tmp, self.link)
-        _fsync_dir(self.path)
+        fsync_dir(self.path)
 
     def rollback(self) -> tuple[str, str]:
         """Go back to the build that was live before this one; returns (from, to).

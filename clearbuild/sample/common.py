@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import brn
 from ..schema import TABLES
 
 AS_OF = "2026-11-20"  # the export's date: nothing has happened after it
 START = "2023-01-02"  # first day of the exported period
-BRN_WEIGHTS = np.array([1, 3, 7, 1, 3, 7, 1, 3, 5])
 # Seoul tax offices' codes (first 3 digits of a business number).
 TAX_OFFICES = np.array(list(range(101, 121)) + list(range(201, 221)) + [104, 105, 106, 107])
 
@@ -85,12 +85,6 @@ def pick(rng: np.random.Generator, items: Sequence[str], n: int,
     return np.asarray(items, dtype=object)[rng.choice(len(items), size=n, p=p)]
 
 
-def brn_check(digits: np.ndarray) -> np.ndarray:
-    """Check digit of 9-digit prefixes (rows of an n×9 int array), National Tax Service rule."""
-    s = digits @ BRN_WEIGHTS + (digits[:, 8] * 5) // 10
-    return (10 - s % 10) % 10
-
-
 def business_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
     """n distinct valid 10-digit business registration numbers (digits only), in draw order."""
     out: list[str] = []
@@ -103,7 +97,7 @@ def business_numbers(rng: np.random.Generator, n: int) -> np.ndarray:
         serial = rng.integers(1, 10000, m)
         prefix = office * 1_000_000 + kind * 10_000 + serial
         digits = (prefix[:, None] // 10 ** np.arange(8, -1, -1)) % 10
-        full = prefix * 10 + brn_check(digits)
+        full = prefix * 10 + brn.check_digits(digits)
         for v in np.char.zfill(full.astype(str), 10):
             if v not in seen and len(out) < n:
                 seen.add(v)

@@ -6,21 +6,17 @@ U+2029 escaped, assigned to a fixed global; nothing from the data is ever JavaSc
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+from clearbuild import safeio
+
 GLOBAL = re.compile(r"^cb[A-Z][A-Za-z]{1,40}$")
 
 
-def json_literal(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False)
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+json_literal = safeio.script_json  # sorted keys: the same data, the same bytes
 
 
 def register_source(global_name: str, key: str, value: Any) -> str:
@@ -31,16 +27,7 @@ def register_source(global_name: str, key: str, value: Any) -> str:
             f"window.{global_name}[{json_literal(key)}]={json_literal(value)};\n")
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Unchanged bytes keep their file (and mtime): a nightly rebuild touches only what changed."""
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return True
+write_if_changed = safeio.write_if_changed
 
 
 def write_shards(folder: Path, global_name: str, shards: Iterable[str],

@@ -8,12 +8,13 @@ never spliced into JavaScript source or into folium popups.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from clearbuild import safeio
 
 # The first columns of every encoded marker table, in this order; the rest follow sorted.
 BASE_COLUMNS = ("id", "lat", "lon", "title", "url")
@@ -27,18 +28,12 @@ SAFE_REL = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/\\])[^\x00-\x20\x7f\\<
 HTTP = re.compile(r"^https?://[^\x00-\x20\x7f\\<>\"']+$", re.IGNORECASE)
 COORD_DIGITS = 6  # 0.1 m: enough for a map, and float reprs stay short and stable
 
-_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
 
 
 def json_for_html(value: Any) -> str:
-    """Compact JSON safe inside <script type="application/json"> and as a JS literal.
-
-    Escaping <, > and & means no ``</script>`` or ``<!--`` can appear, so the HTML parser never
-    leaves the block whatever the data says; U+2028/2029 keep the text a valid JS literal.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+    """Compact JSON safe inside <script type="application/json"> and as a JS literal, keys in the
+    data's own order (clearbuild.safeio.script_json)."""
+    return safeio.script_json(value, sort_keys=False)
 
 
 def check_map_id(map_id: str) -> str:
@@ -163,18 +158,6 @@ def data_file_source(key: str, markers: Iterable[Mapping[str, Any]] | Mapping[st
     )
 
 
-def write_if_changed(path: Path, text: str) -> int:
-    """Write only when the bytes differ, so unchanged files keep their mtime (incremental builds)."""
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return len(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return len(data)
-
-
 def check_src(src: str) -> str:
     """A data file's path from the site root: relative, inside output/, a .js file."""
     if not isinstance(src, str) or not SAFE_REL.match(src) or ".." in src.split("/") \
@@ -191,7 +174,9 @@ def write_data_file(output_dir: str | Path, src: str, key: str,
     """
     check_src(src)
     encoded = encode_markers(markers)
-    size = write_if_changed(Path(output_dir) / src, data_file_source(key, encoded))
+    text = data_file_source(key, encoded)
+    safeio.write_if_changed(Path(output_dir) / src, text)
+    size = len(text.encode("utf-8"))
     return {"key": key, "src": src, "label": label or key, "count": len(encoded["rows"]),
             "bounds": bounds_of(encoded), "bytes": size}
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from clearbuild import safeio
 from clearbuild.config import resolve
 
 from . import data, skeleton
@@ -198,7 +199,7 @@ class Maps:
         files.update({self.minimap_dir + name: text
                       for name, text in self.boundaries.minimap_files().items()})
         for rel, text in files.items():
-            data.write_if_changed(Path(output_dir) / rel, text)
+            safeio.write_if_changed(Path(output_dir) / rel, text)
         return sorted(files)
 
 

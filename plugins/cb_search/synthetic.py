@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clearbuild import config
+from clearbuild import brn, config
 
 WORKS = ["도로포장", "보도블록 정비", "하수관로 정비", "빗물펌프장 증설", "교량 보수보강", "어린이공원 조성",
          "학교 내진보강", "경로당 신축", "주민센터 리모델링", "옹벽 보수", "가로등 교체", "자전거도로 설치",
@@ -27,10 +27,8 @@ INDUSTRY = ["토목", "건축", "전기", "조경", "통신", "소방", "기계�
 
 
 def _brn(rng: random.Random) -> str:
-    weights = (1, 3, 7, 1, 3, 7, 1, 3, 5)
     d = [rng.randrange(10) for _ in range(9)]
-    s = sum(w * x for w, x in zip(weights, d, strict=True)) + (d[8] * 5) // 10
-    return "".join(map(str, d)) + str((10 - s % 10) % 10)
+    return "".join(map(str, d)) + str(brn.check_digit(d))
 
 
 def tables(seed: int = 1, contracts: int = 1000, notices: int = 250, companies: int = 350,
