@@ -174,7 +174,7 @@ def keygen(c, key=None, force=False, settings="publishconf.py"):
     except manifest.SigningKeyError as e:
         print(e, file=sys.stderr)
         sys.exit(2)
-    print(f"wrote {path} (keep it private, back it up)\npublic key fingerprint: {fp}")
+    print(f"wrote {path} (keep it private, back it up)\npublic key fingerprint: SHA256:{fp}")
 
 
 @task(help={"path": "a site folder (SITE: its live build), one build, or a zip archive",
@@ -190,14 +190,17 @@ def verify(c, path, key=None, fingerprint=None):
         sys.exit(code)
 
 
-@task(help={"site": "published site folder (default site)", "output": "zip file to write"})
-def archive(c, site="site", output="clearbuild-site.zip"):
+@task(help={"site": "published site folder (default site)", "output": "zip file to write",
+            "settings": "settings file (default publishconf.py), for CB_PUBLISH_FINGERPRINT_AT"})
+def archive(c, site="site", output="clearbuild-site.zip", settings="publishconf.py"):
     """Zip the live site with its manifest, signature and verify.py, for offline use from file://."""
+    from clearbuild.build import settings_for
+    from clearbuild.publish import setting
     from clearbuild.publish.archive import ArchiveError
     from clearbuild.publish.archive import archive as run
 
     try:
-        path, n = run(site, output)
+        path, n = run(site, output, setting(settings_for(settings), "CB_PUBLISH_FINGERPRINT_AT"))
     except ArchiveError as e:
         print(e, file=sys.stderr)
         sys.exit(1)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "CB_PUBLISH_MAX_DROP": 0.05,  # a table losing more than this share of rows is refused
     "CB_PUBLISH_KEY": "keys/publish-ed25519.pem",  # private signing key (never in SITE)
     "CB_HISTORY_DIR": "data/history",  # record histories; kept, backed up, never rebuilt
+    "CB_PUBLISH_FINGERPRINT_AT": "",  # where the key's fingerprint is published (archive README)
 }
 
 
