@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..dataset import Dataset
 from ..schema import ORDER, TABLES, Region, Table
-from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots  # noqa: F401 (checks)
+from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots, rules_paths  # noqa: F401 (checks)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
