@@ -139,13 +139,15 @@ def docs(c):
 @task(help={"exports": "folder of dated export folders YYYY-MM-DD (default data/exports)",
             "site": "published site folder; the web server serves SITE/current (default site)",
             "accept_drop": "publish although a table lost more rows than CB_PUBLISH_MAX_DROP",
+            "accept_growth": "publish although a table grew more than CB_PUBLISH_MAX_GROWTH times",
             "settings": "settings file (default publishconf.py)"})
-def nightly(c, exports="data/exports", site="site", accept_drop=False, settings="publishconf.py"):
+def nightly(c, exports="data/exports", site="site", accept_drop=False, settings="publishconf.py",
+            accept_growth=False):
     """Publish the newest export: guards, build beside the live site, sign, verify, switch atomically."""
     from clearbuild.publish.nightly import main_exit
     from clearbuild.publish.nightly import nightly as run
 
-    result = main_exit(lambda: run(exports, site, settings, accept_drop))
+    result = main_exit(lambda: run(exports, site, settings, accept_drop, accept_growth=accept_growth))
     print(result.summary())
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from . import config
 from .dataset import Dataset
 from .ingest import load_dataset
+from .ingest.limits import Limits
 from .ocds import source as ocds_source
 
 _CACHE: dict[tuple[str, str], Dataset] = {}
@@ -42,7 +43,8 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
                                        district_codes=frozenset(config.districts(settings)),
                                        extra=[extra] if extra else None,
                                        max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
-                                       party_ids=config.setting(settings, "CB_PARTY_IDS"))
+                                       party_ids=config.setting(settings, "CB_PARTY_IDS"),
+                                       limits=Limits.from_settings(settings))
     return _CACHE[key]
 
 
