@@ -41,8 +41,7 @@ RECORD_IDS = {
 # that page or crash the build, so ingest refuses it. One list for every section: a name a
 # section writes today is kept free in the others too. tests/test_security_paths.py fails when a
 # build writes a name in a section folder that is neither here nor a record's.
-FIXED_NAMES = frozenset({"index.html", "by", "map", "district", "ids", "documents", "feeds",
-                         "certificates"})
+FIXED_NAMES = frozenset({"index.html", "by", "map", "district", "ids", "documents", "feeds"})
 # Files written beside a record's folder: <section>/<id>.json (open data, cb_opendata.beside).
 BESIDE_SUFFIXES = (".json",)
 # Names Windows refuses for a file or folder, with or without an extension.

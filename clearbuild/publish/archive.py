@@ -26,7 +26,8 @@ To check that every file is exactly what was published and signed:
     python3 {name}/verify.py --fingerprint SHA256:...          (the unzipped folder)
     python3 {name}/verify.py THIS.zip --fingerprint SHA256:...   (the zip itself)
 (needs the cryptography package: pip install cryptography), where SHA256:... is the signing
-key's fingerprint as the city publishes it on its site: {where}.
+key's fingerprint as the city publishes it on its site:
+    {where}
 Take it from there, never from this copy (this README is not signed): whoever altered a copy
 can also re-sign it with a key of their own, and then only the fingerprint tells.
 Without --fingerprint, verify.py says the key was NOT checked.
