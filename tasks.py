@@ -142,13 +142,15 @@ def docs(c):
 @task(help={"exports": "folder of dated export folders YYYY-MM-DD (default data/exports)",
             "site": "published site folder; the web server serves SITE/current (default site)",
             "accept_drop": "publish although a table lost more rows than CB_PUBLISH_MAX_DROP",
+            "accept_growth": "publish although a table grew more than CB_PUBLISH_MAX_GROWTH times",
             "settings": "settings file (default publishconf.py)"})
-def nightly(c, exports="data/exports", site="site", accept_drop=False, settings="publishconf.py"):
+def nightly(c, exports="data/exports", site="site", accept_drop=False, settings="publishconf.py",
+            accept_growth=False):
     """Publish the newest export: guards, build beside the live site, sign, verify, switch atomically."""
     from clearbuild.publish.nightly import main_exit
     from clearbuild.publish.nightly import nightly as run
 
-    result = main_exit(lambda: run(exports, site, settings, accept_drop))
+    result = main_exit(lambda: run(exports, site, settings, accept_drop, accept_growth=accept_growth))
     print(result.summary())
 
 
@@ -177,7 +179,7 @@ def keygen(c, key=None, force=False, settings="publishconf.py"):
     except manifest.SigningKeyError as e:
         print(e, file=sys.stderr)
         sys.exit(2)
-    print(f"wrote {path} (keep it private, back it up)\npublic key fingerprint: {fp}")
+    print(f"wrote {path} (keep it private, back it up)\npublic key fingerprint: SHA256:{fp}")
 
 
 @task(help={"path": "a site folder (SITE: its live build), one build, or a zip archive",
@@ -193,14 +195,17 @@ def verify(c, path, key=None, fingerprint=None):
         sys.exit(code)
 
 
-@task(help={"site": "published site folder (default site)", "output": "zip file to write"})
-def archive(c, site="site", output="clearbuild-site.zip"):
+@task(help={"site": "published site folder (default site)", "output": "zip file to write",
+            "settings": "settings file (default publishconf.py), for CB_PUBLISH_FINGERPRINT_AT"})
+def archive(c, site="site", output="clearbuild-site.zip", settings="publishconf.py"):
     """Zip the live site with its manifest, signature and verify.py, for offline use from file://."""
+    from clearbuild.build import settings_for
+    from clearbuild.publish import setting
     from clearbuild.publish.archive import ArchiveError
     from clearbuild.publish.archive import archive as run
 
     try:
-        path, n = run(site, output)
+        path, n = run(site, output, setting(settings_for(settings), "CB_PUBLISH_FINGERPRINT_AT"))
     except ArchiveError as e:
         print(e, file=sys.stderr)
         sys.exit(1)

@@ -37,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     "CB_REPORT_DIR": "reports",  # quality report for officials; never inside output/
     "CB_OVERDUE_DAYS": 15,  # a claim unpaid this long is overdue (direct-payment rule)
     "CB_WORKERS": 0,  # render processes; 0: one per core
+    # Limits on one export file (clearbuild/ingest/limits.py): over them a file or row is refused.
+    "CB_MAX_FILE_BYTES": 1 << 30,  # any table or OCDS file
+    "CB_MAX_CELL_CHARS": 100_000,  # one cell; its row is refused
+    "CB_MAX_XLSX_UNPACKED_BYTES": 1 << 30,  # an XLSX workbook, unpacked
+    "CB_MAX_JSON_DEPTH": 64,  # nesting of a JSON table or OCDS/OC4IDS file
+    "CB_MAX_ROWS": 1_000_000,  # rows of one table file
 }
 
 

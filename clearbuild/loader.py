@@ -14,6 +14,7 @@ from typing import Any
 from . import asof, config
 from .dataset import Dataset
 from .ingest import StructuralError, load_dataset
+from .ingest.limits import Limits
 from .ocds import source as ocds_source
 
 _CACHE: dict[tuple[str, str], Dataset] = {}
@@ -49,7 +50,8 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
                                        district_codes=frozenset(config.districts(settings)),
                                        extra=[extra] if extra else None,
                                        max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
-                                       party_ids=config.setting(settings, "CB_PARTY_IDS"))
+                                       party_ids=config.setting(settings, "CB_PARTY_IDS"),
+                                       limits=Limits.from_settings(settings))
         try:  # one "as of" date for every page (clearbuild.asof), never the clock
             _CACHE[key].as_of = asof.resolve(_CACHE[key], settings)
         except ValueError as e:

@@ -24,6 +24,52 @@ SECTIONS = {
 }
 
 
+# Which table and column name each kind's records (and so their folders).
+RECORD_IDS = {
+    "projects": ("projects", "project_id"),
+    "plans": ("procurement_plans", "plan_id"),
+    "notices": ("bid_notices", "notice_id"),
+    "contracts": ("contracts", "contract_id"),
+    "companies": ("companies", "company_id"),
+    "apartments": ("apartments", "complex_id"),
+    "apartment_documents": ("apartment_documents", "doc_id"),
+}
+
+# Names the site itself writes inside a section folder, beside the records' folders: the section
+# page, the listings (contracts/by/...), the company map and its district pages and id shards,
+# the apartment documents' folder, the feeds. An id equal to one (in any case) would replace
+# that page or crash the build, so ingest refuses it. One list for every section: a name a
+# section writes today is kept free in the others too. tests/test_security_paths.py fails when a
+# build writes a name in a section folder that is neither here nor a record's.
+FIXED_NAMES = frozenset({"index.html", "by", "map", "district", "ids", "documents", "feeds"})
+# Files written beside a record's folder: <section>/<id>.json (open data, cb_opendata.beside).
+BESIDE_SUFFIXES = (".json",)
+# Names Windows refuses for a file or folder, with or without an extension.
+WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$", re.IGNORECASE)
+
+
+def name_problem(name: str, reserved: frozenset[str] = frozenset()) -> str | None:
+    """Why ``name`` cannot be a file or folder name the site writes (None: it can). Case is
+    folded: on a case-insensitive file system MAP is the folder map."""
+    if not SAFE_ID.match(name):
+        return "id must be letters, digits, '.', '_' or '-' (max 120): no separators or controls"
+    if name.casefold() in reserved:
+        return f"id is reserved for a section page: the site writes {name.casefold()!r} in the same folder"
+    if name.endswith((".", " ")):
+        return "id ends with a dot (dropped on Windows: another id's folder)"
+    if WINDOWS_RESERVED.match(name):
+        return "id is a name Windows reserves for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9)"
+    return None
+
+
+def path_folders() -> dict[str, tuple[str, str, str, bool]]:
+    """table -> (id column, folder the id names a file or folder in, kind, is a record page)."""
+    out = {table: (col, SECTIONS[kind], kind, True) for kind, (table, col) in RECORD_IDS.items()}
+    for table, (col, folder) in MEDIA_BY_ID.items():
+        out[table] = (col, folder, table, False)
+    return out
+
+
 def record_path(kind: str, record_id: str) -> str:
     """Path of a record page relative to the site root, e.g. ``projects/P-1/index.html``."""
     if not SAFE_ID.match(record_id):

@@ -14,8 +14,9 @@ from .. import public
 from ..asof import dated_name
 from ..dataset import Dataset
 from ..schema import ORDER, ROW_FLAG, TABLES, Region, Table
-from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots  # noqa: F401 (checks)
+from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots, rules_paths  # noqa: F401 (checks)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
+from .limits import LimitError, Limits
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
 from .text import bidi_controls, without_bidi
@@ -52,10 +53,12 @@ def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[str],
                  extra: list[str | Path] | None = None, max_amount: int = 10**14,
-                 party_ids: str = "brn") -> Dataset:
+                 party_ids: str = "brn", limits: Limits | None = None) -> Dataset:
     """Load an export folder (plus extra sources such as the admin database's export).
 
     Raises StructuralError for a problem with a whole file; bad rows go to ``Dataset.report``.
+    A file over a limit (``limits``) stops the build only when its table is required; otherwise
+    it is refused with one line in the report and the table is read as empty.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -68,13 +71,24 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
     withheld: dict[str, int] = {}
     for name in ORDER:
         table = TABLES[name]
-        df = read_tables(folders, table)
+        read_problems: list[Problem] = []
+        try:
+            df = read_tables(folders, table, limits, read_problems)
+        except LimitError as e:
+            if table.required_file:
+                raise
+            file, _, reason = str(e).partition(": ")
+            report.append(Problem(file, 0, "", "", f"whole file refused: {reason}"))
+            df = None
         if df is None:
             if table.required_file:
                 raise StructuralError(f"{folder}/{name}.csv: required file missing")
             df = _empty(table)
+        if read_problems:  # refused while reading (an oversized cell): not checked further
+            cut = {(p.file, p.row) for p in read_problems}
+            df = df[[(f, r) not in cut for f, r in zip(df["_file"], df["_row"], strict=True)]]
         # Bidi controls out of every text cell before any check sees it (flagged, row kept).
-        problems = list(bidi_controls(df, table))
+        problems = read_problems + list(bidi_controls(df, table))
         df = without_bidi(df)
         problems += run_checks(df, table, ctx)
         bad = {(p.file, p.row) for p in problems if p.refused}

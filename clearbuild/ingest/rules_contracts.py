@@ -24,8 +24,6 @@ WORK_TYPES_BY_KIND: dict[str, tuple[str, ...]] = {
     "services": ("general_services", "waste_services"),
     "goods": ("goods",),
 }
-# Folder names the contracts section uses beside record folders (plans/by/..., contracts/index.html).
-RESERVED_IDS = frozenset({"by", "index.html", "feeds", "map", "ids", "district"})
 # A bid or a contract more than this many times its notice's estimated price (or less than its
 # inverse) is a typo in the export (an extra zero, won vs thousand won), not a real price.
 PRICE_RATIO = 10
@@ -49,27 +47,12 @@ def _absurd_ratio(amount: pd.Series, reference: pd.Series, part: pd.Series | Non
     return ok & ((amount > reference * PRICE_RATIO) | low)
 
 
-def _reserved(df: pd.DataFrame, column: str) -> Iterator[Problem]:
-    yield from _problems(df, df[column].str.lower().isin(RESERVED_IDS), column,
-                         "id is reserved for a section page (by, index.html, ...)")
-
-
 @table_check("companies")
 def company_once(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """120-81-47521 and 1208147521 are one company: the second spelling is a duplicate."""
     canon = canonical_brn(df["company_id"])
     dup = (canon != "") & canon.duplicated(keep="first") & ~df["company_id"].duplicated(keep="first")
     yield from _problems(df, dup, "company_id", "duplicate company_id (same number, other spelling)")
-
-
-@table_check("procurement_plans")
-def plan_ids(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
-    yield from _reserved(df, "plan_id")
-
-
-@table_check("bid_notices")
-def notice_ids(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
-    yield from _reserved(df, "notice_id")
 
 
 @table_check("bid_results")
@@ -92,8 +75,8 @@ def bids_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Itera
 @table_check("contracts")
 def contracts_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """The certificate kind fits the contract kind; a contract is signed after its notice was
-    published, at a price within a factor of the estimate; its id leaves room for section pages."""
-    yield from _reserved(df, "contract_id")
+    published, at a price within a factor of the estimate. (Ids against the site's paths:
+    clearbuild.ingest.rules_paths.)"""
     fits = [(not w) or (w in WORK_TYPES_BY_KIND.get(k, (w,)))
             for k, w in zip(df["kind"], df["work_type"], strict=True)]
     yield from _problems(df, ~pd.Series(fits, index=df.index, dtype=bool), "work_type",

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import config, geo
 from ..geo import District
+from ..ingest.limits import Limits
 from ..ingest.problems import Problem
 from ..schema import TABLES, Region
 from .common import At, Money, Sink, safe_id, text
@@ -33,6 +34,7 @@ class Options:
     region: Region | None = None
     districts: dict[str, District] = field(default_factory=dict)
     prefix: str = ""  # the deployment's own ocid prefix (CB_OCDS_PREFIX)
+    limits: Limits = field(default_factory=Limits)  # file size and JSON depth (CB_MAX_...)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Options:
@@ -44,6 +46,7 @@ class Options:
             config.region(settings),
             geo.load_districts(config.resolve(config.setting(settings, "CB_BOUNDARIES"))),
             prefix=settings.get("CB_OCDS_PREFIX", DEFAULTS["CB_OCDS_PREFIX"]),
+            limits=Limits.from_settings(settings),
         )
 
 
@@ -92,7 +95,7 @@ def import_files(paths: Iterable[str | Path], options: Options | None = None) ->
     ctx = Ctx(sink, options.money, options.region, options.districts, prefix=options.prefix)
     sources: list[Source] = []
     for path in sorted(Path(p) for p in paths):
-        sources.extend(read_sources(path, sink))
+        sources.extend(read_sources(path, sink, options.limits))
     processes, projects = _group(sources)
     for src in processes:
         Process(src.data, src.at, ctx).read()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..ingest.limits import LimitError, Limits, check_json_depth, check_size
 from .common import At, Sink, as_list, text
 
 ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "ISO-8859-1"))
@@ -66,6 +67,9 @@ def documents(content: str, name: str, sink: Sink) -> list[Any]:
             break
         try:
             doc, i = dec.raw_decode(content, i)
+        except RecursionError:  # deeper than check_json_depth let through: never a traceback
+            sink.refuse(At(name, 0, ""), "", "JSON nested too deep to read")
+            break
         except json.JSONDecodeError as e:
             sink.refuse(
                 At(name, 0, ""),
@@ -203,9 +207,17 @@ class _Reader:
             )
 
 
-def read_sources(path: Path, sink: Sink) -> list[Source]:
-    """Every process and project in one file, in file order."""
-    content = decode(path.read_bytes(), path.name, sink)
+def read_sources(path: Path, sink: Sink, limits: Limits | None = None) -> list[Source]:
+    """Every process and project in one file, in file order; a file over a limit (its size, its
+    nesting) is refused with one line, before json.loads could recurse into it."""
+    limits = limits or Limits()
+    try:
+        check_size(path, limits)
+        content = decode(path.read_bytes(), path.name, sink)
+        check_json_depth(content, path.name, limits)
+    except LimitError as e:
+        sink.refuse(At(path.name, 0, ""), "", f"whole file refused: {str(e).partition(': ')[2]}")
+        return []
     docs = documents(content, path.name, sink)
     reader = _Reader(path.name, sink)
     for k, doc in enumerate(docs):

@@ -18,8 +18,11 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "CB_PUBLISH_KEEP": 7,  # builds kept under SITE/builds (the live one always kept)
     "CB_PUBLISH_MAX_DROP": 0.05,  # a table losing more than this share of rows is refused
+    "CB_PUBLISH_MAX_GROWTH": 10,  # a table with more than this many times its rows is refused
+    "CB_PUBLISH_GROWTH_FLOOR": 1000,  # ...when it has at least this many rows
     "CB_PUBLISH_KEY": "keys/publish-ed25519.pem",  # private signing key (never in SITE)
     "CB_HISTORY_DIR": "data/history",  # record histories; kept, backed up, never rebuilt
+    "CB_PUBLISH_FINGERPRINT_AT": "",  # where the key's fingerprint is published (archive README)
 }
 
 

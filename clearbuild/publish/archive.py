@@ -16,16 +16,23 @@ from pathlib import Path
 
 from .site import Site
 from .verify import MANIFEST, verify
+from .verify import README as VERIFY_README
 
 README = """clearbuild offline copy: {name}
 
 Open {name}/index.html in a web browser (no network needed; search and maps included).
 
 To check that every file is exactly what was published and signed:
-    python3 {name}/verify.py
-(needs the cryptography package: pip install cryptography). Compare the key fingerprint it
-prints with the one the publisher announces.
+    python3 {name}/verify.py --fingerprint SHA256:...          (the unzipped folder)
+    python3 {name}/verify.py THIS.zip --fingerprint SHA256:...   (the zip itself)
+(needs the cryptography package: pip install cryptography), where SHA256:... is the signing
+key's fingerprint as the city publishes it on its site:
+    {where}
+Take it from there, never from this copy (this README is not signed): whoever altered a copy
+can also re-sign it with a key of their own, and then only the fingerprint tells.
+Without --fingerprint, verify.py says the key was NOT checked.
 """
+WHERE = "the city's own website, on the page that announces this site"
 
 
 class ArchiveError(Exception):
@@ -42,8 +49,9 @@ def source_folder(site: Path) -> Path:
     return folder
 
 
-def archive(site: str | Path, output: str | Path) -> tuple[Path, int]:
-    """Zip the live build after checking it; returns (zip path, files)."""
+def archive(site: str | Path, output: str | Path, fingerprint_at: str = "") -> tuple[Path, int]:
+    """Zip the live build after checking it; returns (zip path, files). ``fingerprint_at``:
+    where the city publishes the key's fingerprint (CB_PUBLISH_FINGERPRINT_AT), for the README."""
     folder = source_folder(Path(site).absolute())
     ok, lines = verify(folder)
     if not ok:
@@ -57,7 +65,8 @@ def archive(site: str | Path, output: str | Path) -> tuple[Path, int]:
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-        z.writestr(_info("README.txt", stamp), README.format(name=name))
+        z.writestr(_info(VERIFY_README, stamp),
+                   README.format(name=name, where=fingerprint_at or WHERE))
         for rel in names:
             with open(folder / rel, "rb") as f:
                 z.writestr(_info(f"{name}/{rel}", stamp), f.read())

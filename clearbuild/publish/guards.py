@@ -4,7 +4,10 @@ Ingest judges rows; these checks judge a night's export as a whole, against the 
 published: a table that lost more than a set share of its rows, a column that vanished (a
 rename in the source system), a file in another encoding, an empty or cut-off file, duplicate
 ids. Any of them means the export job failed upstream; publishing it would silently delete
-records from the public site. Only a row drop can be accepted on purpose (``--accept-drop``).
+records from the public site. A table that grew more than tenfold (CB_PUBLISH_MAX_GROWTH) is
+refused too: a job that appended its rows again every night, or an export that is not ours. A
+file over an ingest limit (clearbuild/ingest/limits.py) is refused before it is read. Only a
+row drop (``--accept-drop``) or growth (``--accept-growth``) can be accepted on purpose.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..ingest import limits as lim
 from ..ingest.read import find_file
 from ..schema import ORDER, TABLES, Table
 
@@ -24,6 +28,7 @@ class Refusal:
     file: str
     reason: str
     acceptable: bool = False  # True: a row drop that --accept-drop lets through
+    growth: bool = False  # True: row growth that --accept-growth lets through
 
     def line(self) -> str:
         return f"{self.file}: {self.reason}"
@@ -44,6 +49,8 @@ class GuardReport:
         lines += [f"  {r.line()}" for r in self.refusals]
         if any(r.acceptable for r in self.refusals):
             lines.append("  if the drop is deliberate, run again with --accept-drop")
+        if any(r.growth for r in self.refusals):
+            lines.append("  if the growth is deliberate, run again with --accept-growth")
         return "\n".join(lines)
 
 
@@ -113,8 +120,23 @@ def _other_stats(path: Path, table: Table) -> tuple[dict[str, Any], list[Refusal
     return {"file": path.name, "rows": len(df), "columns": header, "ends_with_newline": True}, refusals
 
 
-def export_stats(folder: Path) -> tuple[dict[str, dict[str, Any]], list[Refusal]]:
+def _over_limit(path: Path, limits: lim.Limits) -> str | None:
+    """Why a file may not even be read (its size, an XLSX's unpacked size, a JSON's nesting)."""
+    try:
+        lim.check_size(path, limits)
+        if path.suffix == ".xlsx":
+            lim.check_xlsx(path, limits)
+        elif path.suffix == ".json":
+            lim.check_json_depth(path.read_bytes(), path.name, limits)
+    except lim.LimitError as e:
+        return str(e).partition(": ")[2]
+    return None
+
+
+def export_stats(folder: Path, limits: lim.Limits | None = None
+                 ) -> tuple[dict[str, dict[str, Any]], list[Refusal]]:
     """Per table: file, row count, header; plus what is wrong with a file on its own."""
+    limits = limits or lim.Limits()
     stats: dict[str, dict[str, Any]] = {}
     refusals: list[Refusal] = []
     for name in ORDER:
@@ -122,17 +144,25 @@ def export_stats(folder: Path) -> tuple[dict[str, dict[str, Any]], list[Refusal]
         path = find_file(folder, table)
         if path is None:
             continue
+        why = _over_limit(path, limits)
+        if why:
+            refusals.append(Refusal(path.name, why))
+            continue
         reader = _csv_stats if path.suffix == ".csv" else _other_stats
         st, bad = reader(path, table)
         refusals += bad
+        if st and st["rows"] > limits.rows:
+            refusals.append(Refusal(path.name, f"{st['rows']:,} rows, over the limit of "
+                                               f"{limits.rows:,} per table (CB_MAX_ROWS)"))
         if st:
             stats[name] = st
     return stats, refusals
 
 
 def compare(stats: dict[str, dict[str, Any]], previous: dict[str, dict[str, Any]],
-            max_drop: float, since: str = "") -> list[Refusal]:
-    """What the export lost against the last published one."""
+            max_drop: float, since: str = "", max_growth: float = 10.0, growth_floor: int = 1000,
+            ) -> list[Refusal]:
+    """What the export lost (or suspiciously gained) against the last published one."""
     refusals = []
     when = f" published {since}" if since else " last published"
     for name in ORDER:
@@ -157,15 +187,23 @@ def compare(stats: dict[str, dict[str, Any]], previous: dict[str, dict[str, Any]
                 refusals.append(Refusal(new["file"], f"{new['rows']:,} rows, {share:.1%} fewer "
                                                      f"than the {old['rows']:,}{when} "
                                                      f"(limit {max_drop:.0%})", acceptable=True))
+        if new["rows"] >= growth_floor and new["rows"] > old["rows"] * max_growth:
+            times = f"{new['rows'] / old['rows']:,.1f} times" if old["rows"] else "from none to"
+            refusals.append(Refusal(new["file"], f"{new['rows']:,} rows, {times} the "
+                                                 f"{old['rows']:,}{when} (limit {max_growth:g}x)",
+                                    growth=True))
     return refusals
 
 
 def check(folder: Path, previous: dict[str, dict[str, Any]] | None, max_drop: float,
-          accept_drop: bool = False, since: str = "") -> tuple[GuardReport, dict[str, dict[str, Any]]]:
+          accept_drop: bool = False, since: str = "", max_growth: float = 10.0,
+          growth_floor: int = 1000, accept_growth: bool = False, limits: lim.Limits | None = None,
+          ) -> tuple[GuardReport, dict[str, dict[str, Any]]]:
     """Run every guard; returns the report and this export's stats (kept when it is published)."""
-    stats, refusals = export_stats(folder)
-    refusals += compare(stats, previous or {}, max_drop, since)
+    stats, refusals = export_stats(folder, limits)
+    refusals += compare(stats, previous or {}, max_drop, since, max_growth, growth_floor)
     report = GuardReport(folder.name)
     for r in refusals:
-        (report.accepted if r.acceptable and accept_drop else report.refusals).append(r)
+        accepted = (r.acceptable and accept_drop) or (r.growth and accept_growth)
+        (report.accepted if accepted else report.refusals).append(r)
     return report, stats

@@ -22,6 +22,7 @@ from typing import Any
 from .. import asof, certcodes, config, loader
 from ..build import build, settings_for
 from ..ingest import StructuralError
+from ..ingest.limits import Limits
 from . import guards, manifest, recycle, setting
 from .history import History
 from .site import Site, SiteError
@@ -76,18 +77,18 @@ def _say(message: str) -> None:
 
 def nightly(exports: str | Path, site: str | Path, settings_file: str = "publishconf.py",
             accept_drop: bool = False, overrides: dict[str, Any] | None = None,
-            say: Callable[[str], None] = _say) -> NightlyResult:
+            say: Callable[[str], None] = _say, accept_growth: bool = False) -> NightlyResult:
     """Publish the newest export in ``exports`` to ``site``; raises Refused when it may not."""
     exports, s = config.resolve(exports), Site(config.resolve(site))
     try:
         with s.lock():
-            return _run(exports, s, settings_file, accept_drop, overrides or {}, say)
+            return _run(exports, s, settings_file, (accept_drop, accept_growth), overrides or {}, say)
     except SiteError as e:
         raise Refused(str(e), 5) from e
 
 
-def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, overrides: dict[str, Any],
-         say: Callable[[str], None]) -> NightlyResult:
+def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
+         overrides: dict[str, Any], say: Callable[[str], None]) -> NightlyResult:
     clock = _Clock(say)
     for name in s.cleanup():
         say(f"removed unfinished build {name}")
@@ -99,8 +100,11 @@ def _run(exports: Path, s: Site, settings_file: str, accept_drop: bool, override
 
     clock.phase("guards")
     report, stats = guards.check(export, live_meta["stats"] if live_meta else None,
-                                 float(setting(settings, "CB_PUBLISH_MAX_DROP")), accept_drop,
-                                 since=live_meta["export"] if live_meta else "")
+                                 float(setting(settings, "CB_PUBLISH_MAX_DROP")), accept[0],
+                                 since=live_meta["export"] if live_meta else "",
+                                 max_growth=float(setting(settings, "CB_PUBLISH_MAX_GROWTH")),
+                                 growth_floor=int(setting(settings, "CB_PUBLISH_GROWTH_FLOOR")),
+                                 accept_growth=accept[1], limits=Limits.from_settings(settings))
     if not report.ok:
         _refuse(s, export.name, report.text(), 3)
     for r in report.accepted:

@@ -7,8 +7,15 @@ PATH is a site folder (or a published SITE folder: its live build) or a zip arch
 the folder this file is in). Every file is
 hashed (SHA-256) and compared with manifest.json; every changed, missing or extra file is named.
 The manifest's Ed25519 signature (manifest.sig) is checked with the key given, or else with the
-publickey.pem inside the copy; in that case compare the printed fingerprint with the one the
-publisher announces elsewhere, since whoever altered a copy could also replace its key.
+publickey.pem inside the copy; in that case pass the fingerprint the city publishes on its site
+(--fingerprint SHA256:...), since whoever altered a copy could also re-sign it with a key of
+their own: without it the output says plainly that the key was NOT checked.
+
+A zip is refused before anything is hashed when two entries could extract to the same file (the
+same name twice, names differing only in case, Unicode normalisation or trailing dots/spaces:
+unzip extracts the first, a checker could read the last), when an entry is a symlink, has an
+absolute path, a drive letter, a backslash or a ".." component, or lies outside the site folder
+(README.txt beside it is the one exception, and it is not signed).
 
 Exit status: 0 the copy is exactly what was signed; 1 it is not; 2 it cannot be checked.
 Needs Python 3.8+ and the ``cryptography`` package for the signature (pip install cryptography).
@@ -22,7 +29,10 @@ import base64
 import hashlib
 import json
 import os
+import re
+import stat
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -31,6 +41,12 @@ SIGNATURE = "manifest.sig"
 PUBLIC_KEY = "publickey.pem"
 UNLISTED = {MANIFEST, SIGNATURE}  # the manifest cannot list itself or its signature
 CHUNK = 1 << 20
+README = "README.txt"  # written by the archive beside the site folder; not signed
+FP_PREFIX = "SHA256:"
+
+
+class UnsafeArchive(Exception):
+    """A zip whose entries could extract to something other than what was checked."""
 
 
 def digest_file(path: str | Path) -> tuple[str, int]:
@@ -53,6 +69,18 @@ def key_fingerprint(pem: bytes) -> str:
     key = serialization.load_pem_public_key(pem)
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()
+
+
+def show_fingerprint(hex_fp: str) -> str:
+    return FP_PREFIX + hex_fp
+
+
+def parse_fingerprint(text: str) -> str:
+    """'SHA256:AB12...', 'ab12...' or 'ab:12:...' -> lower-case hex."""
+    text = text.strip()
+    if text.upper().startswith(FP_PREFIX):
+        text = text[len(FP_PREFIX):]
+    return re.sub(r"[\s:]", "", text).lower()
 
 
 def check_signature(manifest: bytes, signature: bytes, pem: bytes) -> str | None:
@@ -88,6 +116,9 @@ class Copy:
             if not names:
                 raise FileNotFoundError(f"{path}: no {MANIFEST} in the archive")
             self.prefix = min(names, key=len)[: -len(MANIFEST)]
+            problems = unsafe_entries(self.zip.infolist(), self.prefix)
+            if problems:
+                raise UnsafeArchive(problems)
 
     def files(self) -> list[str]:
         if self.zip is not None:
@@ -122,13 +153,51 @@ class Copy:
         return digest_file(self.path / name)
 
 
+def _extracts_as(name: str) -> str:
+    """The file a name lands on where names are case-insensitive and normalised (Windows, macOS)."""
+    parts = unicodedata.normalize("NFC", name).rstrip("/").split("/")
+    return "/".join(p.rstrip(". ") for p in parts).casefold()
+
+
+def unsafe_entries(infos: list[zipfile.ZipInfo], prefix: str) -> list[str]:
+    """Why each entry of a zip is refused (empty: the zip is safe to check)."""
+    out: list[str] = []
+    seen: dict[str, str] = {}
+    for info in infos:
+        name = info.filename
+        if "\\" in name:
+            out.append(f"{name!r}: backslash in an entry name")
+        elif name.startswith("/"):
+            out.append(f"{name!r}: absolute path")
+        elif re.match(r"^[A-Za-z]:", name):
+            out.append(f"{name!r}: drive letter")
+        elif ".." in name.split("/"):
+            out.append(f"{name!r}: '..' component")
+        elif stat.S_ISLNK(info.external_attr >> 16):
+            out.append(f"{name!r}: symlink entry")
+        elif not name.startswith(prefix) and name != README:
+            out.append(f"{name!r}: outside the site folder {prefix!r}")
+        key = _extracts_as(name)
+        if key in seen:
+            same = "twice" if seen[key] == name else f"collides with {seen[key]!r} on extraction"
+            out.append(f"{name!r}: duplicate entry ({same}; unzip extracts the first)")
+        else:
+            seen[key] = name
+    return out
+
+
 def verify(path: str | Path, key_pem: bytes | None = None, fingerprint: str | None = None,
            ) -> tuple[bool, list[str]]:
     """Check a copy; returns (ok, report lines). Every problem gets a line of its own."""
     path = Path(path)
     if path.is_dir() and not (path / MANIFEST).exists() and (path / "current" / MANIFEST).exists():
         path = path / "current"  # a published site folder: check its live build
-    copy = Copy(path.resolve())
+    try:
+        copy = Copy(path.resolve())
+    except UnsafeArchive as e:
+        problems = e.args[0]
+        return False, [f"refused: {p}" for p in problems] + [
+            f"FAILED: unsafe archive ({len(problems)} bad entries); nothing in it was checked"]
     lines: list[str] = []
     manifest_bytes = copy.read(MANIFEST)
     if manifest_bytes is None:
@@ -150,14 +219,18 @@ def verify(path: str | Path, key_pem: bytes | None = None, fingerprint: str | No
             ok = False
             lines.append(f"signature: {problem}")
         else:
-            fp = key_fingerprint(pem)
-            if fingerprint and fp != fingerprint.lower():
+            fp = show_fingerprint(key_fingerprint(pem))
+            if fingerprint and key_fingerprint(pem) != parse_fingerprint(fingerprint):
                 ok = False
-                lines.append(f"signature: made with key {fp}, not the expected {fingerprint}")
+                lines.append(f"signature: made with key {fp}, not the expected "
+                             f"{show_fingerprint(parse_fingerprint(fingerprint))}")
+            elif fingerprint:
+                lines.append(f"signature OK with key {fp}; matches the fingerprint given")
+            elif key_pem:
+                lines.append(f"signature OK with the given key {fp}")
             else:
-                source = "the given key" if key_pem else "the key inside this copy; compare it " \
-                                                         "with the fingerprint the publisher announces"
-                lines.append(f"signature: good, key {fp} ({source})")
+                lines.append(f"signature OK with key {fp}; NOT checked against the fingerprint "
+                             "published on the site: pass --fingerprint")
     listed = {f["path"]: f for f in manifest["files"]}
     present = set(copy.files()) - UNLISTED
     for name in sorted(listed):
@@ -183,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("path", nargs="?", default=str(here), help="site folder or zip (default: here)")
     p.add_argument("--key", help="trusted public key (PEM) to check the signature with")
-    p.add_argument("--fingerprint", help="expected SHA-256 fingerprint of the signing key")
+    p.add_argument("--fingerprint", help="the signing key's fingerprint as published on the "
+                   "city's site (SHA256:...)")
     a = p.parse_args(argv)
     try:
         key = Path(a.key).read_bytes() if a.key else None
