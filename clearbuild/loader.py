@@ -42,7 +42,8 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
                                        district_codes=frozenset(config.districts(settings)),
                                        extra=[extra] if extra else None,
                                        max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
-                                       party_ids=config.setting(settings, "CB_PARTY_IDS"))
+                                       party_ids=config.setting(settings, "CB_PARTY_IDS"),
+                                       max_file_bytes=config.setting(settings, "CB_MAX_FILE_BYTES"))
     return _CACHE[key]
 
 

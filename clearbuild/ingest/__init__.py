@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..dataset import Dataset
+from ..filegate import DEFAULT_MAX_BYTES, SourceFile
 from ..schema import ORDER, TABLES, Region, Table
-from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots  # noqa: F401 (checks)
+from . import files, rules, rules_apartments, rules_contracts, rules_lots  # noqa: F401 (checks)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
@@ -49,20 +50,23 @@ def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[str],
                  extra: list[str | Path] | None = None, max_amount: int = 10**14,
-                 party_ids: str = "brn") -> Dataset:
+                 party_ids: str = "brn", max_file_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:
     """Load an export folder (plus extra sources such as the admin database's export).
 
     Raises StructuralError for a problem with a whole file; bad rows go to ``Dataset.report``.
+    Every file a row names passes the files gate (clearbuild.ingest.files); an accepted row's
+    ``file`` is the path the site publishes it under, and ``Dataset.files`` maps it to its source.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise StructuralError(f"{folder}: export folder not found")
     folders = [folder] + [Path(p) for p in extra or []]
     ctx = IngestContext(region=region, district_codes=district_codes, max_amount=max_amount,
-                        party_ids=party_ids)
+                        party_ids=party_ids, max_file_bytes=max_file_bytes)
     tables: dict[str, pd.DataFrame] = {}
     report: list[Problem] = []
     withheld: dict[str, int] = {}
+    checked: dict[str, SourceFile] = {}
     for name in ORDER:
         table = TABLES[name]
         df = read_tables(folders, table)
@@ -80,6 +84,7 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
             withheld[name] = int((~public).sum())
             df = df[public]
         report.extend(problems)
+        df = files.published(df, table, ctx, checked)
         ctx.frames[name] = df
         for col in table.columns:
             if f"{name}.{col.name}" in REFERENCED:
@@ -88,7 +93,7 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
         tables[name] = normalise(df, table).reset_index(drop=True)
     return Dataset(tables=tables, report=report, source=str(folder),
                    export_date=folder.name, withheld=withheld,
-                   sources=[str(f) for f in folders])
+                   sources=[str(f) for f in folders], files=checked)
 
 
 def _empty(table: Table) -> pd.DataFrame:

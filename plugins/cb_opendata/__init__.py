@@ -57,11 +57,8 @@ def table_csv(ds: Dataset, name: str) -> bytes:
     cols = schema.TABLES[name].public_columns
     df = ds.table(name)
     df = df[cols] if not df.empty else df.reindex(columns=cols)
-    if name in urls.MEDIA_BY_ID and not df.empty and "file" in df.columns:
-        # The file as the site publishes it, never the name it had in the export.
-        key, folder = urls.MEDIA_BY_ID[name]
-        df = df.assign(file=[urls.media_path(folder, k, f) if f else f
-                             for k, f in zip(df[key], df["file"], strict=True)])
+    # A ``file`` is already the path the site publishes it under (clearbuild.ingest.files), never
+    # the name it had in the export.
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
