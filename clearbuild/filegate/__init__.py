@@ -57,6 +57,7 @@ def publish(f: SourceFile, output: str | Path) -> int:
     out = publishable(data, target.suffix)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.part-{os.getpid()}")
+    tmp.unlink(missing_ok=True)  # left by a killed build of the same pid in a recycled folder
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
         with os.fdopen(fd, "wb") as fh:
