@@ -4,17 +4,20 @@ is not.
 
 Images (a scanned page as PNG, JPEG or WebP) are rebuilt from their pixels like photos
 (admin/photos.py), so EXIF, GPS, XMP, ICC profiles, text chunks and thumbnails are all gone.
-PDFs are different: this module has no PDF library and does not rewrite them. It checks that the
-file really is a PDF (it starts with ``%PDF-`` and ends with ``%%EOF``), so a web page or a
-program renamed .pdf is refused, and then keeps it **byte for byte**: its document information
-(author, the program that made it, dates), XMP metadata, annotations, form fields, attachments
-and any text hidden under a black box are published as they are. docs/admin.md tells officials
+PDFs are different: they are not rewritten. This module checks that the file really is a PDF (it
+starts with ``%PDF-`` and ends with ``%%EOF``), so a web page or a program renamed .pdf is
+refused, and that pypdf finds no scripts, actions or embedded files in it (the build's files gate,
+clearbuild.filegate.content, makes the same check), and then keeps it **byte for byte**: its
+document information (author, the program that made it, dates), XMP metadata, annotations, form
+fields and any text hidden under a black box are published as they are. docs/admin.md tells officials
 to prepare a clean PDF (scan, print to PDF, or their office's redaction tool) before adding it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from clearbuild.filegate import content
 
 from .photos import MAX_BYTES, bare_pixels, encode, write_blob
 from .validate import ValidationError
@@ -32,16 +35,22 @@ def storage_dir(db_path: str | Path) -> Path:
 
 
 def check_pdf(src: Path) -> bytes:
-    """The PDF's bytes, unchanged; ValidationError when the file is not a whole PDF."""
-    from clearbuild.ingest.files import starts_right  # pandas: only paid for when a PDF is added
-
-    if not starts_right(src, ".pdf"):
+    """The PDF's bytes, unchanged; ValidationError when the file is not a whole PDF, or carries
+    scripts, actions or embedded files (the build's files gate would refuse it anyway)."""
+    data = src.read_bytes()
+    if not content.starts_right(data[:16], ".pdf"):
         raise ValidationError("file", f"{src.name} is not a PDF (it does not start with %PDF-); "
                                       "save or export it as PDF first")
-    data = src.read_bytes()
     if b"%%EOF" not in data[-EOF_WINDOW:]:
         raise ValidationError("file", f"{src.name} is not a whole PDF (no %%EOF at its end: cut off "
                                       "in a download or a copy?)")
+    try:
+        active = content.pdf_active(data)
+    except content.FileRefused as e:
+        raise ValidationError("file", f"{src.name}: {e}") from e
+    if active:
+        raise ValidationError("file", f"{src.name} carries active content ({active}); print it to "
+                                      "PDF again without scripts, actions or attachments")
     return data
 
 

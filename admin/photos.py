@@ -2,26 +2,26 @@
 
 Why re-encode instead of deleting EXIF tags: phones write location and camera data in EXIF, XMP,
 maker notes, ICC descriptions and thumbnails, and tag-by-tag removal misses some. Building a new
-image from the decoded pixels carries nothing but the pixels. The camera's orientation tag is
-applied first, so a portrait photo is not published sideways once the tag is gone.
+image from the decoded pixels carries nothing but the pixels. The re-encoder itself lives in the
+core library (clearbuild.filegate.images): the build rebuilds an export's photos with it too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import sqlite3
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from clearbuild.filegate import images
+from clearbuild.filegate.images import encode
 
 from .validate import ValidationError
 
-MAX_PIXELS = 60_000_000      # a 60-megapixel photo is already more than any phone takes
 MAX_BYTES = 50 * 1024 * 1024
-JPEG_QUALITY = 88
 
 
 def storage_dir(db_path: str | Path) -> Path:
@@ -30,38 +30,15 @@ def storage_dir(db_path: str | Path) -> Path:
 
 
 def bare_pixels(src: str | Path) -> Image.Image:
-    """The image upright, as a new image built from its pixels alone (no EXIF, XMP, ICC, text
-    chunks or thumbnails can follow); ValidationError for anything that is not a readable image."""
+    """The image upright, rebuilt from its pixels alone (clearbuild.filegate.images, the re-encoder
+    the build uses for export photos too); ValidationError naming --file for anything else."""
     src = Path(src)
     if src.stat().st_size > MAX_BYTES:
         raise ValidationError("file", f"{src.name} is over {MAX_BYTES // 2**20} MB")
     try:
-        with Image.open(src) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise ValidationError("file", f"{src.name} is {im.width}x{im.height}, over "
-                                              f"{MAX_PIXELS // 10**6} megapixels")
-            im.load()
-            upright = ImageOps.exif_transpose(im)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as e:
-        raise ValidationError("file", f"{src.name} is not a readable image ({e.__class__.__name__})") from e
-    if upright.mode in ("RGBA", "LA", "P", "PA"):
-        rgba = upright.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        upright = flat
-    elif upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
-    # A fresh image from raw pixels: no info dict, so no EXIF, XMP, ICC or comments can follow.
-    return Image.frombytes(upright.mode, upright.size, upright.tobytes())
-
-
-def encode(image: Image.Image, fmt: str) -> bytes:
-    buf = io.BytesIO()
-    if fmt == "JPEG":
-        image.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    else:
-        image.save(buf, fmt, optimize=True)
-    return buf.getvalue()
+        return images.bare_pixels(src)
+    except images.NotAnImage as e:
+        raise ValidationError("file", str(e)) from e
 
 
 def clean_jpeg(src: str | Path) -> bytes:

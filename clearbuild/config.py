@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "CB_CURRENCY_SYMBOL": "원",
     "CB_CURRENCY_MINOR_DIGITS": 0,
     "CB_MAX_AMOUNT": 10**14,  # above this an amount is "absurd" and refused
+    "CB_MAX_ATTACHMENT_BYTES": 50 * 1024 * 1024,  # a file an export names above this is refused
     "CB_PARTY_IDS": "brn",  # company ids: "brn" (Korean numbers, check digit) or "any" (foreign, OCDS)
     "CB_LANGUAGES": ["ko", "en"],  # first is the default; others get /<lang>/ copies of pages
     "CB_REPORT_DIR": "reports",  # quality report for officials; never inside output/

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
+    from .filegate import SourceFile
     from .ingest.problems import Problem
 
 
@@ -25,6 +26,9 @@ class Dataset:
     as_of: str = ""  # the build's one "as of" date (clearbuild.asof), set by the loader
     withheld: dict[str, int] = field(default_factory=dict)  # rows kept out on purpose (not public)
     sources: list[str] = field(default_factory=list)  # folders read, first is the export
+    # Published path (a row's ``file``, e.g. media/photos/PH-1.jpg) -> the checked export file;
+    # plugins copy these with clearbuild.filegate.publish and nothing else from the export.
+    files: dict[str, SourceFile] = field(default_factory=dict)
     _groups: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = field(default_factory=dict,
                                                                            repr=False)
     _records: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict,

@@ -51,7 +51,8 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
                                        extra=[extra] if extra else None,
                                        max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
                                        party_ids=config.setting(settings, "CB_PARTY_IDS"),
-                                       limits=Limits.from_settings(settings))
+                                       limits=Limits.from_settings(settings),
+                                       max_file_bytes=config.setting(settings, "CB_MAX_ATTACHMENT_BYTES"))
         try:  # one "as of" date for every page (clearbuild.asof), never the clock
             _CACHE[key].as_of = asof.resolve(_CACHE[key], settings)
         except ValueError as e:

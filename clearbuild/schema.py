@@ -27,7 +27,7 @@ TYPES = {
     "brn": "10-digit business registration number (123-45-67890 or 1234567890), valid check digit; "
            "with CB_PARTY_IDS = 'any' (deployments outside Korea, OCDS imports) any id",
     "url": "http(s) link",
-    "file": "relative path of a file shipped beside the export",
+    "file": "relative path of a file shipped beside the export (no links, no '..'; see docs/security.md)",
 }
 
 
@@ -159,7 +159,8 @@ _add(Table("photos", "A site photo (JPEG, PNG or WebP, and really one: the site 
     C("project_id", "id", True, ref="projects.project_id"),
     C("date", "date", True),
     C("caption", "str"),
-    C("file", "file", True),
+    C("file", "file", True, doc="The photo: JPEG, PNG or WebP. Published as media/photos/<photo_id>.<ext>, "
+      "rebuilt from its pixels (no EXIF, no GPS), never under this name."),
 )))
 
 _add(Table("project_documents", "A supervision document of a project (inspection report, design-change "
@@ -171,7 +172,8 @@ _add(Table("project_documents", "A supervision document of a project (inspection
     C("kind", "enum", True, enum=PROJECT_DOC_KIND),
     C("title", "str", True),
     C("file", "file", True, doc="The document: PDF, PNG, JPEG or WebP (content checked, not only the "
-      "name). Published as media/project-documents/<doc_id>.<ext>, never under this name."),
+      "name; no PDF scripts; images rebuilt from their pixels). Published as "
+      "media/project-documents/<doc_id>.<ext>, never under this name."),
     C("public", "bool", True, doc="Only rows with true are ever published; the others are dropped in "
       "ingest, before any plugin."),
 )))
@@ -269,7 +271,10 @@ _add(Table("apartment_documents", "An approved document of a complex's managemen
     C("approvals", "str", names_if="names_public",
       doc="Approval trail: role:YYYY-MM-DD[:name] separated by ';'; names only when names_public."),
     C("names_public", "bool", doc="Whether names in the approval trail may be shown."),
-    C("file", "file"), C("contract_id", "id", doc="Related contract, if any."),
+    C("file", "file", doc="Attached file (PDF, HWPX, DOCX, XLSX, PPTX, ODT, ODS, TXT, CSV or an image; "
+      "content checked, no macros or PDF scripts). Published as media/apartment-documents/<doc_id>.<ext>, "
+      "never under this name."),
+    C("contract_id", "id", doc="Related contract, if any."),
     C("public", "bool", True, doc="Only rows with true are ever published."),
 ), section="apartments"))
 

@@ -89,12 +89,13 @@ def relative(from_page: str, to_path: str) -> str:
     return posixpath.relpath(to_path, start)
 
 
-# Files from the export (project documents, site photos) are published under their record id,
-# never under the name they came with: a name from the data could climb out of media/, collide
-# with another's, need escaping in a URL (a "#" cut the photo's link short) or say more than it
-# should (a person's name typed by whoever saved the file).
+# Files from the export (project documents, site photos, apartment documents) are published under
+# their record id, never under the name they came with: a name from the data could climb out of
+# media/, collide with another's, need escaping in a URL (a "#" cut the photo's link short) or say
+# more than it should (a person's name typed by whoever saved the file).
 DOCUMENTS_DIR = "media/project-documents"
 PHOTOS_DIR = "media/photos"
+APARTMENT_DOCUMENTS_DIR = "media/apartment-documents"
 
 
 def media_path(folder: str, record_id: str, file: str) -> str:
@@ -115,5 +116,7 @@ def photo_path(photo_id: str, file: str) -> str:
     return media_path(PHOTOS_DIR, photo_id, file)
 
 
-# Tables whose files are published under their record id: table -> (id column, folder).
-MEDIA_BY_ID = {"photos": ("photo_id", PHOTOS_DIR), "project_documents": ("doc_id", DOCUMENTS_DIR)}
+# Tables whose files are published under their record id: table -> (id column, folder). Ingest
+# (clearbuild.ingest.files) publishes no file of a table missing here.
+MEDIA_BY_ID = {"photos": ("photo_id", PHOTOS_DIR), "project_documents": ("doc_id", DOCUMENTS_DIR),
+               "apartment_documents": ("doc_id", APARTMENT_DOCUMENTS_DIR)}

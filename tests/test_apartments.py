@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from cb_apartments import pages
 from factory import copy_rows, write_export
 
 from clearbuild.build import build
+from clearbuild.sample.media import write_pdf
 
 # Distinctive strings: finding one anywhere in output/ can only be a leak.
 PRIVATE_TITLES = ["PRIVATE-DOC-TITLE-QZX 비공개 징계 회의록", "PRIVATE-LEGAL-QZX 법률자문 의견서"]
@@ -46,7 +48,7 @@ def apartment_rows() -> dict[str, list[dict[str, str]]]:
         doc("D-12", "A-2", "2025년 5월 경비비 지출결의서", "expense_resolution", "2025-05-20", "5000000",
             "", "담당:2025-05-19;관리소장:2025-05-20", contract_id="C-NOT-PUBLISHED"),
         doc("D-13", "A-2", "제12차 입주자대표회의 회의록", "council_minutes", "2025-05-25", "", "",
-            "관리소장:2025-05-25", file="documents/제12차 회의록 #1.hwp"),
+            "관리소장:2025-05-25", file="documents/제12차 회의록 #1.hwpx"),
         doc("D-14", "A-2", "2025년 입찰 공고: 외벽 도장", "bid_announcement", "2025-05-26", "90000000", "",
             "관리소장:2025-05-26"),
         doc("D-15", "A-2", PRIVATE_TITLES[1], "other", "2025-04-10", "7000000", "법률비",
@@ -59,9 +61,12 @@ def apartment_rows() -> dict[str, list[dict[str, str]]]:
 def write_apartment_export(folder: Path, rows: dict[str, list[dict[str, str]]] | None = None) -> Path:
     export = write_export(folder, rows or apartment_rows())
     (export / "documents").mkdir(exist_ok=True)
-    (export / "documents" / "D-11.pdf").write_bytes(b"%PDF-1.4 public contract scan")
+    write_pdf(export / "documents" / "D-11.pdf", ["public contract scan"])
     (export / "documents" / "D-15-private.pdf").write_bytes(PRIVATE_FILE_BYTES)
-    (export / "documents" / "제12차 회의록 #1.hwp").write_bytes(b"HWP minutes")
+    with zipfile.ZipFile(export / "documents" / "제12차 회의록 #1.hwpx", "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype", (2025, 5, 25, 0, 0, 0)), "application/hwp+zip")
+        z.writestr(zipfile.ZipInfo("Contents/section0.xml", (2025, 5, 25, 0, 0, 0)),
+                   "<hs:sec>HWPX minutes</hs:sec>")
     return export
 
 
@@ -126,19 +131,21 @@ def test_trail_is_roles_and_dates_in_order(site):
 
 
 def test_attached_file_copied_and_linked(site):
-    copied = site / "media/apartments/documents/D-11.pdf"
-    assert copied.read_bytes() == b"%PDF-1.4 public contract scan"
+    export = site.parent / "export"
+    copied = site / "media/apartment-documents/D-11.pdf"
+    assert copied.read_bytes() == (export / "documents/D-11.pdf").read_bytes()
     html = read(site, "apartments/documents/D-11/index.html")
-    assert 'href="../../../media/apartments/documents/D-11.pdf"' in html
+    assert 'href="../../../media/apartment-documents/D-11.pdf"' in html
     en = read(site, "en/apartments/documents/D-11/index.html")
-    assert 'href="../../../../media/apartments/documents/D-11.pdf"' in en  # one copy, shared
+    assert 'href="../../../../media/apartment-documents/D-11.pdf"' in en  # one copy, shared
     assert not (site / "en/media").exists()
-    assert "media/apartments" not in read(site, "apartments/documents/D-10/index.html")
-    # names as exported (Korean, spaces, '#') are copied as they are and linked percent-encoded
-    assert (site / "media/apartments/documents/제12차 회의록 #1.hwp").read_bytes() == b"HWP minutes"
+    assert "media/apartment-documents" not in read(site, "apartments/documents/D-10/index.html")
+    # a name as exported (Korean, spaces, '#') is published under the document's id instead
+    assert (site / "media/apartment-documents/D-13.hwpx").read_bytes() == \
+        (export / "documents/제12차 회의록 #1.hwpx").read_bytes()
     minutes = read(site, "apartments/documents/D-13/index.html")
-    assert ("media/apartments/documents/%EC%A0%9C12%EC%B0%A8%20%ED%9A%8C%EC%9D%98%EB%A1%9D%20%231.hwp"
-            in minutes)
+    assert 'href="../../../media/apartment-documents/D-13.hwpx"' in minutes and "회의록 #1" not in minutes
+    assert sorted(p.name for p in (site / "media/apartment-documents").iterdir()) == ["D-11.pdf", "D-13.hwpx"]
 
 
 def test_contract_link_only_when_the_contract_is_published(site):
@@ -200,7 +207,8 @@ def test_build_is_deterministic(site, tmp_path):
 
     def digest(folder: Path) -> dict[str, str]:
         return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in folder.rglob("*") if p.is_file() and "apartments" in p.parts}
+                for p in folder.rglob("*")
+                if p.is_file() and {"apartments", "apartment-documents"} & set(p.parts)}
 
     assert digest(again) == digest(site) and len(digest(site)) > 20
 

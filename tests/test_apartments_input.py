@@ -4,6 +4,7 @@ column and reason in the quality report, gets no page, and leaves the other docu
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from test_apartments import doc
 from clearbuild import config
 from clearbuild.build import build
 from clearbuild.ingest import load_dataset
+from clearbuild.sample.media import write_pdf
 
 
 def load(folder: Path):
@@ -24,8 +26,12 @@ def one_bad(tmp_path: Path, **changes: str):
     rows["apartment_documents"][0].update(changes)
     export = write_export(tmp_path / "e", rows)
     (export / "documents").mkdir(exist_ok=True)
-    for name in ("evil.html", "map.svg", "scan.PDF", "minutes.hwp"):
+    for name in ("evil.html", "map.svg", "minutes.hwp", "fake.pdf"):
         (export / "documents" / name).write_text("<script>alert(1)</script>", encoding="utf-8")
+    write_pdf(export / "documents" / "scan.PDF", ["scan"])
+    with zipfile.ZipFile(export / "documents" / "minutes.hwpx", "w") as z:
+        z.writestr("mimetype", "application/hwp+zip")
+    (export / "documents" / "notes.txt").write_text("회의 메모\n", encoding="utf-8")
     return load(export)
 
 
@@ -39,6 +45,8 @@ def one_bad(tmp_path: Path, **changes: str):
     ("approvals", ":2025-06-28;동대표회장:2025-06-30", "approval step without a role"),
     ("file", "documents/evil.html", "attached file type not published"),
     ("file", "documents/map.svg", "attached file type not published"),
+    ("file", "documents/minutes.hwp", "binary Office/HWP file (OLE2) may carry macros"),
+    ("file", "documents/fake.pdf", "file content is not what its name says"),
     ("file", "../secret.pdf", "file path must be relative"),
     ("file", "/etc/passwd", "file path must be relative"),
     ("kind", "gossip", "not one of"),
@@ -56,7 +64,7 @@ def test_bad_document_refused_with_reason(tmp_path, column, value, reason):
     assert set(ds.tables["apartments"]["complex_id"]) == {"A-1"}  # the complex itself stays
 
 
-@pytest.mark.parametrize("value", ["documents/scan.PDF", "documents/minutes.hwp", ""])
+@pytest.mark.parametrize("value", ["documents/scan.PDF", "documents/minutes.hwpx", "documents/notes.txt", ""])
 def test_allowed_attachments_pass(tmp_path, value):
     ds = one_bad(tmp_path, file=value)
     assert [p for p in ds.report if p.refused] == []

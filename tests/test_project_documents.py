@@ -130,8 +130,9 @@ def test_project_page_lists_documents_with_working_relative_links(site, prefix):
     export = site.parent / "export" / EXPORT_DATE
     assert (site / "media/project-documents/PD-1.pdf").read_bytes() == \
         (export / "project_documents/PD-1.pdf").read_bytes()
-    assert (site / "media/project-documents/PD-2.png").read_bytes() == \
-        (export / "project_documents/설계변경 승인서 #1.png").read_bytes()
+    with Image.open(site / "media/project-documents/PD-2.png") as published, \
+            Image.open(export / "project_documents/설계변경 승인서 #1.png") as given:
+        assert published.format == "PNG" and published.tobytes() == given.convert("RGB").tobytes()
     for r in PUBLIC:
         assert r["title"] in html
     if prefix:
@@ -164,14 +165,15 @@ def test_nothing_of_a_private_document_reaches_output(site):
     assert not list(site.rglob("PD-3*"))
 
 
-def test_document_files_never_leave_media_or_their_export():
-    here = Path(__file__).resolve().parent
+def test_document_files_never_leave_media_or_their_export(export):
+    ds = load(export)
     docs = [{"doc_id": "PD-9", "date": "2025-01-01", "file": "../factory.py"},
-            {"doc_id": "PD-8", "date": "2025-01-01", "file": "conftest.py"}]
-    listed, files = documents(docs, [here / "golden"])  # ../factory.py exists, outside golden/
-    assert files == {} and [d["href"] for d in listed] == [None, None]
-    listed, files = documents([docs[1]], [here])
-    assert files == {"media/project-documents/PD-8.py": here / "conftest.py"}
+            {"doc_id": "PD-1", "date": "2025-01-01", "file": "media/project-documents/PD-1.pdf"}]
+    listed, files = documents(docs, ds.files)  # only files the gate checked are ever linked
+    assert [(d["doc_id"], d["href"]) for d in listed] == [("PD-1", "media/project-documents/PD-1.pdf"),
+                                                         ("PD-9", None)]
+    assert list(files) == ["media/project-documents/PD-1.pdf"]
+    assert files["media/project-documents/PD-1.pdf"].rel == "project_documents/PD-1.pdf"
     with pytest.raises(ValueError):
         urls.document_path("../PD-1", "a.pdf")
     with pytest.raises(ValueError):
@@ -218,7 +220,9 @@ def test_sample_documents_are_real_pdfs_of_started_projects(tmp_path):
     assert len(docs) >= 5 and ds.withheld["project_documents"] >= 1
     projects = ds.index("projects", "project_id")
     for d in docs:
-        assert (tmp_path / "s" / d["file"]).read_bytes().startswith(b"%PDF-1.4")
+        src = ds.files[d["file"]]
+        assert d["file"] == f"media/project-documents/{d['doc_id']}.pdf"
+        assert (Path(src.base) / src.rel).read_bytes().startswith(b"%PDF-1.4")
         p = projects[d["project_id"]]
         assert p["start_date"] and p["start_date"] <= d["date"] or d["kind"] == "safety_plan"
         if d["kind"] == "completion":

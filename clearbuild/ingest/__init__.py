@@ -13,8 +13,9 @@ import pandas as pd
 from .. import public
 from ..asof import dated_name
 from ..dataset import Dataset
+from ..filegate import DEFAULT_MAX_BYTES, SourceFile
 from ..schema import ORDER, ROW_FLAG, TABLES, Region, Table
-from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots, rules_paths  # noqa: F401 (checks)
+from . import files, rules, rules_apartments, rules_contracts, rules_lots, rules_paths  # noqa: F401 (checks)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .limits import LimitError, Limits
 from .problems import Problem, StructuralError, report_csv
@@ -53,22 +54,26 @@ def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[str],
                  extra: list[str | Path] | None = None, max_amount: int = 10**14,
-                 party_ids: str = "brn", limits: Limits | None = None) -> Dataset:
+                 party_ids: str = "brn", limits: Limits | None = None,
+                 max_file_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:
     """Load an export folder (plus extra sources such as the admin database's export).
 
     Raises StructuralError for a problem with a whole file; bad rows go to ``Dataset.report``.
     A file over a limit (``limits``) stops the build only when its table is required; otherwise
     it is refused with one line in the report and the table is read as empty.
+    Every file a row names passes the files gate (clearbuild.ingest.files); an accepted row's
+    ``file`` is the path the site publishes it under, and ``Dataset.files`` maps it to its source.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise StructuralError(f"{folder}: export folder not found")
     folders = [folder] + [Path(p) for p in extra or []]
     ctx = IngestContext(region=region, district_codes=district_codes, max_amount=max_amount,
-                        party_ids=party_ids)
+                        party_ids=party_ids, max_file_bytes=max_file_bytes)
     tables: dict[str, pd.DataFrame] = {}
     report: list[Problem] = []
     withheld: dict[str, int] = {}
+    checked: dict[str, SourceFile] = {}
     for name in ORDER:
         table = TABLES[name]
         read_problems: list[Problem] = []
@@ -101,6 +106,7 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
         if ROW_FLAG in df.columns:
             withheld[name] = dropped
         report.extend(problems)
+        df = files.published(df, table, ctx, checked)
         ctx.frames[name] = df
         for col in table.columns:
             if f"{name}.{col.name}" in REFERENCED:
@@ -109,7 +115,7 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
         tables[name] = normalise(df, table).reset_index(drop=True)
     return Dataset(tables=tables, report=report, source=str(folder),
                    export_date=dated_name(folder.name), withheld=withheld,
-                   sources=[str(f) for f in folders])
+                   sources=[str(f) for f in folders], files=checked)
 
 
 def _empty(table: Table) -> pd.DataFrame:

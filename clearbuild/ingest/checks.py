@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from ..brn import valid as brn_valid
+from ..filegate import DEFAULT_MAX_BYTES, SourceFile
 from ..schema import BOOL_TRUE, Column, Region, Table
 from ..urls import SAFE_ID
 from .problems import Problem
@@ -27,8 +27,10 @@ class IngestContext:
     district_codes: frozenset[str]
     max_amount: int = 10**14
     party_ids: str = "brn"  # "any": brn columns take any SAFE_ID (foreign deployments, OCDS parties)
+    max_file_bytes: int = DEFAULT_MAX_BYTES  # CB_MAX_ATTACHMENT_BYTES
     keys: dict[str, set[str]] = field(default_factory=dict)  # "table.column" -> accepted values
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # accepted rows so far
+    files: dict[tuple[str, int, str], SourceFile] = field(default_factory=dict)  # checked files
 
 
 def _problems(df: pd.DataFrame, mask: pd.Series, column: str, reason: str,
@@ -104,12 +106,8 @@ def check_column(df: pd.DataFrame, col: Column, ctx: IngestContext) -> Iterator[
     elif t == "url":
         yield from _problems(df, present & ~s.str.match(r"^https?://[^\s<>\"']+$"), col.name,
                              "not an http(s) link; value dropped", refused=False)
-    elif t == "file":
-        bad_path = present & (s.str.contains(r"\.\.|^/|\\", regex=True) | s.str.contains(":"))
-        yield from _problems(df, bad_path, col.name, "file path must be relative, inside the export")
-        exists = [(not p) or bad or Path(d, p).is_file()
-                  for p, bad, d in zip(s, bad_path, df["_dir"], strict=True)]
-        yield from _problems(df, ~pd.Series(exists, index=df.index), col.name, "attached file missing")
+    # t == "file": the files gate (clearbuild.ingest.files.check_files) checks path, links,
+    # size and content for every table, public column or not.
 
 
 def check_coordinates(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:

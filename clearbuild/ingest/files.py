@@ -1,29 +1,44 @@
-"""Attached files the site copies into output/: which types it may serve, and whether a file is
-what its name says.
+"""Files an export names: every one passes the files gate (clearbuild.filegate) in ingest.
 
-Why a list of types: a file copied into output/ is served from the site's own origin, so an
-.html or .svg attachment would run script there; only types a browser displays inertly pass. Why
-the content check: the name decides how a server and a browser treat the file, so a ".pdf" that
-is really a web page or an executable must not be published as a PDF either.
+Why here: a row whose file is refused must reach no output at all (page, CSV, JSON, search,
+history), so the check refuses the row, with its file, row and column in the quality report,
+before any plugin sees the Dataset. Why a list of types per table: a file copied into output/ is
+served from the site's own origin, so an .html or .svg attachment would run script there; only
+types a browser displays inertly pass, and the gate checks that the content is that type.
+
+An accepted row's ``file`` becomes the path the site publishes it under (its record id, never the
+name it came with, clearbuild.urls.MEDIA_BY_ID); ``Dataset.files`` maps that path to the checked
+source, which the plugins copy with clearbuild.filegate.publish.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 import pandas as pd
 
-from .checks import _problems
+from .. import filegate, urls
+from ..filegate.content import REFUSED_TYPES
+from ..filegate.paths import parts
+from ..schema import Table
+from .checks import ROW_CHECKS, IngestContext
 from .problems import Problem
 
-# What each type's file starts with (WebP: RIFF....WEBP, checked at both offsets).
-MAGIC: dict[str, tuple[tuple[int, bytes], ...]] = {
-    ".pdf": ((0, b"%PDF-"),),
-    ".png": ((0, b"\x89PNG\r\n\x1a\n"),),
-    ".jpg": ((0, b"\xff\xd8\xff"),),
-    ".jpeg": ((0, b"\xff\xd8\xff"),),
-    ".webp": ((0, b"RIFF"), (8, b"WEBP")),
+PHOTO_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp"})
+DOCUMENT_SUFFIXES = PHOTO_SUFFIXES | {".pdf"}
+# Office documents, scans and plain data; nothing a browser would run when opened from the site.
+# Binary Office/HWP files (.doc, .xls, .ppt, .hwp) are refused: see clearbuild.filegate.content.
+ATTACHMENT_SUFFIXES = frozenset({
+    ".pdf", ".hwpx", ".docx", ".xlsx", ".pptx", ".odt", ".ods",
+    ".txt", ".csv", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff",
+})
+# Table -> the file types its rows may name. A table with a file column and no entry here has
+# every file refused: a new kind of attachment is published only once someone decides its types.
+FILE_TYPES: dict[str, frozenset[str]] = {
+    "photos": PHOTO_SUFFIXES,
+    "project_documents": DOCUMENT_SUFFIXES,
+    "apartment_documents": ATTACHMENT_SUFFIXES,
 }
 
 
@@ -31,31 +46,60 @@ def suffix(path: str) -> str:
     return PurePosixPath(path).suffix.lower() if path else ""
 
 
-def type_not_allowed(df: pd.DataFrame, column: str, allowed: frozenset[str]) -> Iterator[Problem]:
-    """A file whose type (its suffix) is not on the list the site serves."""
-    bad = (df[column] != "") & ~df[column].map(suffix).isin(allowed)
-    yield from _problems(df, bad, column, "attached file type not published (allowed: "
-                         + ", ".join(sorted(allowed)) + ")")
+def _gate(rel: str, folder: str, record_id: str, table: str, ctx: IngestContext
+          ) -> filegate.SourceFile | str | None:
+    """The checked file, the reason it is refused, or None when the row's id is another check's
+    to refuse (an unsafe id has no published name)."""
+    try:
+        parts(rel)
+    except filegate.FileRefused as e:
+        return str(e)
+    kind = suffix(rel)
+    if kind in REFUSED_TYPES:
+        return REFUSED_TYPES[kind]
+    allowed = FILE_TYPES.get(table, frozenset())
+    if kind not in allowed or table not in urls.MEDIA_BY_ID:
+        return "attached file type not published (allowed: " + (", ".join(sorted(allowed))
+                                                                  or "none") + ")"
+    if not urls.SAFE_ID.match(record_id):
+        return None
+    try:
+        href = urls.media_path(urls.MEDIA_BY_ID[table][1], record_id, rel)
+        return filegate.check(folder, rel, href, ctx.max_file_bytes)
+    except filegate.FileRefused as e:
+        return str(e)
 
 
-def starts_right(path: Path, kind: str) -> bool:
-    """True when the file begins with its type's signature (types without one always pass)."""
-    marks = MAGIC.get(kind)
-    if not marks:
-        return True
-    with path.open("rb") as f:
-        head = f.read(16)
-    return all(head[at:at + len(sig)] == sig for at, sig in marks)
+def check_files(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
+    """Every file the table's rows name, through the gate; the checked ones are kept in
+    ``ctx.files`` by (file, row, column) for load_dataset to publish."""
+    key = urls.MEDIA_BY_ID.get(table.name, (table.key[0], ""))[0]
+    for col in (c.name for c in table.columns if c.type == "file"):
+        for idx in df.index[df[col] != ""]:
+            rel, where = str(df.at[idx, col]), (str(df.at[idx, "_file"]), int(df.at[idx, "_row"]), col)
+            got = _gate(rel, str(df.at[idx, "_dir"]), str(df.at[idx, key]), table.name, ctx)
+            if isinstance(got, filegate.SourceFile):
+                ctx.files[where] = got
+            elif got is not None:
+                yield Problem(where[0], where[1], col, rel, got)
 
 
-def content_not_its_type(df: pd.DataFrame, column: str) -> Iterator[Problem]:
-    """A file that does not start like its type (a web page named .pdf). Only files inside the
-    export are opened; missing or escaping paths are check_column's to report."""
-    bad = []
-    for rel, folder in zip(df[column], df["_dir"], strict=True):
-        base = Path(folder).resolve()
-        path = (base / rel).resolve() if rel else base
-        inside = bool(rel) and path.is_relative_to(base) and path.is_file()
-        bad.append(inside and not starts_right(path, suffix(rel)))
-    yield from _problems(df, pd.Series(bad, index=df.index, dtype=bool), column,
-                         "file content is not what its name says (e.g. not a real PDF)")
+def published(df: pd.DataFrame, table: Table, ctx: IngestContext,
+              out: dict[str, filegate.SourceFile]) -> pd.DataFrame:
+    """Accepted rows with ``file`` as the site publishes it; their checked files added to ``out``."""
+    cols = [c.name for c in table.columns if c.type == "file"]
+    if not cols or df.empty:
+        return df
+    df = df.copy()
+    for col in cols:
+        hrefs = []
+        for rel, f, r in zip(df[col], df["_file"], df["_row"], strict=True):
+            checked = ctx.files.get((str(f), int(r), col)) if rel else None
+            if checked is not None:
+                out[checked.href] = checked
+            hrefs.append(checked.href if checked is not None else "")
+        df[col] = hrefs
+    return df
+
+
+ROW_CHECKS.append(check_files)

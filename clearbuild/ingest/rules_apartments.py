@@ -1,9 +1,9 @@
 """Apartment documents: the checks rules.py does not make (issue 7).
 
 rules.py refuses trails that are not ``role:YYYY-MM-DD`` or not in date order. These add what a
-string shape cannot tell: a date that does not exist (2025-02-30 sorts fine and means nothing), a
-step with no role (the trail exists to say *who* approved), and an attached file the site must
-not serve (an .html or .svg file copied into output/ would run script on the site's own origin).
+string shape cannot tell: a date that does not exist (2025-02-30 sorts fine and means nothing) and
+a step with no role (the trail exists to say *who* approved). The attached file goes through the
+files gate like every file an export names (clearbuild.ingest.files).
 """
 
 from __future__ import annotations
@@ -15,15 +15,8 @@ import pandas as pd
 
 from ..schema import Table
 from .checks import IngestContext, _problems, table_check
-from .files import type_not_allowed
 from .problems import Problem
 from .rules import parse_approvals
-
-# Office documents, scans and plain data; nothing a browser would run when opened from the site.
-ATTACHMENT_SUFFIXES = frozenset({
-    ".pdf", ".hwp", ".hwpx", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods",
-    ".txt", ".csv", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff",
-})
 
 
 def _trail_faults(trail: str) -> tuple[bool, bool]:
@@ -48,8 +41,3 @@ def approval_steps_valid(df: pd.DataFrame, table: Table, ctx: IngestContext) -> 
     no_role = pd.Series([f[1] for f in faults], index=df.index, dtype=bool)
     yield from _problems(df, bad_date, "approvals", "approval trail date is not a real YYYY-MM-DD date")
     yield from _problems(df, no_role, "approvals", "approval step without a role")
-
-
-@table_check("apartment_documents")
-def attachment_type_allowed(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
-    yield from type_not_allowed(df, "file", ATTACHMENT_SUFFIXES)

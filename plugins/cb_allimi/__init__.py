@@ -3,19 +3,19 @@
 Pages are queued on the shared renderer (``context['cb_renderer']``), never through Pelican's
 article pipeline; photos and project documents are copied from the export into media/. Only
 the files of rows in the Dataset are copied: a private document's row was dropped in ingest, so
-its file, though it sits in the export folder, never reaches output/.
+its file, though it sits in the export folder, never reaches output/. Only files the files gate
+checked in ingest (``Dataset.files``) are published, under their record id.
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, urls
+from clearbuild import asof, config, filegate, urls
+from clearbuild.filegate import SourceFile
 
 from .pages import documents, marker, photo_files, project_context, status_counts
 
@@ -38,23 +38,18 @@ class AllimiGenerator(Generator):
             r.add("district.html", f"districts/{code}/index.html", code=code, projects=mine,
                   markers=[marker(p) for p in mine], counts=status_counts(mine))
         docs_by_project = ds.group("project_documents", "project_id")
-        sources = [Path(s) for s in ds.sources]
-        self.files: dict[str, Path] = photo_files(ds.records("photos"), sources)
+        self.files: dict[str, SourceFile] = photo_files(ds.records("photos"), ds.files)
         for p in projects:
-            docs, files = documents(docs_by_project.get(p["project_id"], []), sources)
+            docs, files = documents(docs_by_project.get(p["project_id"], []), ds.files)
             self.files.update(files)
             r.add("project.html", urls.record_path("projects", p["project_id"]),
                   documents=docs, **project_context(ds, p, overdue, today))
 
     def generate_output(self, writer: Any) -> None:
-        """Copy photos and documents under their record ids (clearbuild.urls), into media/ only."""
-        root = (Path(self.output_path) / "media").resolve()
-        for href, source in sorted(self.files.items()):
-            target = (Path(self.output_path) / href).resolve()
-            if not target.is_relative_to(root):  # names are record ids; belt and braces
-                raise ValueError(f"a photo or document file escapes media/: {href!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        """Publish photos and documents under their record ids (clearbuild.urls), into media/
+        only, through the files gate's copy step (re-checked, images rebuilt from their pixels)."""
+        for _, checked in sorted(self.files.items()):
+            filegate.publish(checked, self.output_path)
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -7,11 +7,12 @@ what inspectors found, how the design changed, and whether the people doing the 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from clearbuild import urls
 from clearbuild.dataset import Dataset
+from clearbuild.filegate import SourceFile
 
 PAYEE_ORDER = ["wages", "subcontractor", "equipment", "materials"]  # unpaid wages first
 
@@ -44,45 +45,30 @@ def payments_summary(rows: list[dict[str, Any]], overdue_days: int, today: date)
     return {"claims": claims, "kinds": kinds, "overdue": sum(1 for c in claims if c["overdue"])}
 
 
-def source_file(rel: str, sources: list[Path]) -> Path | None:
-    """The export's copy of a file a row names; never one outside its export folder."""
-    return next((src / rel for src in sources if rel and (src / rel).is_file()
-                 and (src / rel).resolve().is_relative_to(src.resolve())), None)
+def photo_files(photos: list[dict[str, Any]], files: dict[str, SourceFile]) -> dict[str, SourceFile]:
+    """Published path (the photo's id, never its own name) -> the checked export file."""
+    return {r["file"]: files[r["file"]] for r in photos if r.get("file") in files}
 
 
-def photo_files(photos: list[dict[str, Any]], sources: list[Path]) -> dict[str, Path]:
-    """Output path (the photo's id, never its own name) -> the export's file to copy there."""
-    out = {}
-    for r in photos:
-        source = source_file(r["file"], sources)
-        if source is not None:
-            out[urls.photo_path(r["photo_id"], r["file"])] = source
-    return out
+def documents(docs: list[dict[str, Any]], files: dict[str, SourceFile]
+              ) -> tuple[list[dict[str, Any]], dict[str, SourceFile]]:
+    """A project's documents as its page lists them, and published path -> checked file.
 
-
-def documents(docs: list[dict[str, Any]], sources: list[Path]
-              ) -> tuple[list[dict[str, Any]], dict[str, Path]]:
-    """A project's documents as its page lists them, and output path -> file to copy there.
-
-    The output name comes from clearbuild.urls.document_path (the doc_id, never the name the file
-    came with). A document whose file is in no source is listed without a link, not a dead one.
+    A row's ``file`` is already the published path (clearbuild.urls.document_path: the doc_id,
+    never the name the file came with); only files the gate checked (``Dataset.files``) are
+    linked, any other row is listed without a link, never a dead one.
     """
-    listed, files = [], {}
+    listed, out = [], {}
     for d in sorted(docs, key=lambda d: (d["date"], d["doc_id"])):
-        rel = d.get("file") or ""
-        source = source_file(rel, sources)
-        try:
-            href = urls.document_path(d["doc_id"], rel) if source else None
-        except ValueError:  # ingest refuses such rows; never let one break a build
-            href = None
-        if source is None or href is None:
+        checked = files.get(d.get("file") or "")
+        if checked is None:
             listed.append({**d, "href": None, "type": "", "size": None})
             continue
-        files[href] = source
-        kind = PurePosixPath(href).suffix.lstrip(".").upper()
-        listed.append({**d, "href": href, "type": "JPG" if kind == "JPEG" else kind,
-                       "size": source.stat().st_size})
-    return listed, files
+        out[checked.href] = checked
+        kind = PurePosixPath(checked.href).suffix.lstrip(".").upper()
+        listed.append({**d, "href": checked.href, "type": "JPG" if kind == "JPEG" else kind,
+                       "size": checked.size})
+    return listed, out
 
 
 def project_context(ds: Dataset, p: dict[str, Any], overdue_days: int, today: date) -> dict[str, Any]:
@@ -108,7 +94,7 @@ def project_context(ds: Dataset, p: dict[str, Any], overdue_days: int, today: da
         "inspections": sorted(ds.group("inspections", "project_id").get(pid, []),
                               key=lambda r: (r["date"], r["inspection_id"])),
         "changes": changes,
-        "photos": [dict(r, href=urls.photo_path(r["photo_id"], r["file"])) for r in
+        "photos": [dict(r, href=r["file"]) for r in
                    sorted(ds.group("photos", "project_id").get(pid, []),
                           key=lambda r: (r["date"], r["photo_id"]))],
         "payments": payments_summary(ds.group("payments", "project_id").get(pid, []),

@@ -1,26 +1,25 @@
 """cb_apartments: the clean apartment management section (issue 7).
 
 Pages: ``apartments/index.html`` (map and list by district), one page per complex and one per
-public document, queued on the shared renderer. Attached files of public documents are copied
-from the export to ``media/apartments/<file>``; nothing else from the export folder is copied,
-so a private document's file can never be published by accident (ingest has already dropped its
-row). docs/apartments.md describes the pages and the privacy rules.
+public document, queued on the shared renderer. Attached files of public documents are published
+as ``media/apartment-documents/<doc_id>.<type>`` (never under the name they came with) through
+the files gate's copy step; nothing else from the export folder is copied, so a private
+document's file can never be published by accident (ingest has already dropped its row), nor a
+file the gate refused (its row was refused too). docs/apartments.md describes the pages and the privacy rules.
 """
 
 from __future__ import annotations
 
 import functools
-import shutil
-from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, filters, urls
+from clearbuild import config, filegate, filters, urls
+from clearbuild.filegate import SourceFile
 
 from .pages import (
-    MEDIA_DIR,
     SPENDING_KINDS,
     attachment,
     complex_context,
@@ -39,8 +38,7 @@ class ApartmentsGenerator(Generator):
                                   minor_digits=config.setting(s, "CB_CURRENCY_MINOR_DIGITS"))
         complexes = sorted(ds.records("apartments"), key=lambda c: c["complex_id"])
         docs_by_complex = ds.group("apartment_documents", "complex_id")
-        sources = [Path(p) for p in ds.sources]
-        self.files: dict[str, Path] = {}
+        self.files: dict[str, SourceFile] = {}
         counts = {c["complex_id"]: len(docs_by_complex.get(c["complex_id"], [])) for c in complexes}
         r.add("apartments_index.html", "apartments/index.html", complexes=complexes, counts=counts,
               groups=district_groups(complexes, config.districts(s)),
@@ -52,20 +50,17 @@ class ApartmentsGenerator(Generator):
                   money_fmt=money, spending_kinds=SPENDING_KINDS, **ctx)
             siblings = ctx["documents"]
             for i, doc in enumerate(siblings):
-                file = attachment(doc, sources)
+                file = attachment(doc, ds.files)
                 if file:
-                    self.files[file["rel"]] = file["source"]
+                    self.files[file["href"]] = file["source"]
                 r.add("apartments_document.html", urls.record_path("apartment_documents", doc["doc_id"]),
                       **document_context(ds, doc, c, siblings, i, file))
 
     def generate_output(self, writer: Any) -> None:
-        out = (Path(self.output_path) / MEDIA_DIR).resolve()
-        for rel, source in sorted(self.files.items()):
-            target = (out / rel).resolve()
-            if not target.is_relative_to(out):  # ingest refuses such paths; belt and braces
-                raise ValueError(f"apartment_documents file escapes {MEDIA_DIR}/: {rel!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+        """Publish the attachments through the files gate's copy step (re-checked, no link
+        followed, images rebuilt from their pixels)."""
+        for _, checked in sorted(self.files.items()):
+            filegate.publish(checked, self.output_path)
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -9,16 +9,17 @@ trail() asks the same projection again, so no template can show them by mistake.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from clearbuild import public, urls
 from clearbuild.dataset import Dataset
+from clearbuild.filegate import SourceFile
 from clearbuild.schema import DOC_KIND
 
 # Kinds whose amount is money spent; a bid announcement's amount is an estimate, a notice has none.
 SPENDING_KINDS = ("expense_resolution", "maintenance_contract")
-MEDIA_DIR = "media/apartments"
+MEDIA_DIR = urls.APARTMENT_DOCUMENTS_DIR  # media/apartment-documents/<doc_id>.<type>
 
 
 def marker(c: dict[str, Any], documents: int) -> dict[str, Any]:
@@ -91,18 +92,15 @@ def month_matrix(docs: list[dict[str, Any]]) -> dict[str, Any]:
     return {"kinds": kinds, "rows": rows}
 
 
-def attachment(doc: dict[str, Any], sources: list[Path]) -> dict[str, Any] | None:
-    """The attached file as the page links it, or None when there is none to copy."""
-    rel = doc.get("file") or ""
-    if not rel:
+def attachment(doc: dict[str, Any], files: dict[str, SourceFile]) -> dict[str, Any] | None:
+    """The attached file as the page links it (named after the document's id, never after the
+    file it came as), or None when the gate checked none for this row."""
+    checked = files.get(doc.get("file") or "")
+    if checked is None:
         return None
-    for src in sources:
-        path = src / rel
-        if path.is_file():
-            return {"href": f"{MEDIA_DIR}/{rel}", "rel": rel, "name": Path(rel).name,
-                    "suffix": Path(rel).suffix.lstrip(".").upper(), "size": path.stat().st_size,
-                    "source": path}
-    return None
+    name = PurePosixPath(checked.href).name
+    return {"href": checked.href, "name": name, "suffix": PurePosixPath(name).suffix.lstrip(".").upper(),
+            "size": checked.size, "source": checked}
 
 
 def complex_context(c: dict[str, Any], docs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -56,11 +56,8 @@ def table_csv(ds: Dataset, name: str) -> bytes:
     cols = public.columns(name)
     df = ds.table(name)
     df = public.project(name, df)[0][cols] if not df.empty else df.reindex(columns=cols)
-    if name in urls.MEDIA_BY_ID and not df.empty and "file" in df.columns:
-        # The file as the site publishes it, never the name it had in the export.
-        key, folder = urls.MEDIA_BY_ID[name]
-        df = df.assign(file=[urls.media_path(folder, k, f) if f else f
-                             for k, f in zip(df[key], df["file"], strict=True)])
+    # A ``file`` is already the path the site publishes it under (clearbuild.ingest.files), never
+    # the name it had in the export.
     # Formula-like text cells get a leading ' (clearbuild.csvsafe); numbers stay numbers.
     return ("\ufeff" + csvsafe.frame_csv(df)).encode("utf-8")
 
