@@ -59,8 +59,8 @@ def build(db: str | Path, export: str | Path = EXPORT) -> Path:
     write_pdf(report, [f"{PROJECT} inspection report 2026-11", "clearbuild demo document"])
     Image.new("L", (120, 160), 235).save(scan, "PNG")
     entries = [
-        ("kim", "lee", ["progress", "add", PROJECT, "--date", "2026-11-20", "--planned", "68.5",
-                        "--actual", "66.9"]),
+        ("kim", "lee", ["progress", "add", PROJECT, "--date", "2026-11-13", "--planned", "66.0",
+                        "--actual", "64.4"]),
         ("lee", "kim", ["inspection", "add", PROJECT, "--date", "2026-11-18", "--kind", "safety",
                         "--result", "conditional", "--findings", "가설 울타리 일부 파손, 보수 지시"]),
         ("kim", "park", ["change", "add", PROJECT, "--date", "2026-10-02", "--reason",

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from itertools import islice
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pelican import Pelican
+from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
 from . import config, loader, render
@@ -33,9 +35,14 @@ class BuildResult:
     seconds: float
     rendered: int = 0  # pages rendered; the rest were linked unchanged from ``previous``
 
+    report: Path | None = None  # the quality report (officials only, outside the site)
+
     def summary(self) -> str:
+        """One line; where rows were refused, it says where the report that names them is."""
+        refused = f"{self.refused} rows refused" + (
+            f" (see {self.report})" if self.refused and self.report else "")
         return (f"built {self.output}: {self.pages} pages ({self.files} files, "
-                f"{self.bytes / 1e6:.1f} MB), {self.refused} rows refused, {self.seconds:.1f} s")
+                f"{self.bytes / 1e6:.1f} MB), {refused}, {self.seconds:.1f} s")
 
 
 def settings_for(settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None
@@ -101,10 +108,16 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         over["CB_DATA"] = str(config.resolve(data))
     if previous is not None:
         over["CB_PREVIOUS_BUILD"] = str(config.resolve(previous))
+    over.setdefault("CB_PROGRESS", not quiet)
     settings = settings_for(settings_file, over)
     if not reuse_dataset:
         loader.forget()
+    say = (lambda text: print(text, file=sys.stderr, flush=True)) if not quiet else (lambda text: None)
+    say(f"reading export {config.newest_export(settings)}")
     dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
+    rows = sum(len(t) for t in dataset.tables.values())
+    say(f"read {rows:,} rows ({dataset.refused:,} refused), data as of {dataset.as_of}, "
+        f"in {time.time() - start:.1f} s; queueing pages")
     tmp = output if in_place else output.parent / f".build-{output.name}-{os.getpid()}"
     if tmp.exists() and not in_place:
         shutil.rmtree(tmp)
@@ -113,6 +126,7 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     if quiet:
         logging.getLogger("pelican").setLevel(logging.ERROR)
     render.LAST_STATS.clear()
+    quiet_console, pelican_console.quiet = pelican_console.quiet, True  # its "Processed 0 articles"
     try:
         pelican = Pelican(settings)
         pelican.run()
@@ -120,6 +134,8 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         if not in_place:
             shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        pelican_console.quiet = quiet_console
     if in_place:  # walking every file would cost what updating in place saves
         files, size, pages = [], 0, render.LAST_STATS.get("pages", 0)
     else:
@@ -130,5 +146,6 @@ def build(output: str | Path = "output", data: str | Path | None = None,
             output.rename(old)
         tmp.rename(output)
         discard(old)
+    report = config.resolve(config.setting(settings, "CB_REPORT_DIR")) / "quality.csv"
     return BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start,
-                       render.LAST_STATS.get("rendered", 0))
+                       render.LAST_STATS.get("rendered", 0), report)

@@ -27,6 +27,7 @@ from jinja2 import Environment
 
 from . import urls
 from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json
+from .progress import OFF, STEP, Progress
 
 __all__ = ["Job", "Renderer", "PAGES_FILE", "read_pages", "stable_json", "page_files"]
 KEEP, LINK, RENDER = 0, 1, 2  # what happens to a page: already there, linked, rendered
@@ -49,6 +50,8 @@ class Renderer:
     # Jinja global): plugins append functions of the job whose result is hashed with it.
     depends: list[Callable[[Job], Any]] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    progress: Progress = OFF  # stage, pages done of total, rate, ETA (clearbuild.progress)
+    _counter: Any = None  # the running stage's shared count (inherited by the forked workers)
     _fp: str = ""
     _hashes: list[str] = field(default_factory=list)
     _action: list[int] = field(default_factory=list)
@@ -135,7 +138,18 @@ class Renderer:
 
     def _hash_slice(self, start: int, step: int) -> list[str]:
         cache: dict[int, tuple[Any, bytes]] = {}
-        return [self.job_hash(job, cache) for job in self.jobs[start::step]]
+        out = []
+        for n, job in enumerate(self.jobs[start::step], 1):
+            out.append(self.job_hash(job, cache))
+            if n % STEP == 0:
+                self._count(STEP)
+        self._count(len(out) % STEP)
+        return out
+
+    def _count(self, n: int) -> None:
+        if self._counter is not None:
+            with self._counter.get_lock():
+                self._counter.value += n
 
     def _run(self, lang: str, start: int, step: int) -> tuple[int, int, int]:
         """Link or render this worker's share of the pages that are not already there."""
@@ -145,7 +159,9 @@ class Renderer:
         env.auto_reload = False
         size = linked = linked_data = 0
         first = lang == self.languages[0]
-        for i in self._todo[start::step]:
+        for n, i in enumerate(self._todo[start::step], 1):
+            if n % STEP == 0:
+                self._count(STEP)
             job = self.jobs[i]
             if job.template == DATA and not first:
                 continue
@@ -158,6 +174,7 @@ class Renderer:
                 size += self.write(job.path, job.context["produce"](*job.context["args"]))
             else:
                 size += self.render_one(job, lang, env)
+        self._count(len(self._todo[start::step]) % STEP)
         return size, linked, linked_data
 
     def _parallel(self, name: str, prefix: tuple[Any, ...], workers: int, items: int) -> list[Any]:
@@ -180,7 +197,9 @@ class Renderer:
     def plan(self, workers: int) -> None:
         """Hash every job and decide which pages the previous build can give unchanged."""
         self._fp = fingerprint(self.settings, self.env, self.languages, self.globals)
-        parts = self._parallel("_hash_slice", (), workers, len(self.jobs))
+        with self.progress.stage("hashing page inputs", len(self.jobs)) as self._counter:
+            parts = self._parallel("_hash_slice", (), workers, len(self.jobs))
+        self._counter = None
         hashes: list[str] = [""] * len(self.jobs)
         step = len(parts)
         for i, part in enumerate(parts):
@@ -222,7 +241,9 @@ class Renderer:
         for lang in self.languages:
             if not self._todo:  # nothing changed: no worker to start
                 break
-            parts = self._parallel("_run", (lang,), workers, len(self._todo))
+            with self.progress.stage(f"writing pages ({lang})", len(self._todo)) as self._counter:
+                parts = self._parallel("_run", (lang,), workers, len(self._todo))
+            self._counter = None
             total_size += sum(p[0] for p in parts)
             total_linked += sum(p[1] for p in parts)
             linked_data += sum(p[2] for p in parts)

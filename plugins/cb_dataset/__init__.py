@@ -18,6 +18,7 @@ from pelican.generators import Generator
 
 from clearbuild import config, loader
 from clearbuild.ingest import report_csv
+from clearbuild.progress import Progress
 from clearbuild.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,8 @@ class DatasetGenerator(Generator):
             # No export date here: a value every page shows would change every page every night
             # and defeat incremental builds. Section home pages pass it themselves.
             globals={"SITENAME": self.settings.get("SITENAME", "")},
-            env_for=self.env.globals.get("cb_language_env"), settings=self.settings)
+            env_for=self.env.globals.get("cb_language_env"), settings=self.settings,
+            progress=Progress(enabled=bool(config.setting(self.settings, "CB_PROGRESS"))))
         self.context["cb_stats"] = {"refused": dataset.refused, "started": time.time()}
 
     def generate_output(self, writer: Any) -> None:

@@ -1,0 +1,60 @@
+"""A long build says what it is doing: stage, pages done of total, rate, ETA; one summary line."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+from factory import copy_rows, write_export
+
+from clearbuild.progress import Progress
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_plain_progress_lines_count_every_page_across_workers():
+    stream = io.StringIO()
+    progress = Progress(enabled=True, stream=stream, interval=0.05)
+    import multiprocessing
+    import time
+
+    with progress.stage("writing pages (ko)", 1000) as counter:
+        def work(n: int) -> None:
+            for _ in range(n):
+                with counter.get_lock():
+                    counter.value += 1
+            time.sleep(0.2)
+
+        procs = [multiprocessing.get_context("fork").Process(target=work, args=(500,)) for _ in range(2)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+    assert counter.value == 1000
+    last = stream.getvalue().strip().splitlines()[-1]
+    assert last.startswith("writing pages (ko): 1,000 of 1,000 (") and last.endswith("/s, done)")
+
+
+def test_a_disabled_progress_prints_nothing():
+    stream = io.StringIO()
+    with Progress(enabled=False, stream=stream, interval=0.01).stage("x", 10) as counter:
+        counter.value += 10
+    assert stream.getvalue() == ""
+
+
+def test_invoke_build_ends_with_one_summary_line_naming_the_report(tmp_path):
+    rows = copy_rows()
+    rows["contracts"][1]["amount"] = "-5"  # one refused row
+    export = write_export(tmp_path / "e", rows)
+    done = subprocess.run([sys.executable, "-m", "invoke", "build", "--data", str(export),
+                           "--output", str(tmp_path / "out")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith(f"built {tmp_path / 'out'}: ")
+    assert "1 rows refused (see " in out[0] and out[0].split("(see ")[1].startswith(str(ROOT / "reports"))
+    everything = done.stdout + done.stderr
+    assert "Processed" not in everything and "articles" not in everything  # Pelican's line is gone
+    assert f"data as of {export.name}" in done.stderr
