@@ -1,6 +1,9 @@
 """`invoke bench`: generate an export of a given size once, build it, report figures as JSON.
 
 Speed is measured here, never asserted in tests: the figures go in the README with the machine.
+Every run also measures the raw render limit (clearbuild.benchlimit) and reports the build's rate
+as a share of it, and memory as the peak summed PSS of the build's processes (clearbuild.memwatch)
+beside the old largest-single-process ``ru_maxrss``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .benchlimit import raw_limit
+from .memwatch import PeakPss
 
 SEOUL = {"projects": 2600, "contracts": 175_000, "notices": 44_000, "companies": 61_000}
 
@@ -49,12 +54,17 @@ def run_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
         overrides["CB_LANGUAGES"] = languages
     out = config.ROOT / "bench" / "out"
     t = time.time()
-    result = build(output=out, data=export, overrides=overrides, quiet=True)
+    with PeakPss() as peak:
+        result = build(output=out, data=export, overrides=overrides, quiet=True)
     seconds = time.time() - t
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    rate = result.pages / seconds
+    # The ceiling this rate is a share of, measured now, on the same machine and load.
+    limit = raw_limit(workers=workers, where=config.ROOT / "bench")
     return {"pages": result.pages, "seconds": round(seconds, 2),
-            "pages_per_second": round(result.pages / seconds, 1), "peak_rss_mb": round(rss, 1),
+            "pages_per_second": round(rate, 1), "peak_memory_mb": peak.mb, "peak_rss_mb": round(rss, 1),
+            **limit, "share_of_raw_limit": round(rate / limit["raw_pages_per_second"], 3),
             "output_bytes": result.bytes, "files": result.files, "rows_refused": result.refused,
             "sizes": sizes, "languages": languages or config.DEFAULTS["CB_LANGUAGES"]}
 

@@ -1,0 +1,60 @@
+"""Peak memory of a build, parent and workers together: the summed PSS of the process tree.
+
+Why not ``ru_maxrss``: it is one process's peak, it does not add up forked workers, and it counts
+pages a worker shares with its parent as if they were its own. PSS (proportional set size) splits
+each shared page between the processes that map it, so the sum over the tree is what the build
+really holds. Sampled every half second by a thread (psutil ``memory_full_info().pss``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import psutil
+
+
+def tree_pss(pid: int) -> int:
+    """Bytes of PSS of ``pid`` and every live descendant (processes that vanish are skipped)."""
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return total
+
+
+class PeakPss:
+    """``with PeakPss() as peak: ...`` then ``peak.mb``: the highest summed PSS seen."""
+
+    def __init__(self, pid: int | None = None, every: float = 0.5):
+        self.pid = pid or os.getpid()
+        self.every = every
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            self.peak = max(self.peak, tree_pss(self.pid))
+            if self._stop.wait(self.every):
+                return
+
+    def __enter__(self) -> PeakPss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, tree_pss(self.pid))
+
+    @property
+    def mb(self) -> float:
+        return round(self.peak / 2**20, 1)
