@@ -113,11 +113,10 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     if not reuse_dataset:
         loader.forget()
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if not quiet else (lambda text: None)
-    say(f"reading export {config.newest_export(settings)}")
     dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
     rows = sum(len(t) for t in dataset.tables.values())
-    say(f"read {rows:,} rows ({dataset.refused:,} refused), data as of {dataset.as_of}, "
-        f"in {time.time() - start:.1f} s; queueing pages")
+    say(f"read {config.newest_export(settings)}: {rows:,} rows ({dataset.refused:,} refused), "
+        f"data as of {dataset.as_of}, in {time.time() - start:.1f} s; queueing pages")
     tmp = output if in_place else output.parent / f".build-{output.name}-{os.getpid()}"
     if tmp.exists() and not in_place:
         shutil.rmtree(tmp)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cb_apartments import pages
-from factory import copy_rows, write_export
+from factory import EXPORT_DATE, copy_rows, write_export
 
 from clearbuild.build import build
 from clearbuild.sample.media import write_pdf
@@ -131,7 +131,7 @@ def test_trail_is_roles_and_dates_in_order(site):
 
 
 def test_attached_file_copied_and_linked(site):
-    export = site.parent / "export"
+    export = site.parent / "export" / EXPORT_DATE
     copied = site / "media/apartment-documents/D-11.pdf"
     assert copied.read_bytes() == (export / "documents/D-11.pdf").read_bytes()
     html = read(site, "apartments/documents/D-11/index.html")

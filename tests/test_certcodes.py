@@ -9,7 +9,7 @@ import json
 import pytest
 from factory import BRN_B, write_export
 
-from clearbuild import asof, certcodes, loader, publish
+from clearbuild import asof, certcodes, loader, safeio
 from clearbuild.build import settings_for
 from clearbuild.certcodes import LEDGER, Issued, LedgerError, read_ledger, record, superseded_as_of
 
@@ -61,7 +61,7 @@ def test_a_write_killed_before_the_rename_leaves_the_old_ledger(tmp_path, monkey
     def killed(src, dst):
         raise KeyboardInterrupt("killed between the temp file and the rename")
 
-    monkeypatch.setattr(publish.os, "replace", killed)  # the shared atomic write
+    monkeypatch.setattr(safeio.os, "replace", killed)  # the shared atomic write
     with pytest.raises(KeyboardInterrupt):
         record(tmp_path, [cert(B)], "2026-11-21")
     assert (tmp_path / LEDGER).read_bytes() == before  # not half of the new one

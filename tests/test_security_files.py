@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from factory import copy_rows, write_export
+from factory import EXPORT_DATE, copy_rows, write_export
 from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
@@ -263,7 +263,7 @@ def test_office_files_without_macros_are_published(tmp_path):
     out, report = make_site(tmp_path, with_attachment("documents/budget.xlsx"), poison)
     assert [r for r in report if r["refused"] == "True"] == []
     assert (out / "media/apartment-documents/D-1.xlsx").read_bytes() == \
-        (tmp_path / "export/documents/budget.xlsx").read_bytes()
+        (tmp_path / "export" / EXPORT_DATE / "documents/budget.xlsx").read_bytes()
 
 
 # (h) Photos keep no EXIF: no GPS position, no camera model.
@@ -284,7 +284,7 @@ def test_photos_are_rebuilt_from_their_pixels(tmp_path):
 
     out, report = make_site(tmp_path, with_attachment("documents/scan.jpg"), poison)
     assert [r for r in report if r["refused"] == "True"] == []
-    source = (tmp_path / "export/photos/PH-1.jpg").read_bytes()
+    source = (tmp_path / "export" / EXPORT_DATE / "photos/PH-1.jpg").read_bytes()
     assert b"CAMERA-MODEL-QZX" in source and b"GPS-DATUM-QZX" in source  # the test is a real one
     for published in (out / "media/photos/PH-1.jpg", out / "media/apartment-documents/D-1.jpg"):
         data = published.read_bytes()
@@ -307,7 +307,7 @@ def test_attachments_are_published_under_their_record_id(tmp_path):
     out, report = make_site(tmp_path, with_attachment(f"documents/{name}"), poison)
     assert [r for r in report if r["refused"] == "True"] == []
     assert (out / "media/apartment-documents/D-1.pdf").read_bytes() == \
-        (tmp_path / "export/documents" / name).read_bytes()
+        (tmp_path / "export" / EXPORT_DATE / "documents" / name).read_bytes()
     page = (out / "apartments/documents/D-1/index.html").read_text(encoding="utf-8")
     assert 'href="../../../media/apartment-documents/D-1.pdf"' in page
     with open(out / "data/apartment_documents.csv", encoding="utf-8-sig") as f:
