@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader
 from clearbuild import config
 from clearbuild.build import build, settings_for
 from clearbuild.ingest import load_dataset
-from clearbuild.ocds import source
+from clearbuild.ocds import extension, source
 from clearbuild.schema import ORDER, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,13 @@ def test_data_folder_has_every_table_the_packages_and_the_licence(site):
         with open(data / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f))
         assert header == TABLES[name].public_columns  # never a private column
-    assert json.loads((data / "ocds-release-package.json").read_text(encoding="utf-8"))["version"] == "1.1"
+    package = json.loads((data / "ocds-release-package.json").read_text(encoding="utf-8"))
+    assert package["version"] == "1.1"
+    # Without the site's address (CB_OCDS_SITE_URL) the local extension cannot be declared by URL.
+    assert package["extensions"] == list(extension.COMMUNITY.values())
+    ext = data / "extension"
+    assert json.loads((ext / "extension.json").read_text(encoding="utf-8"))["schemas"] == ["release-schema.json"]
+    assert json.loads((ext / "release-schema.json").read_text(encoding="utf-8")) == extension.release_schema_patch()
     assert len(json.loads((data / "oc4ids-project-package.json").read_text(encoding="utf-8"))["projects"]) == 3
     assert "CC BY 4.0" in (data / "LICENSE.txt").read_text(encoding="utf-8")
     everything = "".join(p.read_text(encoding="utf-8") for p in data.glob("*.*"))

@@ -22,6 +22,7 @@ from pelican.generators import Generator
 
 from clearbuild import asof, csvsafe, public, schema, urls
 from clearbuild.dataset import Dataset
+from clearbuild.ocds import extension
 from clearbuild.ocds.export import ExportOptions, dumps
 from clearbuild.ocds.oc4ids import writers
 
@@ -110,6 +111,11 @@ class OpenDataGenerator(Generator):
                 dumps(self.oc4ids.package(self.projects), compact=True).encode("utf-8"),
             )
         )
+        ext = out / extension.FOLDER  # clearbuild's own OCDS extension, which the package declares
+        ext.mkdir(exist_ok=True)
+        for name, doc in (("extension.json", extension.metadata(opts.uri(""))),
+                          ("release-schema.json", extension.release_schema_patch())):
+            publish(ext, name, "", "", 0, dumps(doc).encode("utf-8"))
         self.licence = licence_text(self.settings, opts).encode("utf-8")
         r = self.context["cb_renderer"]
         r.add(
@@ -121,6 +127,8 @@ class OpenDataGenerator(Generator):
             licence_url=opts.license,
             updated=asof.of(ds, self.settings),
             ocid_prefix=opts.prefix,
+            extensions=extension.COMMUNITY,
+            local_extension=f"{extension.FOLDER}/extension.json",
         )
         r.add(
             "opendata_dictionary.html", "data/dictionary/index.html", tables=dictionary(), types=schema.TYPES
