@@ -59,7 +59,13 @@ def test_data_page_lists_each_file_with_rows_size_and_date(site):
                            page, flags=re.S))
     assert rows["contracts.csv"] == "2" and rows["bid_results.csv"] == "3"
     assert rows["ocds-release-package.json"] == "3" and rows["oc4ids-project-package.json"] == "3"
-    assert len(rows) == len(ORDER) + 2
+    assert len(rows) == len(ORDER) + 3
+    # Cardinal's coverage of the package: the file, and each field with its count on the page.
+    counts = json.loads((site / "data" / "cardinal-coverage.json").read_text(encoding="utf-8"))
+    assert counts[""] == 3 and list(counts) == sorted(counts)
+    assert rows["cardinal-coverage.json"] == f"{len(counts):,}"
+    assert f"<code>/tender/tenderPeriod/endDate</code></td><td class=\"num\">{counts['/tender/tenderPeriod/endDate']}</td>" in page
+    assert 'href="../data/extension/extension.json"' in page
     assert re.search(rf'contracts\.csv</a></td>\s*<td class="num">2</td><td class="num">[\d.,]+ (B|KB)</td><td>{EXPORT_DATE}</td>',
                      page)
     assert (site / "en" / "data" / "index.html").exists()
