@@ -58,6 +58,13 @@ def test_no_flag_when_the_lower_fence_is_not_above_zero():
     assert flagged(ds, "close-second-bid") == {}
 
 
+def test_too_few_tenders_for_quartiles_flag_nothing():
+    few = dict(list(SPREAD.items())[:5])
+    ds = dataset(bid_notices=[notice(n) for n in [*few, "NX"]], bid_results=tenders({**few, "NX": 0.001}))
+    assert flagged(ds, "close-second-bid") == {}
+    assert list(flagged(ds, "close-second-bid", CB_SIGNALS_CLOSE_BID_MIN_TENDERS=6)) == [("notices", "NX")]
+
+
 def test_a_winner_above_a_losing_bid_is_left_out_and_lots_are_judged_apart():
     rows = tenders(SPREAD)
     # Not on price alone: the winner bid more than a valid loser; never flagged.

@@ -6,7 +6,7 @@ tender, difference = (lowest valid losing bid − winning bid) ÷ winning bid, c
 lowest losing bid is not below the winner (otherwise the award was not on price alone); a tender
 is flagged when its difference is at or below the lower fence Q1 − 1.5 × IQR of all the
 differences, and only when Q1 and the fence are above zero. Differences from Cardinal are in
-docs/signals.md (per lot, quartiles by linear interpolation).
+docs/signals.md (per lot, quartiles by linear interpolation, a minimum number of tenders).
 """
 
 from __future__ import annotations
@@ -41,14 +41,14 @@ def runner_up_gaps(ctx: Context) -> pd.DataFrame:
     id="close-second-bid",
     group="procurement",
     kinds=("notices",),
-    settings=(),
+    settings=("CB_SIGNALS_CLOSE_BID_MIN_TENDERS",),
     fields={"winning_bid": "money", "second_bid": "money", "gap": "money", "difference": "pct",
             "fence": "pct", "companies": "brns", "lot": "text", "lots": "ids"},
     cardinal="R024",
 )
 def close_second_bid(ctx: Context) -> pd.DataFrame:
     g = runner_up_gaps(ctx)
-    if g.empty:
+    if len(g) < max(1, ctx.s("CB_SIGNALS_CLOSE_BID_MIN_TENDERS")):  # too few for quartiles to mean much
         return empty()
     q1, q3 = np.percentile(g.difference.to_numpy(), [25, 75])
     fence = q1 - 1.5 * (q3 - q1)
