@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader
 from clearbuild import config
 from clearbuild.build import build, settings_for
 from clearbuild.ingest import load_dataset
-from clearbuild.ocds import source
+from clearbuild.ocds import extension, source
 from clearbuild.schema import ORDER, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,13 @@ def test_data_folder_has_every_table_the_packages_and_the_licence(site):
         with open(data / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f))
         assert header == TABLES[name].public_columns  # never a private column
-    assert json.loads((data / "ocds-release-package.json").read_text(encoding="utf-8"))["version"] == "1.1"
+    package = json.loads((data / "ocds-release-package.json").read_text(encoding="utf-8"))
+    assert package["version"] == "1.1"
+    # Without the site's address (CB_OCDS_SITE_URL) the local extension cannot be declared by URL.
+    assert package["extensions"] == list(extension.COMMUNITY.values())
+    ext = data / "extension"
+    assert json.loads((ext / "extension.json").read_text(encoding="utf-8"))["schemas"] == ["release-schema.json"]
+    assert json.loads((ext / "release-schema.json").read_text(encoding="utf-8")) == extension.release_schema_patch()
     assert len(json.loads((data / "oc4ids-project-package.json").read_text(encoding="utf-8"))["projects"]) == 3
     assert "CC BY 4.0" in (data / "LICENSE.txt").read_text(encoding="utf-8")
     everything = "".join(p.read_text(encoding="utf-8") for p in data.glob("*.*"))
@@ -53,7 +59,13 @@ def test_data_page_lists_each_file_with_rows_size_and_date(site):
                            page, flags=re.S))
     assert rows["contracts.csv"] == "2" and rows["bid_results.csv"] == "3"
     assert rows["ocds-release-package.json"] == "3" and rows["oc4ids-project-package.json"] == "3"
-    assert len(rows) == len(ORDER) + 2
+    assert len(rows) == len(ORDER) + 3
+    # Cardinal's coverage of the package: the file, and each field with its count on the page.
+    counts = json.loads((site / "data" / "cardinal-coverage.json").read_text(encoding="utf-8"))
+    assert counts[""] == 3 and list(counts) == sorted(counts)
+    assert rows["cardinal-coverage.json"] == f"{len(counts):,}"
+    assert f"<code>/tender/tenderPeriod/endDate</code></td><td class=\"num\">{counts['/tender/tenderPeriod/endDate']}</td>" in page
+    assert 'href="../data/extension/extension.json"' in page
     assert re.search(rf'contracts\.csv</a></td>\s*<td class="num">2</td><td class="num">[\d.,]+ (B|KB)</td><td>{EXPORT_DATE}</td>',
                      page)
     assert (site / "en" / "data" / "index.html").exists()

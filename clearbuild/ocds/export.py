@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import asof
 from ..dataset import Dataset
+from . import extension
 from .writing import (
     DEFAULTS,
     KIND_OUT,
@@ -292,6 +293,7 @@ class OcdsWriter:
                 "publishedDate": self.o.stamp(_day(asof.of(self.ds))),
                 "publisher": {"name": self.o.publisher},
                 "license": self.o.license,
+                "extensions": extension.declared(self.o),
                 "releases": [self.releases[k] for k in sorted(self.releases)],
             }
         )

@@ -76,7 +76,7 @@ class Imported:
         return where
 
 
-def _group(sources: Iterable[Source]) -> tuple[list[Source], list[Source]]:
+def _group(sources: Iterable[Source], sink: Sink) -> tuple[list[Source], list[Source]]:
     """Processes compiled per ocid (first-seen order) and projects, from every file's sources."""
     by_ocid: dict[str, list[Source]] = {}
     projects: list[Source] = []
@@ -85,7 +85,7 @@ def _group(sources: Iterable[Source]) -> tuple[list[Source], list[Source]]:
             projects.append(s)
         else:
             by_ocid.setdefault(s.ocid, []).append(s)
-    return [compile_process(group) for group in by_ocid.values()], projects
+    return [compile_process(group, sink) for group in by_ocid.values()], projects
 
 
 def import_files(paths: Iterable[str | Path], options: Options | None = None) -> Imported:
@@ -96,7 +96,7 @@ def import_files(paths: Iterable[str | Path], options: Options | None = None) ->
     sources: list[Source] = []
     for path in sorted(Path(p) for p in paths):
         sources.extend(read_sources(path, sink, options.limits))
-    processes, projects = _group(sources)
+    processes, projects = _group(sources, sink)
     for src in processes:
         Process(src.data, src.at, ctx).read()
     ocds = {p.ocid for p in processes}

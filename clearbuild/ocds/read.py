@@ -9,15 +9,23 @@ A file that is none of these, or not JSON at all, is refused with its reason, ne
 
 from __future__ import annotations
 
-import copy
 import json
+import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import ocdsmerge
+import ocdsmerge.exceptions
 
 from ..ingest.limits import LimitError, Limits, check_json_depth, check_size
 from .common import At, Sink, as_list, text
 
+SCHEMAS = {  # the release schema whose merge rules compile a package of each OCDS version
+    "1.0": Path(__file__).parent / "schema" / "release-schema-1.0.3.json",
+    "1.1": Path(__file__).parent / "schema" / "release-schema.json",  # 1.1.5
+}
 ENCODINGS = (("utf-8", "UTF-8"), ("cp1252", "Windows-1252"), ("latin-1", "ISO-8859-1"))
 
 
@@ -27,6 +35,7 @@ class Source:
     data: dict[str, Any]
     at: At
     compiled: bool = False  # a compiled or versioned release: the whole process at once
+    version: str = "1.1"  # OCDS version of its package (a package without one is 1.0)
 
     @property
     def ocid(self) -> str:
@@ -118,6 +127,7 @@ class _Reader:
         self.name, self.sink = name, sink
         self.row = 0
         self.out: list[Source] = []
+        self.version = "1.1"  # of the package being read
 
     def at(self, path: str) -> At:
         self.row += 1
@@ -134,10 +144,10 @@ class _Reader:
             else:
                 self.sink.refuse(at / "ocid", "", "release without an ocid")
         elif is_versioned(rel):
-            self.out.append(Source("release", unversion(rel), at, compiled=True))
+            self.out.append(Source("release", unversion(rel), at, True, self.version))
         else:
             tags = [text(t) for t in rel.get("tag") or []] if isinstance(rel.get("tag"), list) else []
-            self.out.append(Source("release", rel, at, compiled=compiled or "compiled" in tags))
+            self.out.append(Source("release", rel, at, compiled or "compiled" in tags, self.version))
 
     def record(self, rec: dict[str, Any], at: At) -> None:
         ocid = text(rec.get("ocid"))
@@ -149,7 +159,7 @@ class _Reader:
         elif isinstance(rec.get("versionedRelease"), dict):
             rel = unversion(rec["versionedRelease"])
             rel.setdefault("ocid", ocid)
-            self.out.append(Source("release", rel, at / "versionedRelease", compiled=True))
+            self.out.append(Source("release", rel, at / "versionedRelease", True, self.version))
         else:
             full = [
                 (i, r)
@@ -176,6 +186,9 @@ class _Reader:
         if not isinstance(doc, dict):
             self.sink.refuse(At(self.name, 0, prefix), doc, "not a JSON object")
             return
+        if "records" in doc or "releases" in doc:
+            declared = text(doc.get("version"))
+            self.version = "1.0" if not declared or declared.startswith("1.0") else "1.1"
         if "projects" in doc:
             for i, p in enumerate(as_list(doc["projects"], At(self.name, 0, path("projects")), self.sink)):
                 at = self.at(f"{path('projects')}[{i}]")
@@ -225,43 +238,38 @@ def read_sources(path: Path, sink: Sink, limits: Limits | None = None) -> list[S
     return reader.out
 
 
-def merge(base: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """OCDS merge: objects field by field, arrays of objects with ids item by id, null deletes."""
-    for k, v in new.items():
-        old = base.get(k)
-        if v is None:
-            base.pop(k, None)
-        elif isinstance(v, dict) and isinstance(old, dict):
-            merge(old, v)
-        elif (
-            isinstance(v, list)
-            and isinstance(old, list)
-            and v
-            and all(isinstance(x, dict) and "id" in x for x in v + old)
-        ):
-            by_id = {text(x["id"]): x for x in old}
-            for item in v:
-                if text(item["id"]) in by_id:
-                    merge(by_id[text(item["id"])], item)
-                else:
-                    old.append(copy.deepcopy(item))
-                    by_id[text(item["id"])] = old[-1]
-        else:
-            base[k] = copy.deepcopy(v)
-    return base
+@lru_cache(maxsize=2)
+def _rules(version: str) -> dict[tuple[str, ...], str]:
+    """ocdsmerge's merge rules of the vendored release schema of an OCDS version (never fetched)."""
+    return ocdsmerge.Merger(schema=json.loads(SCHEMAS[version].read_text(encoding="utf-8"))).merge_rules
 
 
-def compile_process(sources: list[Source]) -> Source:
-    """One compiled release per ocid from every release of it (in date order); the location
-    reported for its problems is its latest release."""
+def compile_process(sources: list[Source], sink: Sink | None = None) -> Source:
+    """One compiled release per ocid from every release of it (in date order), compiled by
+    ocdsmerge with the merge rules of their OCDS version: 1.0.3 when every package of them is
+    1.0 (a 1.0 organization reference has no id, so its lists are replaced whole), else 1.1.5.
+    The location reported for its problems is its latest release. Releases whose fields change
+    type cannot be compiled: the latest is read alone, and the reason reported."""
     if len(sources) == 1:
         return sources[0]
     ordered = sorted(sources, key=lambda s: s.date)  # stable: file order breaks ties
-    out: dict[str, Any] = {}
-    for s in ordered:
-        merge(out, s.data)
     last = ordered[-1]
-    out["tag"] = ["compiled"]
+    version = "1.0" if all(s.version == "1.0" for s in sources) else "1.1"
+    merged = ocdsmerge.CompiledRelease(merge_rules=_rules(version))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ocdsmerge.exceptions.DuplicateIdValueWarning)
+        try:
+            for s in ordered:  # appended in our order: ocdsmerge's own sort refuses a missing date
+                merged.append(s.data)
+            out = merged.asdict()
+        except ocdsmerge.exceptions.OCDSMergeError as e:
+            if sink is not None:
+                sink.flag(last.at, last.ocid, f"releases not compiled ({e}): the latest is read alone")
+            return last
+    if sink is not None:
+        for w in caught:
+            if issubclass(w.category, ocdsmerge.exceptions.DuplicateIdValueWarning):
+                sink.flag(last.at, last.ocid, f"compiling: {w.message}")
     out["date"] = last.date
     out["id"] = f"{last.ocid}-{last.date}"
-    return Source("release", out, last.at, compiled=True)
+    return Source("release", out, last.at, True, version)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import asof
 from ..dataset import Dataset
-from . import awards, bids, construction, payments  # noqa: F401  (registers the indicators)
+from . import awards, bids, closebids, construction, payments  # noqa: F401  (registers the indicators)
 from .base import LOT_FIELDS, REGISTRY, Context, Indicator, text
 from .rates import rates
 from .result import Flag, Signals, explain
@@ -32,8 +32,9 @@ __all__ = ["DEFAULTS", "REGISTRY", "Flag", "Indicator", "Signals", "compute", "e
 
 # Display order: procurement as a tender runs, then works, then money.
 ORDER = ["single-bidder", "direct-award", "short-tender", "bid-near-estimate", "lowest-disqualified",
-         "all-but-winner-disqualified", "identical-bids", "split-contracts", "cost-overrun", "time-overrun",
-         "progress-lag", "many-changes", "unexplained-change", "late-payment", "unpaid-wages"]
+         "all-but-winner-disqualified", "identical-bids", "close-second-bid", "split-contracts",
+         "cost-overrun", "time-overrun", "progress-lag", "many-changes", "unexplained-change", "late-payment",
+         "unpaid-wages"]
 assert sorted(ORDER) == sorted(REGISTRY), "every indicator needs a place in ORDER"
 
 

@@ -104,6 +104,7 @@ def split_contracts(ctx: Context) -> pd.DataFrame:
     kinds=("notices",),
     settings=("CB_SIGNALS_TENDER_MIN_DAYS",),
     fields={"days": "days", "required": "days", "estimated_price": "money"},
+    cardinal="R003",
 )
 def short_tender(ctx: Context) -> pd.DataFrame:
     n = ctx.table("bid_notices")

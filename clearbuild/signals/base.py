@@ -10,6 +10,7 @@ at import.
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Callable
@@ -33,6 +34,7 @@ FIELD_TYPES = ("money", "pct", "points", "int", "days", "date", "text", "ids", "
 LOT_FIELDS = ("lot", "lots")
 
 
+CARDINAL_DOCS = "https://cardinal.readthedocs.io/en/latest/cli/indicators"
 TEXTS_FILE = Path(__file__).with_name("texts.toml")
 TEXT_KEYS = ("title", "explanation", "formula", "source", "limits")
 LANGUAGES = ("ko", "en")  # every entry has these; a deployment may add its own
@@ -54,6 +56,14 @@ class Indicator:
     settings: tuple[str, ...]  # CB_SIGNALS_* names of its thresholds
     fields: dict[str, str]  # value column -> FIELD_TYPES entry
     compute: Callable[[Context], pd.DataFrame] = field(compare=False, repr=False)
+    # Open Contracting's Cardinal indicator measuring the same thing (R018 ...); "" when none does.
+    # Where the rule differs from Cardinal's, docs/signals.md says how.
+    cardinal: str = ""
+
+    @property
+    def cardinal_url(self) -> str:
+        """Cardinal's definition of its indicator (its documentation, cli/indicators/R/NNN)."""
+        return f"{CARDINAL_DOCS}/{self.cardinal[0]}/{self.cardinal[1:]}.html" if self.cardinal else ""
 
     def _text(self, key: str) -> Text:
         return texts()[self.id][key]
@@ -72,6 +82,8 @@ REGISTRY: dict[str, Indicator] = {}
 def problems(ind: Indicator) -> list[str]:
     """What is wrong with an indicator's definition or texts (empty when nothing is)."""
     out = []
+    if ind.cardinal and not re.fullmatch(r"R\d{3}", ind.cardinal):
+        out.append(f"Cardinal code {ind.cardinal!r} is not R and three digits")
     if set(ind.fields.values()) - set(FIELD_TYPES):
         out.append(f"unknown field types {sorted(set(ind.fields.values()) - set(FIELD_TYPES))}")
     entry = texts().get(ind.id)

@@ -70,6 +70,7 @@ def winners(b: pd.DataFrame) -> pd.Series:
     kinds=("notices", "contracts"),
     settings=("CB_SIGNALS_SINGLE_BIDDER_MAX_BIDS",),
     fields={"valid_bids": "int", "bids": "int", "lot": "text", "lots": "ids"},
+    cardinal="R018",
 )
 def single_bidder(ctx: Context) -> pd.DataFrame:
     most = ctx.s("CB_SIGNALS_SINGLE_BIDDER_MAX_BIDS")
@@ -130,6 +131,7 @@ def bid_near_estimate(ctx: Context) -> pd.DataFrame:
     settings=("CB_SIGNALS_LOWEST_DISQUALIFIED_MIN_GAP_PCT", "CB_SIGNALS_ROUTINE_REASONS"),
     fields={"lowest_bid": "money", "lowest_reason": "text", "winning_bid": "money", "gap": "pct",
             "lot": "text", "lots": "ids"},
+    cardinal="R036",
 )
 def lowest_disqualified(ctx: Context) -> pd.DataFrame:
     b = bids(ctx)
@@ -155,6 +157,7 @@ def lowest_disqualified(ctx: Context) -> pd.DataFrame:
     kinds=("notices",),
     settings=("CB_SIGNALS_ALL_BUT_WINNER_MIN_BIDS", "CB_SIGNALS_ROUTINE_REASONS"),
     fields={"bids": "int", "refused": "int", "reasons": "text", "lot": "text", "lots": "ids"},
+    cardinal="R035",
 )
 def all_but_winner_disqualified(ctx: Context) -> pd.DataFrame:
     b = bids(ctx)
@@ -179,6 +182,7 @@ def all_but_winner_disqualified(ctx: Context) -> pd.DataFrame:
     kinds=("notices",),
     settings=("CB_SIGNALS_IDENTICAL_BIDS_MIN",),
     fields={"amount": "money", "bidders": "int", "companies": "brns", "lot": "text", "lots": "ids"},
+    cardinal="R028",
 )
 def identical_bids(ctx: Context) -> pd.DataFrame:
     """Same amount by different firms within one lot: one firm bidding alike on two lots is not it."""

@@ -52,6 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "CB_SIGNALS_ALL_BUT_WINNER_MIN_BIDS": 3,
     # identical-bids: at least this many bids of one notice with the very same amount.
     "CB_SIGNALS_IDENTICAL_BIDS_MIN": 2,
+    # close-second-bid (Cardinal R024): quartiles are computed only over at least this many tenders.
+    "CB_SIGNALS_CLOSE_BID_MIN_TENDERS": 20,
     # split-contracts: direct awards by one agency to one company within this many days...
     "CB_SIGNALS_SPLIT_WINDOW_DAYS": 30,
     # ...at least this many of them, each under the competitive threshold, together above it.

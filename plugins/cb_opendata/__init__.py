@@ -22,6 +22,7 @@ from pelican.generators import Generator
 
 from clearbuild import asof, csvsafe, public, schema, urls
 from clearbuild.dataset import Dataset
+from clearbuild.ocds import coverage, extension
 from clearbuild.ocds.export import ExportOptions, dumps
 from clearbuild.ocds.oc4ids import writers
 
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "CB_OPENDATA_RECORD_FILES": True,  # per-record contracts/<id>.json and projects/<id>.json
 }
 LICENSE_FILE = "LICENSE.txt"
+COVERAGE_FILE = "cardinal-coverage.json"
 
 
 def setting(settings: dict[str, Any], name: str) -> Any:
@@ -87,6 +89,7 @@ class OpenDataGenerator(Generator):
                     table_csv(ds, name))
             for name in schema.ORDER
         ]
+        package = self.ocds.package()
         files.append(
             publish(
                 out,
@@ -94,9 +97,13 @@ class OpenDataGenerator(Generator):
                 "OCDS",
                 "OCDS 1.1 release package: one compiled release per contracting process",
                 len(self.ocds.releases),
-                dumps(self.ocds.package(), compact=True).encode("utf-8"),
+                dumps(package, compact=True).encode("utf-8"),
             )
         )
+        counts = coverage.coverage(package["releases"])
+        files.append(publish(out, COVERAGE_FILE, "Cardinal coverage",
+                             "Cardinal's coverage of the OCDS package: how often each field is filled",
+                             len(counts), dumps(counts).encode("utf-8")))
         files.append(
             publish(
                 out,
@@ -107,6 +114,11 @@ class OpenDataGenerator(Generator):
                 dumps(self.oc4ids.package(self.projects), compact=True).encode("utf-8"),
             )
         )
+        ext = out / extension.FOLDER  # clearbuild's own OCDS extension, which the package declares
+        ext.mkdir(exist_ok=True)
+        for name, doc in (("extension.json", extension.metadata(opts.uri(""))),
+                          ("release-schema.json", extension.release_schema_patch())):
+            publish(ext, name, "", "", 0, dumps(doc).encode("utf-8"))
         self.licence = licence_text(self.settings, opts).encode("utf-8")
         r = self.context["cb_renderer"]
         r.add(
@@ -118,6 +130,11 @@ class OpenDataGenerator(Generator):
             licence_url=opts.license,
             updated=asof.of(ds, self.settings),
             ocid_prefix=opts.prefix,
+            extensions=extension.COMMUNITY,
+            coverage=coverage.fields(counts),
+            coverage_releases=counts.get("", 0),
+            coverage_file=COVERAGE_FILE,
+            local_extension=f"{extension.FOLDER}/extension.json",
         )
         r.add(
             "opendata_dictionary.html", "data/dictionary/index.html", tables=dictionary(), types=schema.TYPES

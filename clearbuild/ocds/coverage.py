@@ -1,0 +1,29 @@
+"""Which OCDS fields the site's package fills, as Open Contracting's Cardinal counts them
+(``ocdscardinal.coverage``): reusers see which fields, and so which Cardinal indicators, the
+data supports. Published as data/cardinal-coverage.json and on the data page."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import ocdscardinal
+
+
+def coverage(releases: list[dict[str, Any]]) -> dict[str, int]:
+    """Path -> number of compiled releases (or array items) where it is non-empty, sorted by path.
+    Cardinal reads line-delimited compiled releases from a file; "" is the number of releases."""
+    with tempfile.TemporaryDirectory(prefix="cb-coverage-") as tmp:
+        path = Path(tmp) / "releases.jsonl"
+        with path.open("w", encoding="utf-8") as f:
+            for rel in releases:
+                f.write(json.dumps(rel, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+        counts = ocdscardinal.coverage(str(path))
+    return {k: int(counts[k]) for k in sorted(counts)}
+
+
+def fields(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """The leaf fields (not objects, not array items) with their counts, for people to read."""
+    return [(k, n) for k, n in counts.items() if k and not k.endswith(("/", "[]"))]
