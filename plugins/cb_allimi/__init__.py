@@ -8,6 +8,7 @@ its file, though it sits in the export folder, never reaches output/.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, urls
+from clearbuild import asof, config, filters, urls
 
 from .pages import documents, marker, photo_files, project_context, status_counts
 
@@ -27,7 +28,9 @@ class AllimiGenerator(Generator):
         projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
         today = asof.as_date(ds, self.settings)  # overdue days: never the clock
         overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
-        markers = [marker(p) for p in projects]
+        money = functools.partial(filters.money, symbol=config.setting(self.settings, "CB_CURRENCY_SYMBOL"),
+                                  minor_digits=config.setting(self.settings, "CB_CURRENCY_MINOR_DIGITS"))
+        markers = [marker(p, money) for p in projects]
         r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
               counts=status_counts(projects), dataset_date=asof.of(ds, self.settings))
         by_district: dict[str, list[dict[str, Any]]] = {}
@@ -36,7 +39,7 @@ class AllimiGenerator(Generator):
         for code in config.districts(self.settings):
             mine = by_district.get(code, [])
             r.add("district.html", f"districts/{code}/index.html", code=code, projects=mine,
-                  markers=[marker(p) for p in mine], counts=status_counts(mine))
+                  markers=[marker(p, money) for p in mine], counts=status_counts(mine))
         docs_by_project = ds.group("project_documents", "project_id")
         sources = [Path(s) for s in ds.sources]
         self.files: dict[str, Path] = photo_files(ds.records("photos"), sources)
