@@ -246,6 +246,7 @@
     };
     map.on("zoomend moveend", label);
     group.on("animationend", label);
+    if (window.MutationObserver) new MutationObserver(label).observe(map.getPane("markerPane"), { childList: true });
     map.getContainer().addEventListener("keydown", function (e) {
       var t = e.target;
       if (!t || !t.classList || !t.classList.contains("marker-cluster") || (e.key !== "Enter" && e.key !== " ")) return;
