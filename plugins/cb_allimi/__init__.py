@@ -18,6 +18,7 @@ from pelican.generators import Generator
 
 from clearbuild import asof, config, filters, urls
 
+from . import feeds
 from .pages import documents, marker, photo_files, project_context, status_counts
 
 
@@ -39,15 +40,18 @@ class AllimiGenerator(Generator):
         for code in config.districts(self.settings):
             mine = by_district.get(code, [])
             r.add("district.html", f"districts/{code}/index.html", code=code, projects=mine,
-                  markers=[marker(p, money) for p in mine], counts=status_counts(mine))
+                  markers=[marker(p, money) for p in mine], counts=status_counts(mine),
+                  feed=feeds.district_feed_path(code))
         docs_by_project = ds.group("project_documents", "project_id")
         sources = [Path(s) for s in ds.sources]
         self.files: dict[str, Path] = photo_files(ds.records("photos"), sources)
+        self.feed_input = (ds, projects, by_district, money)
         for p in projects:
             docs, files = documents(docs_by_project.get(p["project_id"], []), sources)
             self.files.update(files)
             r.add("project.html", urls.record_path("projects", p["project_id"]),
-                  documents=docs, **project_context(ds, p, overdue, today))
+                  documents=docs, feed=feeds.project_feed_path(p["project_id"]),
+                  **project_context(ds, p, overdue, today))
 
     def generate_output(self, writer: Any) -> None:
         """Copy photos and documents under their record ids (clearbuild.urls), into media/ only."""
@@ -58,6 +62,44 @@ class AllimiGenerator(Generator):
                 raise ValueError(f"a photo or document file escapes media/: {href!r}")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+        self._feeds()
+
+    def _feeds(self) -> None:
+        """Atom feeds per project and per district, in the default language (like the notice feeds)."""
+        from zoneinfo import ZoneInfo
+
+        from clearbuild import atom, i18n, safeio
+
+        ds, projects, by_district, money = self.feed_input
+        catalog = i18n.load(config.setting(self.settings, "CB_LANGUAGES")[0])
+
+        def t(msg: str) -> str:
+            m = catalog.get(msg)
+            return m.string if m and m.string else msg
+
+        statuses = {"planned": "Planned", "tendering": "Tendering", "in_progress": "In progress",
+                    "suspended": "Suspended", "completed": "Completed"}
+        as_of = str(asof.of(ds, self.settings))[:10]
+        common = {"site_url": self.settings.get("SITEURL", ""),
+                  "site_name": self.settings.get("SITENAME", ""),
+                  "tz": ZoneInfo(self.settings.get("TIMEZONE") or "UTC")}
+        groups = {table: ds.group(table, "project_id") for table in feeds.EVENTS}
+        out = Path(self.output_path)
+        latest: dict[str, str] = {}
+        for p in projects:
+            entries = feeds.project_entries(p, groups, t, as_of)
+            start = str(p.get("start_date") or "")[:10]
+            dates = [e.updated for e in entries] + ([start] if start and start <= as_of else [])
+            latest[p["project_id"]] = max(dates, default="")
+            path = feeds.project_feed_path(p["project_id"])
+            title = f"{p['name']} · {common['site_name']}"
+            safeio.write_if_changed(out / path, atom.feed(entries, title=title, path=path, **common))
+        for code, d in config.districts(self.settings).items():
+            path = feeds.district_feed_path(code)
+            entries = feeds.district_entries(by_district.get(code, []), latest,
+                                             lambda s: t(statuses.get(s, s)), money)
+            title = f"{d['name']} · {common['site_name']}"
+            safeio.write_if_changed(out / path, atom.feed(entries, title=title, path=path, **common))
 
 
 def get_generators(pelican: Any) -> type[Generator]:
