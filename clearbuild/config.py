@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "CB_BOUNDARIES_ATTRIBUTION": "KOSTAT 2013, southkorea/seoul-maps (Apache-2.0)",
     "CB_REGION_MARGIN": 0.02,  # degrees around the boundaries' bounding box
     "CB_CITY_NAME": "서울특별시",
+    "CB_ISSUER": None,  # who issues certificates, printed on them; None: CB_CITY_NAME
+    "CB_SITE_URL": None,  # the site's public http(s) address, printed on certificates; None: CB_OCDS_SITE_URL
     "CB_CURRENCY": "KRW",
     "CB_CURRENCY_SYMBOL": "원",
     "CB_CURRENCY_MINOR_DIGITS": 0,

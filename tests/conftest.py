@@ -18,3 +18,14 @@ def export(tmp_path):
     from factory import write_export
 
     return write_export(tmp_path / "export")
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory):
+    """The tiny fixture export built once per test session (read-only: copy it before changing)."""
+    from factory import write_export
+
+    from clearbuild.build import build
+
+    base = tmp_path_factory.mktemp("fixture-site")
+    return build(output=base / "out", data=write_export(base / "export"), quiet=True).output

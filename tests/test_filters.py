@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from cb_charts.svg import bar_chart, progress_chart
@@ -67,3 +68,14 @@ def test_bar_chart_longest_bar_is_the_largest_value():
     svg = str(bar_chart([("A<", 10), ("B", 5)]))
     assert "A&lt;" in svg
     assert 'width="260.0"' in svg and 'width="130.0"' in svg
+
+
+def test_progress_chart_with_a_single_report_draws_bars():
+    svg = str(progress_chart([{"date": "2025-06-30", "planned_pct": 35, "actual_pct": 25.5}],
+                             title="진척", planned_label="계획", actual_label="실적"))
+    assert "<polyline" not in svg  # a line through one point draws nothing
+    assert svg.count('class="bar ') == 2 and "35%" in svg and "25.5%" in svg and "2025-06-30" in svg
+    widths = re.findall(r'class="bar (planned|actual)"', svg)
+    assert widths == ["planned", "actual"] and "계획" in svg and "실적" in svg
+    assert svg == str(progress_chart([{"date": "2025-06-30", "planned_pct": 35, "actual_pct": 25.5}],
+                                     title="진척", planned_label="계획", actual_label="실적"))

@@ -9,14 +9,17 @@ checked in ingest (``Dataset.files``) are published, under their record id.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, filegate, urls
+from clearbuild import asof, config, filegate, filters, urls
 from clearbuild.filegate import SourceFile
 
+from . import feeds
 from .pages import documents, marker, photo_files, project_context, status_counts
 
 
@@ -27,7 +30,9 @@ class AllimiGenerator(Generator):
         projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
         today = asof.as_date(ds, self.settings)  # overdue days: never the clock
         overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
-        markers = [marker(p) for p in projects]
+        money = functools.partial(filters.money, symbol=config.setting(self.settings, "CB_CURRENCY_SYMBOL"),
+                                  minor_digits=config.setting(self.settings, "CB_CURRENCY_MINOR_DIGITS"))
+        markers = [marker(p, money) for p in projects]
         r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
               counts=status_counts(projects), dataset_date=asof.of(ds, self.settings))
         by_district: dict[str, list[dict[str, Any]]] = {}
@@ -36,20 +41,62 @@ class AllimiGenerator(Generator):
         for code in config.districts(self.settings):
             mine = by_district.get(code, [])
             r.add("district.html", f"districts/{code}/index.html", code=code, projects=mine,
-                  markers=[marker(p) for p in mine], counts=status_counts(mine))
+                  markers=[marker(p, money) for p in mine], counts=status_counts(mine),
+                  feed=feeds.district_feed_path(code))
         docs_by_project = ds.group("project_documents", "project_id")
         self.files: dict[str, SourceFile] = photo_files(ds.records("photos"), ds.files)
+        self.feed_input = (ds, projects, by_district, money)
         for p in projects:
             docs, files = documents(docs_by_project.get(p["project_id"], []), ds.files)
             self.files.update(files)
             r.add("project.html", urls.record_path("projects", p["project_id"]),
-                  documents=docs, **project_context(ds, p, overdue, today))
+                  documents=docs, feed=feeds.project_feed_path(p["project_id"]),
+                  **project_context(ds, p, overdue, today))
 
     def generate_output(self, writer: Any) -> None:
         """Publish photos and documents under their record ids (clearbuild.urls), into media/
-        only, through the files gate's copy step (re-checked, images rebuilt from their pixels)."""
+        only, through the files gate's copy step (re-checked, images rebuilt from their pixels);
+        then the Atom feeds per project and per district."""
         for _, checked in sorted(self.files.items()):
             filegate.publish(checked, self.output_path)
+        self._feeds()
+
+    def _feeds(self) -> None:
+        """Atom feeds per project and per district, in the default language (like the notice feeds)."""
+        from zoneinfo import ZoneInfo
+
+        from clearbuild import atom, i18n, safeio
+
+        ds, projects, by_district, money = self.feed_input
+        catalog = i18n.load(config.setting(self.settings, "CB_LANGUAGES")[0])
+
+        def t(msg: str) -> str:
+            m = catalog.get(msg)
+            return m.string if m and m.string else msg
+
+        statuses = {"planned": "Planned", "tendering": "Tendering", "in_progress": "In progress",
+                    "suspended": "Suspended", "completed": "Completed"}
+        as_of = str(asof.of(ds, self.settings))[:10]
+        common = {"site_url": self.settings.get("SITEURL", ""),
+                  "site_name": self.settings.get("SITENAME", ""),
+                  "tz": ZoneInfo(self.settings.get("TIMEZONE") or "UTC")}
+        groups = {table: ds.group(table, "project_id") for table in feeds.EVENTS}
+        out = Path(self.output_path)
+        latest: dict[str, str] = {}
+        for p in projects:
+            entries = feeds.project_entries(p, groups, t, as_of)
+            start = str(p.get("start_date") or "")[:10]
+            dates = [e.updated for e in entries] + ([start] if start and start <= as_of else [])
+            latest[p["project_id"]] = max(dates, default="")
+            path = feeds.project_feed_path(p["project_id"])
+            title = f"{p['name']} · {common['site_name']}"
+            safeio.write_if_changed(out / path, atom.feed(entries, title=title, path=path, **common))
+        for code, d in config.districts(self.settings).items():
+            path = feeds.district_feed_path(code)
+            entries = feeds.district_entries(by_district.get(code, []), latest,
+                                             lambda s: t(statuses.get(s, s)), money)
+            title = f"{d['name']} · {common['site_name']}"
+            safeio.write_if_changed(out / path, atom.feed(entries, title=title, path=path, **common))
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -22,6 +22,8 @@ def progress_chart(points: Sequence[dict[str, Any]], title: str = "", planned_la
     pts = sorted((p for p in points if p.get("date")), key=lambda p: p["date"])
     if not pts:
         return Markup("")
+    if len(pts) == 1:
+        return _single_report(pts[0], title, planned_label, actual_label, width)
     left, right, top, bottom = 40, 10, 10, 40
     w, h = width - left - right, height - top - bottom
     d0, d1 = _days(pts[0]["date"]), _days(pts[-1]["date"])
@@ -50,6 +52,28 @@ def progress_chart(points: Sequence[dict[str, Any]], title: str = "", planned_la
         f'class="planned"/><text x="{left + 24}" y="{height - 2}">{escape(planned_label)}</text>'
         f'<line x1="{left + 120}" x2="{left + 140}" y1="{height - 6}" y2="{height - 6}" class="actual"/>'
         f'<text x="{left + 144}" y="{height - 2}">{escape(actual_label)}</text></g></svg>')
+
+
+def _single_report(p: dict[str, Any], title: str, planned_label: str, actual_label: str,
+                   width: int) -> Markup:
+    """One report has no line to draw: planned and actual as two bars on a 0-100 % scale, dated."""
+    left, right, bar, gap = 90, 50, 22, 10
+    w = width - left - right
+    height = 30 + 2 * (bar + gap) + 16
+    rows = ""
+    for i, (key, label) in enumerate((("planned_pct", planned_label), ("actual_pct", actual_label))):
+        v = max(0.0, min(100.0, float(p[key])))
+        y = 26 + i * (bar + gap)
+        rows += (f'<text x="{left - 6}" y="{y + bar * 0.7:.1f}" text-anchor="end">{escape(label)}</text>'
+                 f'<rect x="{left}" y="{y}" width="{w}" height="{bar}" class="track"/>'
+                 f'<rect x="{left}" y="{y}" width="{w * v / 100:.1f}" height="{bar}" class="bar {key[:-4]}"/>'
+                 f'<text x="{left + w * v / 100 + 4:.1f}" y="{y + bar * 0.7:.1f}">{v:g}%</text>')
+    ticks = "".join(f'<text x="{left + w * g / 100:.1f}" y="{height - 2}" text-anchor="middle">{g}%</text>'
+                    for g in (0, 50, 100))
+    return Markup(
+        f'<svg class="chart progress-chart single" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'<text x="{left}" y="14">{escape(str(p["date"])[:10])}</text>{rows}{ticks}</svg>')
 
 
 def bar_chart(items: Sequence[tuple[str, float]], title: str = "", fmt: Any = None,

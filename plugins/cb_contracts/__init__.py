@@ -21,7 +21,7 @@ from clearbuild import config
 from clearbuild.certcodes import SHARD_HEX, cert_kind
 from clearbuild.publish import setting as publish_setting
 
-from . import companymap, feeds, jsdata, listings
+from . import companymap, feeds, jsdata, listings, paper
 from .certificates import add_superseded
 from .model import Chain
 from .site import Site, queue_all
@@ -60,6 +60,7 @@ def on_generator_init(generator: Any) -> None:
     env.filters["ct_bucket"] = bucket_of
     env.filters["ct_cert_kind"] = cert_kind
     env.globals["ct_money"] = lambda v: env.filters["money"](v)
+    env.globals.update(paper.globals_for(generator.settings))
 
 
 def bucket_of(r: dict[str, Any], dim: str) -> str:

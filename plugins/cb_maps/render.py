@@ -22,7 +22,7 @@ from .geo import Boundaries
 from .settings import Settings
 
 DEFAULT_LABELS = {"open": "자세히 보기", "loading": "불러오는 중…", "failed": "불러오지 못했습니다",
-                  "more": "…"}
+                  "more": "…", "skip": "지도 건너뛰기", "legend": "범례", "cluster": "곳: Enter로 확대"}
 
 
 class Maps:
@@ -69,11 +69,14 @@ class Maps:
         html, script = self.skeleton.fill(js)
         height = _css_length(height or self.s.height)
         parts = [str(self.assets(config["root"]))] if assets else []
+        skip = escape(str(config["labels"].get("skip") or DEFAULT_LABELS["skip"]))
+        parts.append(f'<a class="cbmap-skip" href="#cbmap-{js}-after">{skip}</a>')
         parts.append(f'<div class="cbmap cbmap-{config["kind"]}" id="cbmap-{map_id}" '
                      f'style="height:{height}">{html}</div>')
         parts.append(f'<script type="application/json" id="cbmap-{js}-config">'
                      f"{data.json_for_html(config)}</script>")
         parts.append(f"<script>\n{script}\n</script>")
+        parts.append(f'<span class="cbmap-after" id="cbmap-{js}-after" tabindex="-1"></span>')
         return Markup("\n".join(parts))
 
     def _config(self, map_id: str, root: str, *, kind: str = "projects", center: Any = None,

@@ -140,7 +140,7 @@
       if (v === null || v === undefined || v === "") continue;
       dl = dl || box.appendChild(el("dl", "cbmap-popup-fields"));
       dl.appendChild(el("dt", null, fields[i][1]));
-      dl.appendChild(el("dd", null, v));
+      dl.appendChild(el("dd", null, this.label(fields[i][0] + ":" + v, v)));
     }
     if (link) {
       var more = el("a", "cbmap-popup-more", this.label("open", "자세히 보기"));
@@ -177,6 +177,88 @@
       if (this.group && typeof r.lat === "number" && typeof r.lon === "number") r.marker = this.marker(r);
     }
     this.apply();
+    this.legend();
+  };
+
+  /* A legend for the pin colours: one swatch per value of colour_by among the records. */
+  Controller.prototype.legend = function () {
+    var cfg = this.cfg, key = cfg && cfg.colour_by, self = this, seen = {}, values = [], i;
+    if (!this.map || !key || !L.control) return;
+    for (i = 0; i < this.records.length; i++) {
+      var v = String(this.records[i][key]);
+      if (!seen[v] && CSS_WORD.test(v)) { seen[v] = true; values.push(v); }
+    }
+    if (this.legendControl) this.map.removeControl(this.legendControl);
+    if (!values.length) return;
+    var order = cfg.legend_order || [];
+    values.sort(function (a, b) { return (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99); });
+    var ctl = L.control({ position: "bottomright" });
+    ctl.onAdd = function () {
+      var box = el("div", "cbmap-legend");
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", self.label("legend", "범례"));
+      for (var j = 0; j < values.length; j++) {
+        var row = box.appendChild(el("span", "cbmap-legend-row"));
+        row.appendChild(el("span", "cbmap-pin cbmap-pin--" + values[j]));
+        row.appendChild(el("span", null, self.label(key + ":" + values[j], values[j])));
+      }
+      return box;
+    };
+    this.legendControl = ctl.addTo(this.map);
+  };
+
+  /* The map follows the list: a district filter zooms to its boundary, other filters to the pins
+   * they leave, and clearing every filter goes back to the first view. */
+  Controller.prototype.follow = function () {
+    if (!this.map || !this.group) return;
+    var crit = criteria(this.form), district = null, i;
+    for (i = 0; i < crit.length; i++) if (crit[i].key === "district" && crit[i].value) district = crit[i].value;
+    var area = district && this.geo ? this.district(district) : null;
+    var jump = { animate: false, padding: [24, 24], maxZoom: 15 };  // a jump: no animation to race with
+    if (area) { this.map.fitBounds(area.getBounds(), jump); return; }
+    if (!crit.length) { if (this.home) this.map.fitBounds(this.home, Object.assign({ animate: false }, FIT)); return; }
+    var layers = [];
+    for (i = 0; i < this.records.length; i++) {
+      var m = this.records[i].marker;
+      if (m && this.group.hasLayer(m)) layers.push(m);
+    }
+    if (layers.length) this.map.fitBounds(L.featureGroup(layers).getBounds(), jump);
+  };
+
+  Controller.prototype.district = function (code) {
+    var found = null;
+    this.geo.eachLayer(function (l) { if (l.feature && l.feature.properties.code === code) found = l; });
+    return found;
+  };
+
+  /* Clusters from the keyboard: each is a labelled button; Enter or Space zooms into it, or
+   * spreads its pins when they cannot be told apart by zooming. */
+  Controller.prototype.clusterKeys = function () {
+    var self = this, map = this.map, group = this.group;
+    if (!group || !group.getVisibleParent) return;
+    var label = function () {
+      var icons = map.getContainer().querySelectorAll(".marker-cluster");
+      for (var i = 0; i < icons.length; i++) {
+        icons[i].setAttribute("tabindex", "0");
+        icons[i].setAttribute("role", "button");
+        icons[i].setAttribute("aria-label", icons[i].textContent + " " + self.label("cluster", "곳: Enter로 확대"));
+      }
+    };
+    map.on("zoomend moveend", label);
+    group.on("animationend", label);
+    if (window.MutationObserver) new MutationObserver(label).observe(map.getPane("markerPane"), { childList: true });
+    map.getContainer().addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (!t || !t.classList || !t.classList.contains("marker-cluster") || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault();
+      e.stopPropagation();
+      group._featureGroup.eachLayer(function (l) {
+        if (l._icon !== t || !l.getAllChildMarkers) return;
+        if (map.getBoundsZoom(l.getBounds()) > map.getZoom() && map.getZoom() < map.getMaxZoom()) l.zoomToBounds({ padding: [24, 24] });
+        else l.spiderfy();
+      });
+    }, true);
+    label();
   };
 
   Controller.prototype.renderFill = function (recs) {
@@ -261,13 +343,14 @@
     if (form) {
       form.hidden = false;
       var again = function () { self.apply(); };
+      var follow = function () { self.apply(); self.follow(); };
       form.addEventListener("change", function (e) {
         if (e.target && e.target.hasAttribute("data-cbmap-dataset")) self.load(e.target.value);
-        else again();
+        else follow();
       });
       form.addEventListener("input", again);
       form.addEventListener("submit", function (e) { e.preventDefault(); again(); });
-      form.addEventListener("reset", function () { setTimeout(again, 0); });
+      form.addEventListener("reset", function () { setTimeout(follow, 0); });
     }
     if (this.list) {
       this.list.addEventListener("click", function (e) {
@@ -332,15 +415,17 @@
     c.map = map;
     if (cfg.filters === false) c.form = null;
     var focus = geo ? c.boundaries(geo) : null;
+    c.geo = geo && geo.eachLayer ? geo : null;
     var view = cfg.view || {};
-    if (view.bounds) map.fitBounds(view.bounds, FIT);
+    if (view.bounds) map.fitBounds(c.home = view.bounds, FIT);
     else if (view.center) map.setView(view.center, view.zoom || map.getZoom());
-    else if (focus) map.fitBounds(focus.getBounds(), FIT);
-    else if (geo && geo.getLayers().length) map.fitBounds(geo.getBounds(), FIT); // the whole city
+    else if (focus) map.fitBounds(c.home = focus.getBounds(), FIT);
+    else if (geo && geo.getLayers().length) map.fitBounds(c.home = geo.getBounds(), FIT); // the whole city
     c.group = (L.markerClusterGroup && cfg.cluster
       ? L.markerClusterGroup(Object.assign({ chunkedLoading: true, showCoverageOnHover: false }, cfg.cluster))
       : L.featureGroup()).addTo(map);
     c.wire();
+    c.clusterKeys();
     if (cfg.markers) {
       c.setRecords(decode(cfg.markers));
     } else if (cfg.datasets) {
