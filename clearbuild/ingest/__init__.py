@@ -14,7 +14,14 @@ from .. import public
 from ..asof import dated_name
 from ..dataset import Dataset
 from ..schema import ORDER, ROW_FLAG, TABLES, Region, Table
-from . import rules, rules_apartments, rules_contracts, rules_documents, rules_lots  # noqa: F401 (checks)
+from . import (  # noqa: F401 (checks)
+    rules,
+    rules_apartments,
+    rules_contracts,
+    rules_documents,
+    rules_lots,
+    rules_payments,
+)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
