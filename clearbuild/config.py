@@ -37,6 +37,12 @@ DEFAULTS: dict[str, Any] = {
     "CB_REPORT_DIR": "reports",  # quality report for officials; never inside output/
     "CB_OVERDUE_DAYS": 15,  # a claim unpaid this long is overdue (direct-payment rule)
     "CB_WORKERS": 0,  # render processes; 0: one per core
+    # An agency pays a contractor's valid claim within this many days (지방계약법 시행령 제67조:
+    # 5 days from the claim); counted in working days (Saturdays and Sundays left out) when
+    # CB_CONTRACT_PAYMENT_WORKDAYS, for the kinds listed (docs/contracts.md, "Payments").
+    "CB_CONTRACT_PAYMENT_DAYS": 5,
+    "CB_CONTRACT_PAYMENT_WORKDAYS": True,
+    "CB_CONTRACT_PAYMENT_KINDS": ["progress", "final"],
 }
 
 

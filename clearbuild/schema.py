@@ -232,8 +232,8 @@ _add(Table("apartment_documents", "An approved document of a complex's managemen
 # Display order: ingest validates in this order so foreign keys point at checked tables.
 ORDER = [
     "companies", "procurement_plans", "bid_notices", "bid_results", "contracts",
-    "contract_amendments", "contract_payments", "projects", "progress", "inspections", "change_orders", "photos",
-    "project_documents", "subcontracts", "payments", "apartments", "apartment_documents",
+    "contract_amendments", "contract_payments", "projects", "progress", "inspections", "change_orders",
+    "photos", "project_documents", "subcontracts", "payments", "apartments", "apartment_documents",
 ]
 assert sorted(ORDER) == sorted(TABLES)
 

@@ -1,0 +1,98 @@
+"""Contract payments (issue 18): the status a contract page shows, the claims table with days
+from claim to payment judged against the legal deadline, and the payment-status listings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factory import write_export
+from test_contracts import page, text
+
+from clearbuild import contractpay
+from clearbuild.build import build
+
+D = contractpay.Deadline()
+
+
+def claim(kind: str = "progress", claim_date: str = "2025-06-02", amount: int = 100,
+          paid_date: str | None = None, paid_amount: int | None = None) -> dict:
+    return {"kind": kind, "claim_date": claim_date, "amount": amount, "paid_date": paid_date,
+            "paid_amount": paid_amount}
+
+
+@pytest.mark.parametrize("rows,expected", [
+    ([], "no_claim"),
+    ([claim()], "unpaid"),
+    ([claim(paid_date="2025-06-03")], "paid"),  # a paid_date alone pays the whole claim
+    ([claim(paid_date="2025-06-03", paid_amount=100)], "paid"),
+    ([claim(paid_date="2025-06-03", paid_amount=40)], "partly_paid"),
+    ([claim(paid_date="2025-06-03"), claim(claim_date="2025-07-01")], "partly_paid"),
+])
+def test_status(rows, expected):
+    assert contractpay.status(rows) == expected
+
+
+def test_deadline_counts_working_days_from_the_claim():
+    # Claimed on a Friday, paid the Friday after: 7 calendar days, 5 working days: on time.
+    c, = contractpay.claims([claim(claim_date="2025-06-06", paid_date="2025-06-13")], "2025-08-20", D)
+    assert (c.days, c.counted, c.overdue, c.state) == (7, 5, False, "paid")
+    c, = contractpay.claims([claim(claim_date="2025-06-06", paid_date="2025-06-16")], "2025-08-20", D)
+    assert (c.days, c.counted, c.overdue, c.state) == (10, 6, True, "paid_late")
+    calendar = contractpay.Deadline(workdays=False)
+    c, = contractpay.claims([claim(claim_date="2025-06-06", paid_date="2025-06-13")], "2025-08-20", calendar)
+    assert (c.counted, c.overdue) == (7, True)
+
+
+def test_open_claims_run_to_the_as_of_date_and_advances_are_not_judged():
+    rows = [claim(claim_date="2025-08-18"), claim(claim_date="2025-08-01"),
+            claim("advance", claim_date="2025-07-01"), claim(claim_date="2025-09-01")]
+    states = {c.row["claim_date"]: c.state for c in contractpay.claims(rows, "2025-08-20", D)}
+    assert states == {"2025-08-18": "open", "2025-08-01": "overdue", "2025-07-01": "open",
+                      "2025-09-01": "future"}
+
+
+def test_settings_change_the_deadline():
+    d = contractpay.Deadline.of({"CB_CONTRACT_PAYMENT_DAYS": 30, "CB_CONTRACT_PAYMENT_KINDS": ["advance"]})
+    assert (d.days, d.workdays, d.kinds) == (30, True, ("advance",))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("payments")
+    return build(output=base / "out", data=write_export(base / "export"), quiet=True).output
+
+
+def test_contract_page_shows_payment_status_and_claims(site):
+    t = text(page(site, "en/contracts/C-2025-0001/index.html"))
+    assert "Payment status: Partly paid" in t
+    assert "Advance payment 2025-03-12 330,000,000" in t
+    assert "15" in t and "paid late" in t
+    assert "Progress payment 2025-07-28 200,000,000" in t and "23 so far" in t and "overdue" in t
+    assert "Local Contract Act Enforcement Decree, Article 67" in t
+    html = page(site, "contracts/C-2025-0001/index.html")
+    assert html.count('class="pay-overdue overdue"') == 1 and 'class="pay-paid_late overdue"' in html
+    assert "Paid in full" in text(page(site, "en/contracts/C-2025-0002/index.html"))
+
+
+def test_contracts_are_listed_by_payment_status(site):
+    assert "C-2025-0001" in page(site, "contracts/by/payment/partly_paid/2025/index.html")
+    assert "C-2025-0002" in page(site, "contracts/by/payment/paid/2025/index.html")
+    index = text(page(site, "en/contracts/by/payment/index.html"))
+    assert "Partly paid" in index and "Paid in full" in index
+
+
+def test_services_certificates_count_what_was_paid():
+    from clearbuild import certcodes
+    contracts = [{"contract_id": "S", "kind": "services", "work_type": "general_services"},
+                 {"contract_id": "W", "kind": "construction", "work_type": "construction_works"},
+                 {"contract_id": "N", "kind": "goods", "work_type": ""}]
+    amount = {"S": 100, "W": 200, "N": 300}
+    payments = {"S": [claim("final", amount=100, paid_date="2025-06-03", paid_amount=90)],
+                "W": [claim("final", amount=200, paid_date="2025-06-03", paid_amount=150)]}
+    assert certcodes.certified_amounts(contracts, amount, payments) == {"S": 90, "W": 200, "N": 300}
+
+
+def test_certificate_marks_paid_amounts(site):
+    html = page(site, "en/companies/2148755823/certificates/general_services/index.html")
+    assert "45,000,000" in html and "actually paid" in html
