@@ -96,3 +96,10 @@ def test_services_certificates_count_what_was_paid():
 def test_certificate_marks_paid_amounts(site):
     html = page(site, "en/companies/2148755823/certificates/general_services/index.html")
     assert "45,000,000" in html and "actually paid" in html
+
+
+def test_plan_shows_its_overview_and_notice_its_required_documents(site):
+    plan = text(page(site, "plans/PL-2025-001/index.html"))
+    assert "사업 개요 강남대로 보도 포장 교체와 점자블록 정비" in plan
+    html = page(site, "en/notices/N-2025-0001/index.html")
+    assert '<ul class="required-documents"><li>입찰참가신청서</li><li>건설업 등록증 사본</li>' in html
