@@ -103,3 +103,36 @@ def test_plan_shows_its_overview_and_notice_its_required_documents(site):
     assert "사업 개요 강남대로 보도 포장 교체와 점자블록 정비" in plan
     html = page(site, "en/notices/N-2025-0001/index.html")
     assert '<ul class="required-documents"><li>입찰참가신청서</li><li>건설업 등록증 사본</li>' in html
+
+
+def test_late_agency_payment_signal():
+    """Working days from the day after the claim, progress and final claims only, open claims to
+    the as-of date, claims after it not due; the same deadline as the contract page."""
+    from signals_support import TODAY, dataset, flagged
+
+    def row(pid, cid, kind, claim_date, paid_date="", amount=100, paid_amount=None):
+        return {"payment_id": pid, "contract_id": cid, "kind": kind, "claim_date": claim_date,
+                "amount": amount, "paid_date": paid_date or None, "paid_amount": paid_amount}
+
+    assert TODAY == "2025-06-30"
+    ds = dataset(contract_payments=[
+        row("A", "C1", "progress", "2025-06-06", "2025-06-16"),  # Fri -> Mon+1 week: 6 working days
+        row("B", "C2", "final", "2025-06-06", "2025-06-13"),  # 5 working days: on time
+        row("C", "C3", "advance", "2025-01-01", "2025-03-01"),  # advances are not judged
+        row("D", "C4", "final", "2025-06-16"),  # open: 10 working days by 2025-06-30
+        row("E", "C5", "final", "2025-06-02", "2025-06-03", paid_amount=50),  # paid in part: open
+        row("F", "C6", "final", "2025-07-01"),  # claimed after the as-of date
+    ])
+    hits = flagged(ds, "late-agency-payment")
+    assert set(hits) == {("contracts", "C1"), ("contracts", "C4"), ("contracts", "C5")}
+    assert hits[("contracts", "C4")] == {"late": 1, "paid_late": 0, "unpaid": 1, "max_days": 10, "limit": 5,
+                                         "ids": ("D",)}
+    assert set(flagged(ds, "late-agency-payment", CB_CONTRACT_PAYMENT_DAYS=10)) == {("contracts", "C5")}
+    assert set(flagged(ds, "late-agency-payment", CB_SIGNALS_AGENCY_PAYMENT_DAYS=6)) == {
+        ("contracts", "C4"), ("contracts", "C5")}
+
+
+def test_fixture_contract_is_flagged_for_late_agency_payment(site):
+    html = page(site, "en/contracts/C-2025-0001/index.html")
+    assert "Agency paid its contractor late" in html
+    assert "Agency paid its contractor late" not in page(site, "en/contracts/C-2025-0002/index.html")

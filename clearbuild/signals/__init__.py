@@ -33,7 +33,8 @@ __all__ = ["DEFAULTS", "REGISTRY", "Flag", "Indicator", "Signals", "compute", "e
 # Display order: procurement as a tender runs, then works, then money.
 ORDER = ["single-bidder", "direct-award", "short-tender", "bid-near-estimate", "lowest-disqualified",
          "all-but-winner-disqualified", "identical-bids", "split-contracts", "cost-overrun", "time-overrun",
-         "progress-lag", "many-changes", "unexplained-change", "late-payment", "unpaid-wages"]
+         "progress-lag", "many-changes", "unexplained-change", "late-payment", "late-agency-payment",
+         "unpaid-wages"]
 assert sorted(ORDER) == sorted(REGISTRY), "every indicator needs a place in ORDER"
 
 
