@@ -136,3 +136,23 @@ def test_fixture_contract_is_flagged_for_late_agency_payment(site):
     html = page(site, "en/contracts/C-2025-0001/index.html")
     assert "Agency paid its contractor late" in html
     assert "Agency paid its contractor late" not in page(site, "en/contracts/C-2025-0002/index.html")
+
+
+def test_search_finds_plans_by_overview_and_notices_by_required_documents(tmp_path):
+    """행사 in a plan's overview only, 구비서류 words in a notice's only: both found (issue 18)."""
+    import pandas as pd
+    from cb_search import build_index, export
+    from cb_search.query import Reader
+
+    tables = {
+        "procurement_plans": pd.DataFrame([{"plan_id": "PL-1", "agency": "마포구청", "title": "구민 화합 사업",
+                                            "kind": "services", "description": "구민의 날 기념행사 기획과 운영"}]),
+        "bid_notices": pd.DataFrame([{"notice_id": "N-1", "agency": "마포구청", "title": "축제 대행",
+                                      "kind": "services", "published_at": "2025-03-01T09:00",
+                                      "required_documents": "경비업 허가증 사본; 안전관리계획서"}]),
+    }
+    _, files, _ = build_index(tables, [], None)
+    export.write_files(files, tmp_path / "search")
+    reader = Reader(tmp_path / "search")
+    assert [h.url for h in reader.search("행사").hits] == ["plans/PL-1/index.html"]
+    assert [h.url for h in reader.search("안전관리계획서").hits] == ["notices/N-1/index.html"]
