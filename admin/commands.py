@@ -174,6 +174,8 @@ def _summary(e: entries.Entry) -> str:
         return f"{f['date']} {f['kind']} {f['title']}"
     if e.kind == "claim":
         return f"{f['claim_date']} {f['payee_kind']} {f['payee_company_id'] or '-'} {f['amount']:,} won"
+    if e.kind == "contract-payment":
+        return f"{f['claim_date']} {f['kind']} claim {f['amount']:,} won"
     return f"{f['paid_date']} {f['paid_amount']:,} won on claim {e.claim_id}"
 
 

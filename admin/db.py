@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 3  # 2: entries may be documents; 3: signed audit rows (older files: see _upgrade)
+SCHEMA_VERSION = 4  # 2: documents; 3: signed audit rows; 4: contract payments (older files: _upgrade)
 BUSY_TIMEOUT_MS = 15_000
 
 ENTRIES = """CREATE TABLE {name} (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('progress', 'inspection', 'change', 'photo', 'document', 'claim',
-                                       'payment')),
+                                       'payment', 'contract-payment', 'contract-paid')),
     project_id TEXT NOT NULL,
     corrects INTEGER REFERENCES entries (id),
     claim_id INTEGER REFERENCES entries (id),
@@ -124,6 +124,8 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
             version = _upgrade(conn)
         if version == 2 and mode.lower() == "wal":
             version = _upgrade_signatures(conn)
+        if version == 3 and mode.lower() == "wal":
+            version = _upgrade(conn, 3)
     except sqlite3.DatabaseError as e:
         conn.close()
         raise DbError(f"--db: {path} is not an admin database ({e})") from e
@@ -137,8 +139,10 @@ def connect(path: str | Path, create: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _upgrade(conn: sqlite3.Connection) -> int:
-    """Version 1 -> 2: entries may be documents. Returns the version now in the file (2).
+def _upgrade(conn: sqlite3.Connection, old: int = 1) -> int:
+    """Version 1 -> 2: entries may be documents; 3 -> 4: entries may be contract payments (a claim
+    on a contract, ``contract-payment``, and its payment, ``contract-paid``; issue 18). Returns the
+    version now in the file.
 
     SQLite cannot change a CHECK constraint, so the entries table is rebuilt (SQLite's documented
     12-step way) with the same rows, ids and values: the audit log still explains every row, and
@@ -150,7 +154,7 @@ def _upgrade(conn: sqlite3.Connection) -> int:
     conn.execute("PRAGMA foreign_keys = OFF")  # no effect inside a transaction
     try:
         with transaction(conn):
-            if conn.execute("PRAGMA user_version").fetchone()[0] != 1:  # upgraded meanwhile
+            if conn.execute("PRAGMA user_version").fetchone()[0] != old:  # upgraded meanwhile
                 return int(conn.execute("PRAGMA user_version").fetchone()[0])
             had = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
                                               "AND tbl_name = 'entries'")}
@@ -169,11 +173,11 @@ def _upgrade(conn: sqlite3.Connection) -> int:
             if broken:
                 raise DbError(f"--db: cannot upgrade: {len(broken)} rows break a foreign key (run verify)")
             audit.append(conn, "system", "schema.upgrade",
-                         {"table": None, "op": "schema.upgrade", "from": 1, "to": 2})
-            conn.execute("PRAGMA user_version = 2")
+                         {"table": None, "op": "schema.upgrade", "from": old, "to": old + 1})
+            conn.execute(f"PRAGMA user_version = {old + 1}")
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-    return 2
+    return old + 1
 
 
 def _upgrade_signatures(conn: sqlite3.Connection) -> int:

@@ -137,24 +137,33 @@ def _check_progress(conn: sqlite3.Connection, f: dict[str, Any], note: str, corr
                                   f"(entry {nxt.id}), so progress would go down; a note is required")
 
 
+# payment kind -> the kind of claim it pays
+CLAIM_OF = {"payment": "claim", "contract-paid": "contract-payment"}
+
+
 def _check_payment(conn: sqlite3.Connection, f: dict[str, Any], note: str,
-                   corrects: int | None) -> tuple[str, int]:
-    """Returns (project id, claim id) once the payment fits its claim."""
+                   corrects: int | None, kind: str = "payment") -> tuple[str, int]:
+    """Returns (project or contract id, claim id) once the payment fits its claim. A contract
+    payment above its claim is refused outright (ingest would refuse the row)."""
     claim = get(conn, f["claim_id"], "claim_id")
-    if claim.kind != "claim":
-        raise ValidationError("claim_id", f"entry {claim.id} is a {claim.kind} entry, not a claim")
+    if claim.kind != CLAIM_OF[kind]:
+        raise ValidationError("claim_id", f"entry {claim.id} is a {claim.kind} entry, not a "
+                                          f"{CLAIM_OF[kind]} claim")
     if claim.decision == "rejected":
         raise ValidationError("claim_id", f"claim {claim.id} was rejected")
-    entries = all_entries(conn, "claim") + all_entries(conn, "payment")
+    entries = all_entries(conn, CLAIM_OF[kind]) + all_entries(conn, kind)
     root = roots(entries)
     head = current(entries, approved_only=False).get(root[claim.id], claim)
     if f["paid_date"] < head.fields["claim_date"]:
         raise ValidationError("paid_date", f"{f['paid_date']} is before the claim date "
                                            f"{head.fields['claim_date']} (claim {head.id})")
     paid = sum(p.fields["paid_amount"] for p in current(entries, approved_only=False).values()
-               if p.kind == "payment" and root.get(p.claim_id or 0) == root[claim.id]
+               if p.kind == kind and root.get(p.claim_id or 0) == root[claim.id]
                and root[p.id] != root.get(corrects or 0))
     total = paid + f["paid_amount"]
+    if total > head.fields["amount"] and kind == "contract-paid":
+        raise ValidationError("paid_amount", f"payments would total {total:,}, above the claim's "
+                                             f"{head.fields['amount']:,} (claim {head.id})")
     if total > head.fields["amount"] and not note:
         raise ValidationError("paid_amount", f"payments would total {total:,}, above the claim's "
                                              f"{head.fields['amount']:,} (claim {head.id}); "
@@ -172,8 +181,8 @@ def add_in_tx(conn: sqlite3.Connection, actor: User, kind: str, fields: dict[str
     fields = dict(fields)
     if kind == "progress":
         _check_progress(conn, fields, note, corrects)
-    if kind == "payment":
-        project_id, claim_id = _check_payment(conn, fields, note, corrects)
+    if kind in CLAIM_OF:
+        project_id, claim_id = _check_payment(conn, fields, note, corrects, kind)
         fields.pop("claim_id")
     else:
         project_id = fields.pop("project_id")

@@ -84,7 +84,8 @@ def collect(entries: list[Entry]
             ) -> tuple[dict[str, list[dict[str, str]]], dict[str, tuple[str, str]]]:
     """(tables, files): rows per export table, and export path -> (entry kind, managed file name)."""
     shown = current(entries, approved_only=True)
-    tables: dict[str, list[dict[str, str]]] = {t: [] for t in (*TABLE_OF.values(), "payments")}
+    tables: dict[str, list[dict[str, str]]] = {t: [] for t in (*TABLE_OF.values(), "payments",
+                                                                 "contract_payments")}
     files: dict[str, tuple[str, str]] = {}
     for root, e in shown.items():
         if e.kind in TABLE_OF:
@@ -96,7 +97,14 @@ def collect(entries: list[Entry]
         tables["payments"].append(_row("payments", {
             **c.claim.fields, "project_id": c.claim.project_id, "payment_id": f"{PREFIX}{c.root}",
             "paid_date": c.paid_date, "paid_amount": c.paid_amount}))
+    for c in claims(entries, approved_only=True, kinds=("contract-payment", "contract-paid")):
+        tables["contract_payments"].append(_row("contract_payments", {
+            **c.claim.fields, "contract_id": c.claim.project_id, "payment_id": f"{PREFIX}{c.root}",
+            "paid_date": c.paid_date, "paid_amount": c.paid_amount}))
     for name, rows in tables.items():
+        if name == "contract_payments":
+            rows.sort(key=lambda r: (r["contract_id"], r["claim_date"], r["payment_id"]))
+            continue
         key = TABLES[name].key[0]
         rows.sort(key=lambda r, k=key: (r["project_id"], r.get("date") or r.get("claim_date", ""),
                                         len(r.get(k, "")), r.get(k, "")))

@@ -42,17 +42,19 @@ class Claim:
         return (self.paid_amount or 0) >= self.amount
 
 
-def claims(entries: list[Entry], approved_only: bool) -> list[Claim]:
+def claims(entries: list[Entry], approved_only: bool, kinds: tuple[str, str] = ("claim", "payment")
+           ) -> list[Claim]:
     """Every claim with its payments, by claim root id. Public view: approved claims, approved
-    payments only, each at its newest approved version."""
+    payments only, each at its newest approved version. ``kinds``: (claim kind, payment kind);
+    ("contract-payment", "contract-paid") for contract payments."""
     root = roots(entries)
     shown = current(entries, approved_only)
     paid: dict[int, list[Entry]] = {}
     for e in shown.values():
-        if e.kind == "payment" and e.claim_id in root:
+        if e.kind == kinds[1] and e.claim_id in root:
             paid.setdefault(root[e.claim_id], []).append(e)
     return [Claim(r, e, tuple(paid.get(r, ()))) for r, e in sorted(shown.items())
-            if e.kind == "claim"]
+            if e.kind == kinds[0]]
 
 
 def days_to_pay(claim_date: str, paid_date: str | None, today: date) -> int:

@@ -57,6 +57,17 @@ SPEC: dict[str, tuple[Opt, ...]] = {
     "payment": (Opt("claim_id", "CLAIM_ID", "entry id of the claim this pays", "Claim entry id"),
                 Opt("paid_date", "--date", "date paid (YYYY-MM-DD)", "Date paid (YYYY-MM-DD)"),
                 Opt("paid_amount", "--amount", "amount paid, whole won", "Amount paid (won)")),
+    "contract-payment": (
+        Opt("project_id", "CONTRACT_ID", "contract id, as in the current export's contracts.csv",
+            "Contract id"),
+        Opt("kind", "--kind", "advance, progress or final", "Kind (advance/progress/final)"),
+        Opt("claim_date", "--claim-date", "date the contractor's valid claim was received (YYYY-MM-DD)",
+            "Claim date (YYYY-MM-DD)"),
+        Opt("amount", "--amount", "amount claimed, whole won", "Amount claimed (won)")),
+    "contract-paid": (Opt("claim_id", "CLAIM_ID", "entry id of the contract-payment claim this pays",
+                          "Claim entry id"),
+                      Opt("paid_date", "--date", "date paid (YYYY-MM-DD)", "Date paid (YYYY-MM-DD)"),
+                      Opt("paid_amount", "--amount", "amount paid, whole won", "Amount paid (won)")),
 }
 KIND_HELP = {
     "progress": "planned and actual progress of a project",
@@ -67,5 +78,7 @@ KIND_HELP = {
                 "certificates, safety plans, minutes",
     "claim": "payment claims of subcontractors, workers, equipment and materials",
     "payment": "payments made against a claim",
+    "contract-payment": "a contractor's claim on a contract (advance, progress or final payment)",
+    "contract-paid": "what the agency paid against a contract-payment claim",
 }
 COMMON = {"note": "--note", "corrects": "--corrects"}

@@ -20,7 +20,8 @@ from . import audit, signing
 from .db import transaction
 
 ROLES = ("admin", "supervisor", "inspector", "contractor", "finance")
-KINDS = ("progress", "inspection", "change", "photo", "document", "claim", "payment")
+KINDS = ("progress", "inspection", "change", "photo", "document", "claim", "payment", "contract-payment",
+         "contract-paid")
 
 # Who enters each kind of record, and who (a different user) makes it public.
 ENTER = {
@@ -31,6 +32,8 @@ ENTER = {
     "document": ("supervisor",),
     "claim": ("contractor",),
     "payment": ("finance",),
+    "contract-payment": ("finance",),  # a contractor's claim on a contract, as the agency received it
+    "contract-paid": ("finance",),     # what the agency paid against it
 }
 APPROVE = {
     "progress": ("supervisor", "inspector"),     # on site: can see whether the figure is true
@@ -40,6 +43,8 @@ APPROVE = {
     "document": ("supervisor", "inspector"),     # on site: knows the paper is the real one
     "claim": ("supervisor", "finance"),          # certifies the claimed work was done / received
     "payment": ("finance", "contractor"),        # a second finance officer, or the payee side
+    "contract-payment": ("supervisor", "finance"),  # the work was done, or a second finance officer
+    "contract-paid": ("finance", "contractor"),  # a second finance officer, or the contractor
 }
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from clearbuild.config import newest_export
-from clearbuild.schema import INSPECTION_KIND, INSPECTION_RESULT, PAYEE_KIND, PROJECT_DOC_KIND, TABLES
+from clearbuild.schema import (
+    CONTRACT_PAYMENT_KIND,
+    INSPECTION_KIND,
+    INSPECTION_RESULT,
+    PAYEE_KIND,
+    PROJECT_DOC_KIND,
+    TABLES,
+)
 
 MAX_TEXT = 2000
 EARLIEST = date(1950, 1, 1)
@@ -43,6 +50,7 @@ class Context:
     today: date | None = None
     max_amount: int = 10**14
     _projects: frozenset[str] | None = None
+    _contracts: frozenset[str] | None = None
 
     @property
     def day(self) -> date:
@@ -54,18 +62,24 @@ class Context:
             self._projects = load_projects(self.export_dir)
         return self._projects
 
+    def contracts(self) -> frozenset[str]:
+        if self._contracts is None:
+            self.export_dir = Path(self.export_dir or newest_export({}))
+            self._contracts = load_projects(self.export_dir, "contracts", "contract_id")
+        return self._contracts
 
-def load_projects(export_dir: Path) -> frozenset[str]:
-    """Project ids of the current export (projects.csv), the ones entries may refer to."""
-    path = Path(export_dir) / "projects.csv"
+
+def load_projects(export_dir: Path, table: str = "projects", column: str = "project_id") -> frozenset[str]:
+    """Project (or contract) ids of the current export, the ones entries may refer to."""
+    path = Path(export_dir) / f"{table}.csv"
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
-            if "project_id" not in (reader.fieldnames or []):
-                raise ValidationError("project_id", f"{path} has no project_id column")
-            return frozenset(r["project_id"].strip() for r in reader if r["project_id"])
+            if column not in (reader.fieldnames or []):
+                raise ValidationError("project_id", f"{path} has no {column} column")
+            return frozenset(r[column].strip() for r in reader if r[column])
     except FileNotFoundError as e:
-        raise ValidationError("project_id", f"cannot check project ids: {path} not found "
+        raise ValidationError("project_id", f"cannot check {table} ids: {path} not found "
                                             "(give --export DIR, the current export folder)") from e
     except (UnicodeDecodeError, csv.Error) as e:
         raise ValidationError("project_id", f"cannot read {path}: {e}") from e
@@ -248,9 +262,20 @@ def _payment(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
             "paid_amount": amount("paid_amount", v.get("paid_amount"), ctx)}
 
 
+def _contract_claim(v: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """A claim on a contract (issue 18); the contract id travels as the entry's project_id."""
+    cid = _present("project_id", v.get("project_id"), True)
+    if cid not in ctx.contracts():
+        raise ValidationError("project_id", f"{cid!r} is not a contract in {ctx.export_dir}/contracts.csv")
+    return {"project_id": cid, "kind": choice("kind", v.get("kind"), CONTRACT_PAYMENT_KIND),
+            "claim_date": day("claim_date", v.get("claim_date"), ctx),
+            "amount": amount("amount", v.get("amount"), ctx)}
+
+
 CLEAN: dict[str, Callable[[dict[str, Any], Context], dict[str, Any]]] = {
     "progress": _progress, "inspection": _inspection, "change": _change, "photo": _photo,
     "document": _document, "claim": _claim, "payment": _payment,
+    "contract-payment": _contract_claim, "contract-paid": _payment,
 }
 FIELDS = {
     "progress": ("project_id", "date", "planned_pct", "actual_pct"),
@@ -260,6 +285,8 @@ FIELDS = {
     "document": ("project_id", "date", "kind", "title", "file"),
     "claim": ("project_id", "payee_kind", "payee_company_id", "claim_date", "amount", "payer"),
     "payment": ("claim_id", "paid_date", "paid_amount"),
+    "contract-payment": ("project_id", "kind", "claim_date", "amount"),
+    "contract-paid": ("claim_id", "paid_date", "paid_amount"),
 }
 # Fields that may be left empty (a bulk file may leave their column out).
 OPTIONAL = frozenset({"findings", "caption", "payee_company_id", "payer", "days_added"})

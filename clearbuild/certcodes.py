@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import csvsafe
+from . import contractpay, csvsafe
 from .dataset import Dataset
 from .ingest.rules_contracts import WORK_TYPES_BY_KIND
 from .safeio import write_atomically
@@ -77,6 +77,18 @@ def final_terms(contracts: Iterable[Record], amendments: dict[str, list[Record]]
             if a.get("end_after"):
                 end[cid] = a["end_after"]
     return amount, end
+
+
+# Kinds certified by what the agency paid (issue 18; docs/contracts.md); a contract without any
+# published claim keeps its amount after amendments, as works always do.
+PAID_KINDS = ("general_services", "waste_services", "goods")
+
+
+def certified_amounts(contracts: Iterable[Record], amount: dict[str, int],
+                      payments: dict[str, list[Record]]) -> dict[str, int]:
+    """contract_id -> the amount its certificate line certifies."""
+    return {**amount, **{c["contract_id"]: contractpay.totals(payments[c["contract_id"]])[1]
+                         for c in contracts if payments.get(c["contract_id"]) and cert_kind(c) in PAID_KINDS}}
 
 
 def completed(end: str, as_of: str) -> bool:
@@ -154,6 +166,7 @@ def issued(ds: Dataset, as_of: str) -> list[Issued]:
     companies = ds.index("companies", "company_id")
     amount, end = final_terms(contracts.values(),
                               amendments_by_contract(ds.records("contract_amendments")))
+    amount = certified_amounts(contracts.values(), amount, ds.group("contract_payments", "contract_id"))
     by_company: dict[str, list[Record]] = {}
     for c in contracts.values():
         by_company.setdefault(c["company_id"], []).append(c)

@@ -47,6 +47,12 @@ DEFAULTS: dict[str, Any] = {
     "CB_MAX_XLSX_UNPACKED_BYTES": 1 << 30,  # an XLSX workbook, unpacked
     "CB_MAX_JSON_DEPTH": 64,  # nesting of a JSON table or OCDS/OC4IDS file
     "CB_MAX_ROWS": 1_000_000,  # rows of one table file
+    # An agency pays a contractor's valid claim within this many days (지방계약법 시행령 제67조:
+    # 5 days from the claim); counted in working days (Saturdays and Sundays left out) when
+    # CB_CONTRACT_PAYMENT_WORKDAYS, for the kinds listed (docs/contracts.md, "Payments").
+    "CB_CONTRACT_PAYMENT_DAYS": 5,
+    "CB_CONTRACT_PAYMENT_WORKDAYS": True,
+    "CB_CONTRACT_PAYMENT_KINDS": ["progress", "final"],
 }
 
 

@@ -9,69 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Column types understood by ingest (clearbuild.ingest.checks) and by docs/export-format.md.
-TYPES = {
-    "id": "text identifier (kept as a string, never a number)",
-    "str": "free text",
-    "int": "integer",
-    "money": "integer amount in the currency's minor unit (KRW: won); not negative",
-    "pct": "number from 0 to 100",
-    "float": "decimal number",
-    "date": "ISO 8601 date, YYYY-MM-DD",
-    "datetime": "ISO 8601 date and time, YYYY-MM-DDTHH:MM",
-    "month": "YYYY-MM",
-    "bool": "true/false (also 1/0, y/n, Y/N)",
-    "enum": "one of the listed values",
-    "lat": "WGS84 latitude, inside the deployment's region",
-    "lon": "WGS84 longitude, inside the deployment's region",
-    "brn": "10-digit business registration number (123-45-67890 or 1234567890), valid check digit; "
-           "with CB_PARTY_IDS = 'any' (deployments outside Korea, OCDS imports) any id",
-    "url": "http(s) link",
-    "file": "relative path of a file shipped beside the export (no links, no '..'; see docs/security.md)",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str = "str"
-    required: bool = False
-    public: bool = True
-    enum: tuple[str, ...] = ()
-    ref: str | None = None  # "table.column" this value must exist in
-    min: float | None = None
-    max: float | None = None
-    doc: str = ""
-    # An approval trail (role:date[:name];...) whose names are public only when the bool column
-    # named here is true; clearbuild.public strips them otherwise, before any output sees the row.
-    names_if: str | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    doc: str
-    key: tuple[str, ...]
-    columns: tuple[Column, ...]
-    required_file: bool = False
-    # (earlier, later): the later date must not precede the earlier one when both are present.
-    date_order: tuple[tuple[str, str], ...] = ()
-    section: str = "allimi"
-
-    def column(self, name: str) -> Column:
-        return self._by_name()[name]
-
-    def _by_name(self) -> dict[str, Column]:
-        return {c.name: c for c in self.columns}
-
-    @property
-    def public_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.public]
-
-    @property
-    def required_columns(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
+from .schema_types import TYPES, Column, Table  # noqa: F401 (re-exported)
 
 C = Column
 
@@ -89,6 +27,8 @@ WORK_TYPE = (
     "general_works", "construction_works", "electrical_works", "telecom_works",
     "fire_works", "general_services", "waste_services", "goods",
 )
+# Kinds of payment on a contract (issue 18): 선금, 기성금, 준공금.
+CONTRACT_PAYMENT_KIND = ("advance", "progress", "final")
 PAYEE_KIND = ("subcontractor", "wages", "equipment", "materials")
 INSPECTION_KIND = ("safety", "quality", "completion")
 INSPECTION_RESULT = ("pass", "conditional", "fail")
@@ -204,6 +144,7 @@ _add(Table("procurement_plans", "A planned procurement.", ("plan_id",), (
     C("plan_id", "id", True), C("agency", "str", True), C("title", "str", True),
     C("kind", "enum", True, enum=KIND), C("method", "enum", enum=METHOD),
     C("estimated_amount", "money"), C("planned_month", "month"),
+    C("description", "str", doc="Overview of the plan (사업 개요): what is bought, for what, when."),
 ), section="contracts"))
 
 _add(Table("bid_notices", "A bid notice (입찰공고).", ("notice_id",), (
@@ -211,6 +152,7 @@ _add(Table("bid_notices", "A bid notice (입찰공고).", ("notice_id",), (
     C("agency", "str", True), C("title", "str", True),
     C("kind", "enum", True, enum=KIND), C("method", "enum", True, enum=METHOD),
     C("estimated_price", "money"), C("eligibility", "str"),
+    C("required_documents", "str", doc="Documents a bidder submits (구비서류), separated by ';'."),
     C("published_at", "datetime", True), C("deadline", "datetime", True), C("opening_at", "datetime"),
 ), date_order=(("published_at", "deadline"), ("deadline", "opening_at")), section="contracts"))
 
@@ -250,6 +192,20 @@ _add(Table("contract_amendments", "A change to a contract's amount or end date."
     C("end_before", "date"), C("end_after", "date"), C("reason", "str"),
 ), section="contracts"))
 
+_add(Table("contract_payments", "A claim for payment on a contract (advance, progress or final) and, "
+           "once paid, its payment (대금지급). One row per claim; a part payment leaves paid_amount "
+           "below amount.", ("contract_id", "kind", "claim_date"), (
+    C("payment_id", "id", doc="The agency's own id of the claim, if it has one."),
+    C("contract_id", "id", True, ref="contracts.contract_id"),
+    C("kind", "enum", True, enum=CONTRACT_PAYMENT_KIND,
+      doc="advance: 선금; progress: 기성금 (part of the work done); final: 준공금 (on completion)."),
+    C("claim_date", "date", doc="Date the contractor's valid claim was received (the legal deadline "
+      "counts from it). Required, except that the check names a payment without one."),
+    C("amount", "money", doc="Amount claimed."),
+    C("paid_date", "date", doc="Date paid; empty while unpaid."),
+    C("paid_amount", "money", doc="Amount paid; empty with a paid_date: the whole claim."),
+), date_order=(("claim_date", "paid_date"),), section="contracts"))
+
 _add(Table("companies", "A company (business registration number as id).", ("company_id",), (
     C("company_id", "brn", True), C("name", "str", True), C("address", "str"),
     C("lat", "lat"), C("lon", "lon"), C("district_code", "str"),
@@ -281,8 +237,8 @@ _add(Table("apartment_documents", "An approved document of a complex's managemen
 # Display order: ingest validates in this order so foreign keys point at checked tables.
 ORDER = [
     "companies", "procurement_plans", "bid_notices", "bid_results", "contracts",
-    "contract_amendments", "projects", "progress", "inspections", "change_orders", "photos",
-    "project_documents", "subcontracts", "payments", "apartments", "apartment_documents",
+    "contract_amendments", "contract_payments", "projects", "progress", "inspections", "change_orders",
+    "photos", "project_documents", "subcontracts", "payments", "apartments", "apartment_documents",
 ]
 assert sorted(ORDER) == sorted(TABLES)
 

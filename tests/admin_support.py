@@ -52,6 +52,7 @@ def make_export(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "projects.csv").write_text("project_id,name\n" + "".join(f"{p},{p} works\n" for p in PROJECTS),
                                          encoding="utf-8")
+    (folder / "contracts.csv").write_text("contract_id,title\nC-1,행사 대행 용역\n", encoding="utf-8")
     return folder
 
 

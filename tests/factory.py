@@ -37,14 +37,16 @@ ROWS: dict[str, list[dict[str, str]]] = {
     "procurement_plans": [
         {"plan_id": "PL-2025-001", "agency": "서울특별시 도시기반시설본부", "title": "강남대로 보도 정비 계획",
          "kind": "construction", "method": "open", "estimated_amount": "1200000000",
-         "planned_month": "2025-02"},
+         "planned_month": "2025-02",
+         "description": "강남대로 보도 포장 교체와 점자블록 정비; 2025년 3월 착공, 연내 준공"},
     ],
     "bid_notices": [
         {"notice_id": "N-2025-0001", "plan_id": "PL-2025-001", "agency": "서울특별시 도시기반시설본부",
          "title": "강남대로 보도 정비공사", "kind": "construction", "method": "open",
          "estimated_price": "1150000000", "eligibility": "토목공사업 등록 업체",
          "published_at": "2025-02-03T09:00", "deadline": "2025-02-20T18:00",
-         "opening_at": "2025-02-21T11:00"},
+         "opening_at": "2025-02-21T11:00",
+         "required_documents": "입찰참가신청서; 건설업 등록증 사본; 사업자등록증 사본; 인감증명서"},
     ],
     "bid_results": [
         {"notice_id": "N-2025-0001", "company_id": BRN_A, "bid_amount": "1100000000", "rank": "1",
@@ -70,6 +72,18 @@ ROWS: dict[str, list[dict[str, str]]] = {
         {"contract_id": "C-2025-0001", "date": "2025-08-01", "seq": "1", "amount_before": "1100000000",
          "amount_after": "1250000000", "end_before": "2025-12-31", "end_after": "2026-02-28",
          "reason": "지하 매설물 이설"},
+    ],
+    # C-2025-0001: advance paid in 2 days, a progress payment 15 days late, one claim still open on
+    # the export date (overdue); C-2025-0002: its final payment on time.
+    "contract_payments": [
+        {"payment_id": "CP-1", "contract_id": "C-2025-0001", "kind": "advance", "claim_date": "2025-03-12",
+         "amount": "330000000", "paid_date": "2025-03-14", "paid_amount": "330000000"},
+        {"payment_id": "CP-2", "contract_id": "C-2025-0001", "kind": "progress", "claim_date": "2025-06-10",
+         "amount": "300000000", "paid_date": "2025-06-25", "paid_amount": "300000000"},
+        {"payment_id": "CP-3", "contract_id": "C-2025-0001", "kind": "progress", "claim_date": "2025-07-28",
+         "amount": "200000000", "paid_date": "", "paid_amount": ""},
+        {"payment_id": "CP-4", "contract_id": "C-2025-0002", "kind": "final", "claim_date": "2025-07-02",
+         "amount": "45000000", "paid_date": "2025-07-04", "paid_amount": "45000000"},
     ],
     "projects": [
         {"project_id": "P-0001", "name": "강남대로 보도 정비공사", "agency": "서울특별시 도시기반시설본부",

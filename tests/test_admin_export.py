@@ -68,7 +68,7 @@ def test_export_writes_exactly_the_public_rows(filled):
     counts = export(path, tmp / "out")
     out = tmp / "out"
     assert counts == {"progress": 2, "inspections": 1, "change_orders": 1, "photos": 0,
-                      "project_documents": 0, "payments": 2}
+                      "project_documents": 0, "payments": 2, "contract_payments": 0}
     for name in counts:
         assert read(out, name)[0] == TABLES[name].public_columns
     assert read(out, "progress")[1:] == [

@@ -18,10 +18,12 @@ ALLOWED = {
     "add.change": {"supervisor"}, "add.photo": {"supervisor"}, "add.document": {"supervisor"},
     "add.claim": {"contractor"},
     "add.payment": {"finance"},
+    "add.contract-payment": {"finance"}, "add.contract-paid": {"finance"},  # issue 18
     "approve.progress": {"supervisor", "inspector"}, "approve.inspection": {"supervisor", "inspector"},
     "approve.change": {"supervisor", "finance"}, "approve.photo": {"supervisor", "inspector"},
     "approve.document": {"supervisor", "inspector"},
     "approve.claim": {"supervisor", "finance"}, "approve.payment": {"finance", "contractor"},
+    "approve.contract-payment": {"supervisor", "finance"}, "approve.contract-paid": {"finance", "contractor"},
 }
 
 VALUES = {
@@ -34,9 +36,12 @@ VALUES = {
     "claim": {"project_id": "P-1", "payee_kind": "materials", "payee_company_id": BRN,
               "claim_date": "2025-03-01", "amount": "500000"},
     "payment": {"paid_date": "2025-03-05", "paid_amount": "400000"},
+    "contract-payment": {"project_id": "C-1", "kind": "progress", "claim_date": "2025-03-01", "amount": "500000"},
+    "contract-paid": {"paid_date": "2025-03-05", "paid_amount": "400000"},
 }
 ENTERED_BY = {"progress": "supervisor", "inspection": "inspector", "change": "supervisor",
-              "photo": "supervisor", "document": "supervisor", "claim": "contractor", "payment": "finance"}
+              "photo": "supervisor", "document": "supervisor", "claim": "contractor", "payment": "finance",
+              "contract-payment": "finance", "contract-paid": "finance"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +52,8 @@ def prepared(tmp_path_factory):
     path = fresh_db(d / "template.db")
     conn = db.connect(path)
     ids = {}
-    for kind in ("progress", "inspection", "change", "photo", "document", "claim", "payment"):
+    for kind in ("progress", "inspection", "change", "photo", "document", "claim", "payment",
+                 "contract-payment", "contract-paid"):
         values = dict(VALUES[kind])
         if kind == "photo":
             values["file"] = str(_jpeg(d / "p.jpg"))
@@ -55,6 +61,8 @@ def prepared(tmp_path_factory):
             values["file"] = str(_pdf(d / "d.pdf"))
         if kind == "payment":
             values["claim_id"] = str(ids["claim"])
+        if kind == "contract-paid":
+            values["claim_id"] = str(ids["contract-payment"])
         ids[kind] = entries.add(conn, actor(ENTERED_BY[kind], 2), kind, values, context(exp),
                                 photo_dir=storage_dir(path), document_dir=documents.storage_dir(path))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -106,6 +114,9 @@ def _do(action, role, conn, path, exp, ids, tmp_path, monkeypatch, capsys):
             values["file"] = str(_pdf(tmp_path / "q.pdf"))
         if obj == "payment":
             values["claim_id"] = str(ids["claim"])
+            values["paid_amount"] = "1"
+        if obj == "contract-paid":
+            values["claim_id"] = str(ids["contract-payment"])
             values["paid_amount"] = "1"
         if obj == "progress":
             values["date"] = "2025-03-02"

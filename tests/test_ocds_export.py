@@ -23,6 +23,7 @@ from clearbuild.schema import TABLES
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "clearbuild" / "ocds" / "schema"
 CONTRACT_TABLES = ["procurement_plans", "bid_notices", "bid_results", "contracts", "contract_amendments",
+                   "contract_payments",
                    "companies"]
 
 
@@ -176,3 +177,20 @@ def export_dir(export, tmp_path):
     result = Exported(export_to(export, tmp_path / "json"))
     result.out = tmp_path / "json"
     return result
+
+
+def test_payments_overview_and_documents_are_exported(export_dir):
+    """Issue 18: contract payments as implementation.transactions (the claim in paymentKind,
+    claimDate, claimValue; an open claim has no date or value), the plan's overview as
+    planning.rationale, the notice's required documents as tender.submissionMethodDetails."""
+    ds, ocds, _, _, _ = export_dir
+    rel = ocds.releases[ocds.ocid_of["C-2025-0001"]]
+    t = rel["contracts"][0]["implementation"]["transactions"]
+    assert [x["id"] for x in t] == ["CP-1", "CP-2", "CP-3"]
+    assert t[1]["paymentKind"] == "progress" and t[1]["value"]["amount"] == 300000000
+    assert t[1]["claimDate"] == "2025-06-10T00:00:00+09:00" and t[1]["payee"]["id"] == "1208147521"
+    assert "date" not in t[2] and "value" not in t[2] and t[2]["claimValue"]["amount"] == 200000000
+    assert rel["tender"]["submissionMethodDetails"].startswith("입찰참가신청서;")
+    plan = ocds.releases["ocds-cbuild-PL-2025-001"]
+    assert plan["planning"]["rationale"].startswith("강남대로 보도 포장")
+    assert len(ds.tables["contract_payments"]) == 4

@@ -15,7 +15,15 @@ from ..asof import dated_name
 from ..dataset import Dataset
 from ..filegate import DEFAULT_MAX_BYTES, SourceFile
 from ..schema import ORDER, ROW_FLAG, TABLES, Region, Table
-from . import files, rules, rules_apartments, rules_contracts, rules_lots, rules_paths  # noqa: F401 (checks)
+from . import (  # noqa: F401 (checks)
+    files,
+    rules,
+    rules_apartments,
+    rules_contracts,
+    rules_lots,
+    rules_paths,
+    rules_payments,
+)
 from .checks import IngestContext, canonical_brn, is_true, run_checks
 from .limits import LimitError, Limits
 from .problems import Problem, StructuralError, report_csv

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..schema import WORK_TYPE
+from . import payments
 from .common import At, Sink, as_list, count, day, duration, get, obj, safe_id, scoped, text
 from .context import Ctx
 from .kinds import KIND, METHOD
@@ -240,8 +241,5 @@ class ContractsPart:
         )
         impl = obj(c.get("implementation"), at / "implementation", sink)
         if impl.get("transactions"):
-            sink.flag(
-                at / "implementation" / "transactions",
-                len(as_list(impl["transactions"], at, sink)),
-                "transactions not imported: the payments table holds subcontractor claims only",
-            )
+            payments.read(self.ctx, row["contract_id"], impl["transactions"],
+                          at / "implementation" / "transactions")

@@ -18,7 +18,7 @@ from typing import Any
 
 from .. import asof
 from ..dataset import Dataset
-from . import extension
+from . import extension, payments
 from .writing import (
     DEFAULTS,
     KIND_OUT,
@@ -61,6 +61,7 @@ class OcdsWriter:
         bids = ds.group("bid_results", "notice_id")
         amendments = ds.group("contract_amendments", "contract_id")
         self.amendments = amendments
+        self.payments = ds.group("contract_payments", "contract_id")
         for p in sorted(self.plans.values(), key=lambda r: r["plan_id"]):
             self._add(self._plan(p))
         for n in sorted(ds.records("bid_notices"), key=lambda r: r["notice_id"]):
@@ -100,13 +101,14 @@ class OcdsWriter:
         rel = self._release(ocid, [f"{month}-01" if month else _day(asof.of(self.ds))], p["agency"])
         rel["planning"] = _clean(
             {
+                "rationale": p.get("description"),
                 "budget": _clean(
                     {
                         "amount": self.o.value(p["estimated_amount"])
                         if _present(p.get("estimated_amount"))
                         else None
                     }
-                )
+                ),
             }
         )
         rel["tender"] = _clean(
@@ -149,6 +151,7 @@ class OcdsWriter:
                 },
                 value=self.o.value(n["estimated_price"]) if _present(n.get("estimated_price")) else None,
                 eligibilityCriteria=n.get("eligibility"),
+                submissionMethodDetails=n.get("required_documents"),
                 bidOpening={"date": self.o.stamp(n["opening_at"])} if n.get("opening_at") else None,
             )
             if n.get("plan_id") and n["plan_id"] in self.plans:
@@ -256,6 +259,10 @@ class OcdsWriter:
             "workType": c.get("work_type"),
             "projectID": c.get("project_id"),
             "amendments": [self._amendment(c["contract_id"], a) for a in amends],
+            "implementation": {"transactions": payments.export(
+                self.payments[c["contract_id"]], c["contract_id"], self.o,
+                agency_party(c["agency"], self.o.prefix), self._ref(c["company_id"]))}
+            if self.payments.get(c["contract_id"]) else None,
         }
         for field, ours, theirs in (
             ("procurementMethod", METHOD_OUT, "method"),

@@ -156,6 +156,7 @@ class Process(ContractsPart):
             "method": self.method(False),
             "estimated_amount": amount,
             "planned_month": month,
+            "description": text(planning.get("rationale")) or text(self.tender.get("description")),
         }
         if self.required(self.at, "plan", row, ("agency", "title", "kind")):
             self.ctx.add("procurement_plans", row, self.at)
@@ -209,6 +210,7 @@ class Process(ContractsPart):
             "method": self.method(self.advertised),
             "estimated_price": est,
             "eligibility": text(self.tender.get("eligibilityCriteria")),
+            "required_documents": text(self.tender.get("submissionMethodDetails")),
             "published_at": published,
             "deadline": deadline,
             "opening_at": opening,

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..schema import ORDER
-from . import agencies, media, money, places, procurement, red_flags, works
+from . import agencies, contracting, media, money, places, procurement, red_flags, works
 from . import apartments as apt_mod
 from . import companies as company_mod
 from . import projects as project_mod
@@ -81,6 +81,14 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300,
     tables["contract_amendments"] = {k: np.concatenate([np.asarray(v, dtype=object),
                                                         np.asarray(amends[k], dtype=object)])
                                      for k, v in proc.tables["contract_amendments"].items()}
+    plans, notices, cons = tables["procurement_plans"], tables["bid_notices"], tables["contracts"]
+    plans["description"] = contracting.overviews(
+        plans["title"], plans["kind"], np.asarray(plans["estimated_amount"], dtype=np.int64),
+        plans["planned_month"], rng("overviews"))
+    notices["required_documents"] = contracting.required_documents(notices["title"], notices["kind"])
+    tables["contract_payments"] = contracting.payments(
+        rng("contract_payments"), proc.contract_ids, np.asarray(cons["kind"]), proc.signed, proc.start,
+        proc.end, proc.amount)
     tables["projects"] = project_mod.table(g, rng("projects.table"), sk, lf, ag, namer, proc, supervisors)
     tables["progress"] = works.progress(rng("progress"), sk, lf)
     tables["inspections"] = works.inspections(rng("inspections"), sk, lf)

@@ -34,6 +34,7 @@ __all__ = ["DEFAULTS", "REGISTRY", "Flag", "Indicator", "Signals", "compute", "e
 ORDER = ["single-bidder", "direct-award", "short-tender", "bid-near-estimate", "lowest-disqualified",
          "all-but-winner-disqualified", "identical-bids", "close-second-bid", "split-contracts",
          "cost-overrun", "time-overrun", "progress-lag", "many-changes", "unexplained-change", "late-payment",
+         "late-agency-payment",
          "unpaid-wages"]
 assert sorted(ORDER) == sorted(REGISTRY), "every indicator needs a place in ORDER"
 

@@ -6,8 +6,10 @@ dated after 'today' are ignored (not yet due).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from .. import contractpay
 from .base import Context, day, empty, frame, has, indicator, num, text
 
 
@@ -73,3 +75,52 @@ def unpaid_wages(ctx: Context) -> pd.DataFrame:
     return frame("projects", hit.index, claims=hit.claims, paid_late=hit.claims - hit.unpaid,
                  unpaid=hit.unpaid, outstanding=hit.outstanding,
                  max_days=hit.max_days, limit=limit, ids=hit.ids)
+
+
+def agency_claims(ctx: Context) -> pd.DataFrame:
+    """Contract payment claims (issue 18) judged against the agency's legal deadline, the one the
+    contract pages use (clearbuild.contractpay, CB_CONTRACT_PAYMENT_*); claims after today dropped."""
+    p = ctx.table("contract_payments")
+    if not has(p, "contract_id", "claim_date", "kind"):
+        return pd.DataFrame()
+    deadline = contractpay.Deadline.of(ctx.settings)
+    deadline = contractpay.Deadline(int(ctx.s("CB_SIGNALS_AGENCY_PAYMENT_DAYS")), deadline.workdays,
+                                    deadline.kinds)
+    claimed = day(p["claim_date"])
+    paid = day(p["paid_date"]) if "paid_date" in p else pd.Series(pd.NaT, index=p.index)
+    amount = num(p["amount"])
+    paid_amount = num(p["paid_amount"]) if "paid_amount" in p else pd.Series(float("nan"), index=p.index)
+    paid_amount = paid_amount.where(paid_amount.notna() | paid.isna(), amount).fillna(0)
+    settled = paid.notna() & (paid_amount >= amount.fillna(0))
+    today = ctx.today_ts()
+    keep = claimed.notna() & (claimed <= today)
+    end = paid.where(settled, today)
+    a = claimed[keep].to_numpy("datetime64[D]") + np.timedelta64(1, "D")
+    b = end[keep].to_numpy("datetime64[D]") + np.timedelta64(1, "D")
+    counted = (np.busday_count(a, np.maximum(a, b)) if deadline.workdays
+               else (b - a).astype("timedelta64[D]").astype(np.int64))
+    kind, cid = text(p["kind"])[keep], p["contract_id"].astype(str)[keep]
+    pid = text(p["payment_id"])[keep] if "payment_id" in p else pd.Series("", index=cid.index)
+    ids = pid.where(pid != "", cid + "-" + kind + "-" + text(p["claim_date"])[keep])
+    return pd.DataFrame({"contract_id": cid, "id": ids, "counted": counted, "unpaid": ~settled[keep],
+                         "judged": kind.isin(deadline.kinds), "limit": deadline.days})
+
+
+@indicator(
+    id="late-agency-payment",
+    group="payments",
+    kinds=("contracts",),
+    settings=("CB_SIGNALS_AGENCY_PAYMENT_DAYS",),
+    fields={"late": "int", "paid_late": "int", "unpaid": "int", "max_days": "days", "limit": "days",
+            "ids": "ids"},
+)
+def late_agency_payment(ctx: Context) -> pd.DataFrame:
+    c = agency_claims(ctx)
+    if c.empty:
+        return empty()
+    late = c[c.judged & (c.counted > c.limit)]
+    g = late.sort_values("id").groupby("contract_id", sort=True)
+    hit = pd.DataFrame({"late": g.size(), "unpaid": g["unpaid"].sum(), "max_days": g["counted"].max(),
+                        "ids": g["id"].agg(tuple)})
+    return frame("contracts", hit.index, late=hit.late, paid_late=hit.late - hit.unpaid, unpaid=hit.unpaid,
+                 max_days=hit.max_days, limit=int(c["limit"].iloc[0]), ids=hit.ids)

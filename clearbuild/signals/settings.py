@@ -71,6 +71,9 @@ DEFAULTS: dict[str, Any] = {
     # late-payment: days a claim may wait; None: CB_OVERDUE_DAYS (15, 건설산업기본법 제34조).
     "CB_SIGNALS_PAYMENT_DAYS": None,
     "CB_SIGNALS_LATE_PAYMENT_KINDS": ["subcontractor", "equipment", "materials"],
+    # late-agency-payment: days an agency has to pay a contractor's claim; None: the contract
+    # pages' CB_CONTRACT_PAYMENT_DAYS (5, 지방계약법 시행령 제67조), counted as they count it.
+    "CB_SIGNALS_AGENCY_PAYMENT_DAYS": None,
     # unpaid-wages: days a wage claim may stay unpaid or short; None: CB_OVERDUE_DAYS.
     "CB_SIGNALS_WAGE_DAYS": None,
     # Pages (cb_signals plugin): bars per chart on /signals/agencies/, and the least number of
@@ -82,7 +85,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Settings whose None means "use this core setting".
-FALLBACK = {"CB_SIGNALS_PAYMENT_DAYS": "CB_OVERDUE_DAYS", "CB_SIGNALS_WAGE_DAYS": "CB_OVERDUE_DAYS"}
+FALLBACK = {"CB_SIGNALS_PAYMENT_DAYS": "CB_OVERDUE_DAYS", "CB_SIGNALS_WAGE_DAYS": "CB_OVERDUE_DAYS",
+            "CB_SIGNALS_AGENCY_PAYMENT_DAYS": "CB_CONTRACT_PAYMENT_DAYS"}
 
 
 def setting(settings: dict[str, Any], name: str) -> Any:

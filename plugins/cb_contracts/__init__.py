@@ -17,7 +17,7 @@ from jinja2 import Environment, pass_environment
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config
+from clearbuild import config, contractpay
 from clearbuild.certcodes import SHARD_HEX, cert_kind
 from clearbuild.publish import setting as publish_setting
 
@@ -83,7 +83,8 @@ class ContractsGenerator(Generator):
                               home_rows=setting(self.settings, "CB_CONTRACTS_HOME_ROWS"),
                               money=self.env.filters["money"],
                               districts=config.districts(self.settings),
-                              maps=self.context.get("cb_maps"))
+                              maps=self.context.get("cb_maps"),
+                              deadline=contractpay.Deadline.of(self.settings))
         # Codes printed on earlier nights, from the nightly's ledger beside the record histories.
         old = add_superseded(self.site.codes,
                              config.resolve(publish_setting(self.settings, "CB_HISTORY_DIR")),

@@ -35,8 +35,10 @@ def certificates_of(ch: Chain, company: Record) -> dict[str, list[Record]]:
 def certificate(ch: Chain, company: Record, kind: str, rows: list[Record]
                 ) -> tuple[dict[str, Any], Issued]:
     """The certificate page's context, and its code with the figures /verify/ shows for it."""
-    cert = certcodes.certify(company, kind, rows, ch.amount, ch.end)
-    lines = [{"contract": c, "amount": ch.final_amount(c), "end": ch.final_end(c)} for c in rows]
+    cert = certcodes.certify(company, kind, rows, ch.certified, ch.end)
+    paid = kind in certcodes.PAID_KINDS
+    lines = [{"contract": c, "amount": ch.certified[c["contract_id"]], "end": ch.final_end(c),
+              "paid": paid and bool(ch.payments.get(c["contract_id"]))} for c in rows]
     return {"company": company, "kind": kind, "lines": lines, "code": cert.code,
             "display_code": display_code(cert.code), "total": cert.total, "as_of": ch.as_of}, cert
 

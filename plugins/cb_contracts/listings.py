@@ -25,6 +25,9 @@ SECTIONS = {
 }
 # dimension -> period length (4: year, 7: month); "month" is the period itself.
 DIMENSIONS = {"agency": 4, "kind": 7, "method": 7, "month": 7}
+# Contracts also by payment status (issue 18) x year signed: contracts/by/payment/<status>/<year>/.
+SECTION_DIMENSIONS = {"plans": DIMENSIONS, "notices": DIMENSIONS,
+                      "contracts": {**DIMENSIONS, "payment": 4}}
 
 
 def agency_slug(name: str) -> str:
@@ -69,15 +72,17 @@ def buckets(ch: Chain, section: str) -> list[Bucket]:
     still appears by agency and by month). Contract rows are (contract, company) pairs."""
     date_col = SECTIONS[section][1]
     found: dict[tuple[str, str, str], list[Any]] = {}
-    dims = list(DIMENSIONS.items())
+    dims = list(SECTION_DIMENSIONS[section].items())
     pairs = ch.pairs if section == "contracts" else None
+    status = ch.pay_status
     for r in newest_first(ch, section):
         when = r.get(date_col) or ""
         if len(when) < 7:
             continue
         row = pairs[r["contract_id"]] if pairs is not None else r
         for dim, length in dims:
-            value = when[:7] if dim == "month" else r.get(dim)
+            value = (when[:7] if dim == "month" else status[r["contract_id"]] if dim == "payment"
+                     else r.get(dim))
             if value:
                 key = (dim, value, when[:length])
                 rows = found.get(key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from clearbuild import asof, certcodes
+from clearbuild import asof, certcodes, contractpay
 from clearbuild.dataset import Dataset
 
 Record = dict[str, Any]
@@ -54,6 +54,11 @@ class Chain:
     # contract_id -> amount and end date after its last amendment (the signed ones if none)
     amount: dict[str, int] = field(default_factory=dict)
     end: dict[str, str] = field(default_factory=dict)
+    # contract_id -> its payment claims (contract_payments rows), and its status (contractpay.STATUSES)
+    payments: dict[str, list[Record]] = field(default_factory=dict)
+    pay_status: dict[str, str] = field(default_factory=dict)
+    certified: dict[str, int] = field(default_factory=dict)  # what a certificate line counts
+    deadline: contractpay.Deadline = field(default_factory=contractpay.Deadline)
 
     def final_amount(self, c: Record) -> int:
         return self.amount[c["contract_id"]]
@@ -72,7 +77,7 @@ class Chain:
         return n["deadline"][:10] >= self.as_of
 
 
-def build_chain(ds: Dataset) -> Chain:
+def build_chain(ds: Dataset, deadline: contractpay.Deadline | None = None) -> Chain:
     """Every grouping the pages need, each in one pass over its table (sorted once, grouped in
     order, so no group is sorted again)."""
     # ds.index caches: cb_allimi reads the same contract and company records, not copies.
@@ -81,7 +86,7 @@ def build_chain(ds: Dataset) -> Chain:
                contracts=ds.index("contracts", "contract_id"),
                companies=ds.index("companies", "company_id"),
                projects=ds.index("projects", "project_id"),
-               as_of=asof.of(ds))
+               as_of=asof.of(ds), deadline=deadline or contractpay.Deadline())
     notices, companies = ch.notices, ch.companies
     for n in sorted(notices.values(), key=lambda n: (n["published_at"], n["notice_id"])):
         if n.get("plan_id"):
@@ -108,4 +113,8 @@ def build_chain(ds: Dataset) -> Chain:
     # The same amounts and end dates the nightly's certificate ledger computes (clearbuild.certcodes).
     ch.amendments = certcodes.amendments_by_contract(ds.records("contract_amendments"))
     ch.amount, ch.end = certcodes.final_terms(ch.newest, ch.amendments)
+    for p in ds.records("contract_payments"):
+        ch.payments.setdefault(p["contract_id"], []).append(p)
+    ch.pay_status = {cid: contractpay.status(ch.payments.get(cid, ())) for cid in ch.contracts}
+    ch.certified = certcodes.certified_amounts(ch.newest, ch.amount, ch.payments)
     return ch

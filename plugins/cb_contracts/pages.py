@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from itertools import groupby
 from typing import Any
 
+from clearbuild import contractpay
+
 from .model import Chain, Pair, Record
 
 
@@ -54,7 +56,17 @@ def contract_context(ch: Chain, c: Record) -> dict[str, Any]:
             "amendments": ch.amendments.get(c["contract_id"], []),
             "final_amount": ch.final_amount(c), "final_end": ch.final_end(c),
             "completed": ch.completed(c),
-            "project": ch.projects.get(c.get("project_id") or "")}
+            "project": ch.projects.get(c.get("project_id") or ""), **payment_context(ch, c)}
+
+
+def payment_context(ch: Chain, c: Record) -> dict[str, Any]:
+    """The contract's claims and payments, judged against the legal deadline on the as-of date."""
+    rows = ch.payments.get(c["contract_id"], [])
+    claimed, paid = contractpay.totals(rows)
+    d = ch.deadline
+    return {"payments": contractpay.claims(rows, ch.as_of, d), "pay_status": ch.pay_status[c["contract_id"]],
+            "claimed": claimed, "paid": paid,
+            "deadline": {"days": d.days, "workdays": d.workdays, "kinds": d.kinds}}
 
 
 def company_context(ch: Chain, company: Record, certs: dict[str, list[Record]]) -> dict[str, Any]:

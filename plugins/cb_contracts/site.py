@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clearbuild import urls
+from clearbuild import contractpay, urls
 from clearbuild.dataset import Dataset
 
 from . import companymap, feeds, listings
@@ -34,8 +34,9 @@ class Site:
 
 
 def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], str],
-              districts: Iterable[str], maps: dict[str, Any] | None) -> Site:
-    ch = build_chain(ds)
+              districts: Iterable[str], maps: dict[str, Any] | None,
+              deadline: contractpay.Deadline | None = None) -> Site:
+    ch = build_chain(ds, deadline)
     site = Site(ch)
     for p in ch.plans.values():
         r.add("contracts_plan.html", urls.record_path("plans", p["plan_id"]), **plan_context(ch, p))
@@ -78,8 +79,8 @@ def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
 
 
 def _listings(ch: Chain, r: Queue, home_rows: int) -> None:
-    dims = list(listings.DIMENSIONS)
     for section in listings.SECTIONS:
+        dims = list(listings.SECTION_DIMENSIONS[section])
         found = listings.buckets(ch, section)
         sib = listings.siblings(found)
         for b in found:

@@ -133,12 +133,12 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         c = functools.partial(_col, df)
         frames.append(_frame(
             "notices", df, "notice_id", c("title"), c("plan_id"),
-            [c("agency"), c("kind"), c("eligibility")],
+            [c("agency"), c("kind"), c("eligibility"), c("required_documents")],
             c("published_at"), "estimated_price", [""] * len(df), c("agency")))
     if (df := t("procurement_plans")) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
-            "plans", df, "plan_id", c("title"), [""] * len(df), [c("agency"), c("kind")],
+            "plans", df, "plan_id", c("title"), [""] * len(df), [c("agency"), c("kind"), c("description")],
             c("planned_month"), "estimated_amount", [""] * len(df), c("agency")))
     if (df := companies) is not None:
         c = functools.partial(_col, df)
