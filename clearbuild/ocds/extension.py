@@ -81,6 +81,19 @@ def release_schema_patch() -> dict[str, Any]:
                     "newContractPeriod": _period("New contract period", "The contract's period after it."),
                 }
             },
+            "Transaction": {
+                "properties": {
+                    "paymentKind": _text(
+                        "string", "Payment kind", "What the payment is for: advance, progress or final.",
+                        enum=["advance", "progress", "final", None],
+                    ),
+                    "claimDate": _text(
+                        "string", "Claim date", "When the contractor's valid claim reached the buyer.",
+                        format="date-time",
+                    ),
+                    "claimValue": _value("Claim value", "The amount the contractor claimed."),
+                }
+            },
             "Bid": {
                 "properties": {
                     "statusDetails": _text(
