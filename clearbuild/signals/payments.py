@@ -33,6 +33,16 @@ def claims(ctx: Context) -> pd.DataFrame:
     return out[claimed.notna() & (claimed <= today)]
 
 
+def late_by_record(late: pd.DataFrame, kind: str, key: str, id_col: str, days: str,
+                   limit: int) -> pd.DataFrame:
+    """One flag per record from its late claims: how many, how many still unpaid, the longest wait."""
+    g = late.sort_values(id_col).groupby(key, sort=True)
+    hit = pd.DataFrame({"late": g.size(), "unpaid": g["unpaid"].sum(), "max_days": g[days].max(),
+                        "ids": g[id_col].agg(tuple)})
+    return frame(kind, hit.index, late=hit.late, paid_late=hit.late - hit.unpaid, unpaid=hit.unpaid,
+                 max_days=hit.max_days, limit=limit, ids=hit.ids)
+
+
 @indicator(
     id="late-payment",
     group="payments",
@@ -47,11 +57,7 @@ def late_payment(ctx: Context) -> pd.DataFrame:
         return empty()
     limit = int(ctx.s("CB_SIGNALS_PAYMENT_DAYS"))
     late = c[c.kind.isin([str(k) for k in ctx.s("CB_SIGNALS_LATE_PAYMENT_KINDS")]) & (c.days > limit)]
-    g = late.sort_values("payment_id").groupby("project_id", sort=True)
-    hit = pd.DataFrame({"late": g.size(), "unpaid": g["unpaid"].sum(), "max_days": g["days"].max(),
-                        "ids": g["payment_id"].agg(tuple)})
-    return frame("projects", hit.index, late=hit.late, paid_late=hit.late - hit.unpaid, unpaid=hit.unpaid,
-                 max_days=hit.max_days, limit=limit, ids=hit.ids)
+    return late_by_record(late, "projects", "project_id", "payment_id", "days", limit)
 
 
 @indicator(
@@ -119,8 +125,4 @@ def late_agency_payment(ctx: Context) -> pd.DataFrame:
     if c.empty:
         return empty()
     late = c[c.judged & (c.counted > c.limit)]
-    g = late.sort_values("id").groupby("contract_id", sort=True)
-    hit = pd.DataFrame({"late": g.size(), "unpaid": g["unpaid"].sum(), "max_days": g["counted"].max(),
-                        "ids": g["id"].agg(tuple)})
-    return frame("contracts", hit.index, late=hit.late, paid_late=hit.late - hit.unpaid, unpaid=hit.unpaid,
-                 max_days=hit.max_days, limit=int(c["limit"].iloc[0]), ids=hit.ids)
+    return late_by_record(late, "contracts", "contract_id", "id", "counted", int(c["limit"].iloc[0]))
