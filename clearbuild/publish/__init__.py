@@ -21,7 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "CB_PUBLISH_MAX_GROWTH": 10,  # a table with more than this many times its rows is refused
     "CB_PUBLISH_GROWTH_FLOOR": 1000,  # ...when it has at least this many rows
     "CB_PUBLISH_KEY": "keys/publish-ed25519.pem",  # private signing key (never in SITE)
-    "CB_HISTORY_DIR": "data/history",  # record histories; kept, backed up, never rebuilt
+    # Record histories and the certificate ledger; kept, backed up, never rebuilt. The nightly
+    # keeps them under SITE/state/history unless this is set; a plain build reads this folder.
+    "CB_HISTORY_DIR": "data/history",
     "CB_PUBLISH_FINGERPRINT_AT": "",  # where the key's fingerprint is published (archive README)
 }
 

@@ -94,6 +94,9 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
         say(f"removed unfinished build {name}")
     export = newest_export(exports)
     settings = settings_for(settings_file, {**overrides, "CB_DATA": str(export)})
+    if "CB_HISTORY_DIR" not in settings:  # unless set: the state lives with the site, SITE/state/
+        overrides = {**overrides, "CB_HISTORY_DIR": str(s.state)}
+        settings = settings_for(settings_file, {**overrides, "CB_DATA": str(export)})
     live = s.current()
     live_meta = s.meta(live) if live and (s.meta_dir / f"{live}.json").exists() else None
     say(f"export {export.name}; live build {live or '(none)'}")

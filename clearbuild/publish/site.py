@@ -44,6 +44,9 @@ class Site:
         self.meta_dir = self.path / "meta"
         self.reports = self.path / "reports"
         self.link = self.path / "current"
+        # The nightly's state (record histories, certificate ledger) lives with the site it
+        # publishes, not in the code checkout: backed up with it, never rebuilt.
+        self.state = self.path / "state" / "history"
 
     def init(self) -> None:
         for folder in (self.builds, self.meta_dir, self.reports):
