@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factory import write_export
 from test_contracts import page, text
 
 from clearbuild import contractpay
-from clearbuild.build import build
 
 D = contractpay.Deadline()
 
@@ -58,9 +56,9 @@ def test_settings_change_the_deadline():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("payments")
-    return build(output=base / "out", data=write_export(base / "export"), quiet=True).output
+def site(fixture_site) -> Path:
+    """The plain fixture site, built once per session (tests/conftest.py)."""
+    return fixture_site
 
 
 def test_contract_page_shows_payment_status_and_claims(site):

@@ -20,9 +20,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("contracts")
-    return build(output=base / "out", data=write_export(base / "export"), quiet=True).output
+def site(fixture_site) -> Path:
+    """The plain fixture site, built once per session (tests/conftest.py)."""
+    return fixture_site
 
 
 def page(site: Path, path: str) -> str:

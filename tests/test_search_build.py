@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import pytest
 from cb_search.query import Reader
-from factory import write_export
-
-from clearbuild.build import build, settings_for
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    base = tmp_path_factory.mktemp("searchbuild")
-    plugins = list(settings_for()["PLUGINS"])
-    if "cb_search" not in plugins:
-        plugins.append("cb_search")
-    return build(output=base / "out", data=write_export(base / "export"), quiet=True,
-                 overrides={"PLUGINS": plugins}).output
+def site(fixture_site):
+    """The plain fixture site (cb_search is in pelicanconf's PLUGINS), built once per session."""
+    return fixture_site
 
 
 def test_search_page_and_shards_are_built(site):

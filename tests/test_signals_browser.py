@@ -7,17 +7,14 @@ from pathlib import Path
 
 import pytest
 from browser import Watch, browser
-from factory import write_export
-
-from clearbuild.build import build
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("signals-browser")
-    return build(output=base / "out", data=write_export(base / "export"), quiet=True).output
+def site(fixture_site) -> Path:
+    """The plain fixture site, built once per session (tests/conftest.py)."""
+    return fixture_site
 
 
 def visible(page) -> list[str]:
