@@ -44,7 +44,7 @@ def check_complex(ctx, base: str) -> None:
     assert page.url.endswith("apartments/documents/D-11/index.html")
     assert page.locator("#approval-trail tbody tr").count() == 3
     link = page.locator("a.attachment")
-    assert link.get_attribute("href").endswith("media/apartments/documents/D-11.pdf")
+    assert link.get_attribute("href").endswith("media/apartment-documents/D-11.pdf")
     page.go_back()
     page.wait_for_selector("#document-list")
     page.goto(base + "apartments/index.html")

@@ -45,7 +45,7 @@ def test_project_page_lists_each_flag_with_its_numbers_and_method(site):
     found = re.findall(r'<li class="signal signal-([a-z-]+)" data-signal="\1"', b)
     # Own (design change +13.6%, progress 19 points behind, wages) and inherited from its
     # contract (end moved 59 days) and its bid notice (lowest bid disqualified).
-    assert found == ["cost-overrun", "progress-lag", "unpaid-wages", "time-overrun", "lowest-disqualified"]
+    assert found == ["cost-overrun", "progress-lag", "unpaid-wages", "time-overrun", "late-agency-payment", "lowest-disqualified"]
     assert "13.6% 증가" in b and "59일 연장" in b and "서류 미비" in b
     assert '<a href="../../contracts/C-2025-0001/index.html">C-2025-0001</a>' in b
     assert 'href="../../signals/methodology/index.html#cost-overrun"' in b

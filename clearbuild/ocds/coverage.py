@@ -5,11 +5,16 @@ data supports. Published as data/cardinal-coverage.json and on the data page."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import ocdscardinal
+# In a fresh interpreter: Cardinal's Rust code starts a thread pool, and a process that forks
+# after it (the build forks its page workers; the nightly's kill drill forks whole nightlies)
+# inherits the pool's locks without its threads: the child hung for ever in the next call.
+_RUN = "import json, sys, ocdscardinal; json.dump(ocdscardinal.coverage(sys.argv[1]), sys.stdout)"
 
 
 def coverage(releases: list[dict[str, Any]]) -> dict[str, int]:
@@ -20,7 +25,9 @@ def coverage(releases: list[dict[str, Any]]) -> dict[str, int]:
         with path.open("w", encoding="utf-8") as f:
             for rel in releases:
                 f.write(json.dumps(rel, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
-        counts = ocdscardinal.coverage(str(path))
+        done = subprocess.run([sys.executable, "-c", _RUN, str(path)], capture_output=True,
+                              text=True, check=True, timeout=600)
+        counts = json.loads(done.stdout)
     return {k: int(counts[k]) for k in sorted(counts)}
 
 
