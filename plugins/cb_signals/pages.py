@@ -4,7 +4,8 @@ The flagged-record list is one page while it is small; a long list is split by y
 first), and a year still too long into numbered parts, so no page grows past
 CB_SIGNALS_PAGE_ROWS rows (about 250 KB at the default) on a phone; each part links to the
 previous and next one. Filters then work within the page they are on. Every row carries its
-indicators, agency, district and year as data-* attributes for the filter script; without JavaScript it is a plain list.
+indicators, agency, district and year as data-* attributes for the filter script; without
+JavaScript it is a plain list.
 """
 
 from __future__ import annotations
