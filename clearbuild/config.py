@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "CB_ADMIN_ROOT_KEY": None,  # pinned fingerprint of the admin database's root key (init prints it)
     "CB_BOUNDARIES": "data/geo/seoul_municipalities_geo_simple.json",
     "CB_BOUNDARIES_ATTRIBUTION": "KOSTAT 2013, southkorea/seoul-maps (Apache-2.0)",
+    # Neighbourhood (dong) boundaries, properties code, name, name_eng: their names are searchable
+    # and, with their centres, places "near me" finds (clearbuild.places); False: none.
+    "CB_NEIGHBOURHOODS": "data/geo/seoul_submunicipalities_geo_simple.json",
     "CB_REGION_MARGIN": 0.02,  # degrees around the boundaries' bounding box
     "CB_CITY_NAME": "서울특별시",
     "CB_ISSUER": None,  # who issues certificates, printed on them; None: CB_CITY_NAME
