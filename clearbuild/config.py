@@ -40,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "CB_MAX_ATTACHMENT_BYTES": 50 * 1024 * 1024,  # a file an export names above this is refused
     "CB_PARTY_IDS": "brn",  # company ids: "brn" (Korean numbers, check digit) or "any" (foreign, OCDS)
     "CB_LANGUAGES": ["ko", "en"],  # first is the default; others get /<lang>/ copies of pages
+    # The site's name per language ({"en": "..."}); a language not named uses Pelican's SITENAME.
+    "CB_SITENAMES": {},
     "CB_REPORT_DIR": "reports",  # quality report for officials; never inside output/
     "CB_OVERDUE_DAYS": 15,  # a claim unpaid this long is overdue (direct-payment rule)
     "CB_WORKERS": 0,  # render processes; 0: one per core
