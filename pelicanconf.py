@@ -45,6 +45,7 @@ PLUGINS = [
     "cb_allimi", "cb_contracts", "cb_apartments",  # sections queue their pages
     "cb_history", "cb_signals", "cb_opendata",  # read the Dataset, add to record pages
     "cb_pages",  # content pages (About) in every language
+    "cb_near",  # the "near me" gazetteer (near/places.js)
     "cb_search",  # last: indexes what the sections publish
 ]
 
