@@ -5,6 +5,7 @@ boundaries) are CB_ settings documented in docs/settings.md; clearbuild/config.p
 import os
 
 SITENAME = "서울 공공공사 공개"
+CB_SITENAMES = {"en": "Seoul Public Works Disclosure"}  # SITENAME in the other languages
 SITEURL = ""
 RELATIVE_URLS = True  # the same output works on a CDN and from file://
 PATH = "content"
@@ -15,7 +16,8 @@ DEFAULT_LANG = "ko"
 PAGE_PATHS = ["pages"]
 ARTICLE_PATHS = ["articles"]
 PAGE_URL = "pages/{slug}/index.html"
-PAGE_SAVE_AS = "pages/{slug}/index.html"
+PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = ""  # cb_pages renders pages/{slug}/ in every language
+PAGE_LANG_URL = "{lang}/pages/{slug}/index.html"
 ARTICLE_SAVE_AS = ""
 DIRECT_TEMPLATES: list[str] = []
 TAG_SAVE_AS = CATEGORY_SAVE_AS = AUTHOR_SAVE_AS = ""
@@ -42,6 +44,8 @@ PLUGINS = [
     "cb_dataset",  # the Dataset and the renderer: before every section
     "cb_allimi", "cb_contracts", "cb_apartments",  # sections queue their pages
     "cb_history", "cb_signals", "cb_opendata",  # read the Dataset, add to record pages
+    "cb_pages",  # content pages (About) in every language
+    "cb_near",  # the "near me" gazetteer (near/places.js)
     "cb_search",  # last: indexes what the sections publish
 ]
 

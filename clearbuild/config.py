@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "CB_ADMIN_ROOT_KEY": None,  # pinned fingerprint of the admin database's root key (init prints it)
     "CB_BOUNDARIES": "data/geo/seoul_municipalities_geo_simple.json",
     "CB_BOUNDARIES_ATTRIBUTION": "KOSTAT 2013, southkorea/seoul-maps (Apache-2.0)",
+    # Neighbourhood (dong) boundaries, properties code, name, name_eng: their names are searchable
+    # and, with their centres, places "near me" finds (clearbuild.places); False: none.
+    "CB_NEIGHBOURHOODS": "data/geo/seoul_submunicipalities_geo_simple.json",
     "CB_REGION_MARGIN": 0.02,  # degrees around the boundaries' bounding box
     "CB_CITY_NAME": "서울특별시",
     "CB_ISSUER": None,  # who issues certificates, printed on them; None: CB_CITY_NAME
@@ -37,6 +40,8 @@ DEFAULTS: dict[str, Any] = {
     "CB_MAX_ATTACHMENT_BYTES": 50 * 1024 * 1024,  # a file an export names above this is refused
     "CB_PARTY_IDS": "brn",  # company ids: "brn" (Korean numbers, check digit) or "any" (foreign, OCDS)
     "CB_LANGUAGES": ["ko", "en"],  # first is the default; others get /<lang>/ copies of pages
+    # The site's name per language ({"en": "..."}); a language not named uses Pelican's SITENAME.
+    "CB_SITENAMES": {},
     "CB_REPORT_DIR": "reports",  # quality report for officials; never inside output/
     "CB_OVERDUE_DAYS": 15,  # a claim unpaid this long is overdue (direct-payment rule)
     "CB_WORKERS": 0,  # render processes; 0: one per core

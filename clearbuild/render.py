@@ -89,6 +89,7 @@ class Renderer:
                    ("" if lang == self.languages[0] else f"{lang}/"),
                    alternates=[(lg, urls.root_prefix(path) + self.lang_path(lg, job.path))
                                for lg in self.languages])
+        ctx["SITENAME"] = (ctx.get("SITENAMES") or {}).get(lang) or ctx.get("SITENAME", "")
         return self.write(path, template.render(ctx))
 
     def write(self, path: str, body: str | bytes) -> int:

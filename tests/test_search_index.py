@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import search_fake
-from cb_search import build_index, cli, export
+from cb_search import build_index, cli, export, with_dongs
 from cb_search.documents import all_documents
 from cb_search.index import build
 from cb_search.query import Reader
 from whoosh.scoring import bm25
+
+from clearbuild import places
 
 
 def write(tmp_path, tables, pages=(), settings=None):
@@ -132,7 +134,7 @@ def test_postings_are_capped_at_top_k_by_score(tmp_path):
     assert kept.max() == 5 and (index.df > 5).any()
     r = reader.search("공사")
     assert r.capped and r.total == 5
-    full = build(all_documents(search_fake.tables()))
+    full = build(all_documents(with_dongs(search_fake.tables(), {}), places=places.names({})))
     t = int(np.flatnonzero(full.terms == "공사")[0])
     best = np.sort(full.post_score[full.post_term == t])[::-1][:5]
     assert sorted((h.score for h in r.hits), reverse=True) == best.tolist()

@@ -81,7 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "CB_SIGNALS_CHART_BARS": 15,
     "CB_SIGNALS_RATE_MIN_CONTRACTS": 10,
     # Longest list of flagged records on one page; longer lists split by year, then into parts.
-    "CB_SIGNALS_PAGE_ROWS": 2000,
+    "CB_SIGNALS_PAGE_ROWS": 250,
 }
 
 # Settings whose None means "use this core setting".

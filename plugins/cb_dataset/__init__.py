@@ -33,7 +33,8 @@ class DatasetGenerator(Generator):
             env=self.env, output=Path(self.output_path), languages=list(languages),
             # No export date here: a value every page shows would change every page every night
             # and defeat incremental builds. Section home pages pass it themselves.
-            globals={"SITENAME": self.settings.get("SITENAME", "")},
+            globals={"SITENAME": self.settings.get("SITENAME", ""),  # SITENAMES: per language
+                     "SITENAMES": dict(config.setting(self.settings, "CB_SITENAMES") or {})},
             env_for=self.env.globals.get("cb_language_env"), settings=self.settings,
             progress=Progress(enabled=bool(config.setting(self.settings, "CB_PROGRESS"))))
         self.context["cb_stats"] = {"refused": dataset.refused, "started": time.time()}

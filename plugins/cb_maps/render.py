@@ -130,7 +130,8 @@ class Maps:
     def point_map(self, map_id: str, marker: Mapping[str, Any] | None, root: str,
                   height: str | None = None, zoom: int | None = None, kind: str = "projects",
                   colour_by: str | None = "status", labels: Mapping[str, str] | None = None,
-                  link_root: str | None = None, assets: bool = True) -> Markup:
+                  link_root: str | None = None, assets: bool = True,
+                  district_labels: bool | str = True) -> Markup:
         """One record's place: its district filled, one marker; a static SVG for readers without JS.
 
         Without tiles the view is the marker's district (``district`` key of the marker);
@@ -146,7 +147,7 @@ class Maps:
             view = {}
         config = self._config(map_id, root, kind=kind, colour_by=colour_by, highlight=district,
                               labels=labels, filters=False, link_root=link_root, cluster=False,
-                              **view)
+                              district_labels=district_labels, **view)
         config["markers"] = data.encode_markers([marker])
         fallback = self.minimap(marker["lat"], marker["lon"], root, district, str(marker.get("title", "")))
         out = self._fragment(map_id, config, height or self.s.point_height, assets)

@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config
+from clearbuild import config, geo, places
 
 from . import export
 from .documents import all_documents
@@ -35,11 +35,24 @@ def page_context(index: Index, version: str, settings: dict[str, Any] | None) ->
                        "currency": config.setting(settings or {}, "CB_CURRENCY_SYMBOL")}}
 
 
+def with_dongs(tables: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """Apartments carry no neighbourhood code: find it from their coordinates (a copy)."""
+    apts = tables.get("apartments")
+    shapes = places.neighbourhood_shapes(settings)
+    if apts is None or apts.empty or not shapes or not {"lat", "lon"} <= set(apts.columns) \
+            or "dong_code" in apts.columns:
+        return tables
+    lat = apts["lat"].astype(float).fillna(0).to_numpy()
+    lon = apts["lon"].astype(float).fillna(0).to_numpy()
+    return {**tables, "apartments": apts.assign(dong_code=geo.areas_of(lat, lon, shapes))}
+
+
 def build_index(tables: dict[str, Any], pages: Any, settings: dict[str, Any] | None
                 ) -> tuple[Index, dict[str, str], dict[str, float]]:
     """Documents -> scored index -> file texts, with the seconds each step took."""
     t0 = time.perf_counter()
-    docs = all_documents(tables, pages if setting(settings, "CB_SEARCH_PAGES") else ())
+    docs = all_documents(with_dongs(tables, settings or {}),
+                         pages if setting(settings, "CB_SEARCH_PAGES") else (), places.names(settings or {}))
     t1 = time.perf_counter()
     index = build(docs, settings)
     t2 = time.perf_counter()

@@ -97,8 +97,17 @@ def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], refs: lis
     return out[ok] if not all(ok) else out
 
 
-def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every searchable record of the Dataset's tables."""
+def _place(names: dict[str, str], *codes: list[str]) -> list[str]:
+    """Every written form (both scripts) of each row's district and neighbourhood."""
+    return [" ".join(filter(None, (names.get(c, "") for c in row))) for row in zip(*codes, strict=True)]
+
+
+def dataset_documents(tables: dict[str, pd.DataFrame], places: dict[str, str] | None = None
+                      ) -> pd.DataFrame:
+    """Every searchable record of the Dataset's tables. ``places``: area code -> its names in
+    both scripts (clearbuild.places.names), indexed as text so 양천구, Yangcheon-gu, 목동 and
+    Mokdong find the records there; a row's neighbourhood is its ``dong_code``."""
+    names = places or {}
     def t(name: str) -> pd.DataFrame | None:
         # Ingest already projects every row (clearbuild.public); never rely on one guard.
         df = tables.get(name)
@@ -111,6 +120,7 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     projects, companies, apartments = t("projects"), t("companies"), t("apartments")
     company_name = _lookup(companies, "company_id", "name")
     project_district = _lookup(projects, "project_id", "district_code")
+    project_dong = _lookup(projects, "project_id", "dong_code")
     complex_name = _lookup(apartments, "complex_id", "name")
     complex_district = _lookup(apartments, "complex_id", "district_code")
 
@@ -119,14 +129,15 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         frames.append(_frame(
             "projects", df, "project_id", c("name"), c("contract_id"),
             [c("agency"), c("address"), c("category"), c("supervisor"), c("inspector"),
-             c("description")],
+             c("description"), _place(names, c("district_code"), c("dong_code"))],
             c("start_date"), "budget", c("district_code"), c("agency")))
     if (df := t("contracts")) is not None:
         c = functools.partial(_col, df)
         company = via(c("company_id"), company_name)
         frames.append(_frame(
             "contracts", df, "contract_id", c("title"), _join(c("notice_id"), c("project_id")),
-            [c("agency"), company, _brn_forms(c("company_id")), c("kind")],
+            [c("agency"), company, _brn_forms(c("company_id")), c("kind"),
+             _place(names, via(c("project_id"), project_district), via(c("project_id"), project_dong))],
             c("signed_at"), "amount", via(c("project_id"), project_district),
             _join(c("agency"), company)))
     if (df := t("bid_notices")) is not None:
@@ -144,12 +155,14 @@ def dataset_documents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         c = functools.partial(_col, df)
         frames.append(_frame(
             "companies", df, "company_id", c("name"), [""] * len(df),
-            [c("address"), c("industry")], [""] * len(df), "", c("district_code"),
+            [c("address"), c("industry"), _place(names, c("district_code"))], [""] * len(df), "",
+            c("district_code"),
             c("industry"), own=_brn_forms(c("company_id"))))
     if (df := apartments) is not None:
         c = functools.partial(_col, df)
         frames.append(_frame(
-            "apartments", df, "complex_id", c("name"), [""] * len(df), [c("address")],
+            "apartments", df, "complex_id", c("name"), [""] * len(df),
+            [c("address"), _place(names, c("district_code"), c("dong_code"))],
             [""] * len(df), "", c("district_code"), c("address")))
     if (df := t("apartment_documents")) is not None:
         c = functools.partial(_col, df)
@@ -217,5 +230,6 @@ def page_documents(pages: Iterable[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def all_documents(tables: dict[str, pd.DataFrame], pages: Iterable[Any] = ()) -> pd.DataFrame:
-    return _concat([dataset_documents(tables), page_documents(pages)])
+def all_documents(tables: dict[str, pd.DataFrame], pages: Iterable[Any] = (),
+                  places: dict[str, str] | None = None) -> pd.DataFrame:
+    return _concat([dataset_documents(tables, places), page_documents(pages)])

@@ -93,14 +93,14 @@ class SignalsGenerator(Generator):
         counts = sig.counts()
         common = {"indicators": sig.indicators, "counts": counts, "today": sig.today.isoformat()}
         everything = pages.rows(sig)
-        opts = pages.options(everything)
-        for page in pages.listings("signals", everything, limit):
-            r.add("signals_list.html", page.path, listing=page, options=opts, indicator=None, **common)
+        for page in pages.listings("signals", everything, limit):  # filters offer what the page holds
+            r.add("signals_list.html", page.path, listing=page, options=pages.options(page.rows),
+                  indicator=None, **common)
         per = pages.by_indicator(everything)
         for ind in sig.indicators:
             mine = per.get(ind.id, [])
             for page in pages.listings(f"signals/{ind.id}", mine, limit):
-                r.add("signals_list.html", page.path, listing=page, options=pages.options(mine),
+                r.add("signals_list.html", page.path, listing=page, options=pages.options(page.rows),
                       indicator=ind, **common)
         values = {name: signal_setting(self.settings, name) for name in DEFAULTS}
         r.add("signals_methodology.html", "signals/methodology/index.html", values=values, **common)

@@ -2,8 +2,10 @@
 
 The flagged-record list is one page while it is small; a long list is split by year (newest
 first), and a year still too long into numbered parts, so no page grows past
-CB_SIGNALS_PAGE_ROWS rows on a phone. Every row carries its indicators, agency, district and
-year as data-* attributes for the filter script; without JavaScript it is a plain list.
+CB_SIGNALS_PAGE_ROWS rows (about 250 KB at the default) on a phone; each part links to the
+previous and next one. Filters then work within the page they are on. Every row carries its
+indicators, agency, district and year as data-* attributes for the filter script; without
+JavaScript it is a plain list.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class Listing:
     part: int = 0
     parts: int = 0
     nav: list[dict[str, Any]] = field(default_factory=list)  # sibling chunks: label, path, count
+    prev: dict[str, Any] | None = None  # the chunk before and after this one in nav order
+    next: dict[str, Any] | None = None
 
 
 def rows(sig: Signals) -> list[dict[str, Any]]:
@@ -75,6 +79,10 @@ def listings(base: str, all_rows: list[dict[str, Any]], limit: int) -> list[List
            for p in pages[1:]]
     for p in pages:
         p.nav = nav
+    for i, p in enumerate(pages[1:]):
+        p.prev = nav[i - 1] if i > 0 else None
+        p.next = nav[i + 1] if i + 1 < len(nav) else None
+    pages[0].next = nav[0] if nav else None
     return pages
 
 

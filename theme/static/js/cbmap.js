@@ -100,8 +100,14 @@
     this.byId = {};
     this.group = null;
     this.wired = false;
+    this.narrow = {};  // name -> function (record or {id}) -> bool: other scripts (near.js) narrow further
     this.bind(listId);
   }
+
+  Controller.prototype.kept = function (rec) {
+    for (var k in this.narrow) if (!this.narrow[k](rec)) return false;
+    return true;
+  };
 
   Controller.prototype.bind = function (listId) {
     var id = this.id;
@@ -286,7 +292,7 @@
     var crit = criteria(this.form), shown = [], layers = [], i;
     for (i = 0; i < this.records.length; i++) {
       var r = this.records[i];
-      if (matches(crit, function (k) { return r[k]; }, function () { return String(r.title); })) {
+      if (matches(crit, function (k) { return r[k]; }, function () { return String(r.title); }) && this.kept(r)) {
         shown.push(r);
         if (r.marker) layers.push(r.marker);
       }
@@ -301,7 +307,7 @@
       for (i = 0; i < rows.length; i++) {
         var row = rows[i];
         var ok = matches(crit, function (k) { return row.getAttribute("data-" + k); },
-                         function () { return row.textContent; });
+                         function () { return row.textContent; }) && this.kept({ id: row.getAttribute("data-id") });
         row.hidden = !ok;
         if (ok) count++;
       }
@@ -460,5 +466,16 @@
     }
   });
 
-  window.CBMap = { attach: attach, controller: controller, version: 1 };
+  /* The controller that owns a list element (its map's, or the list's own when no map attached). */
+  function find(list) {
+    var fallback = null;
+    for (var id in controllers) {
+      if (controllers[id].list !== list) continue;
+      if (controllers[id].map) return controllers[id];
+      fallback = fallback || controllers[id];
+    }
+    return fallback;
+  }
+
+  window.CBMap = { attach: attach, controller: controller, find: find, version: 1 };
 })();

@@ -1,0 +1,91 @@
+"""The /signals/ lists split into pages a phone can load: a generated export with hundreds of
+flagged records builds pages of at most 300 KB each, every flagged record appears on exactly one
+page of the full list and of each indicator's list, and prev/next links walk the parts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from clearbuild.build import build
+from clearbuild.loader import dataset_for
+from clearbuild.sample import generate
+from clearbuild.signals import compute
+
+pytestmark = pytest.mark.slow
+LIMIT = 300 * 1024
+ROW = re.compile(r'<tr data-signals="([^"]*)"[^>]*>\s*<td><a href="(?:\.\./)*(?:en/)?([a-z_-]+)/([^/"]+)/index\.html"')
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, object]:
+    base = tmp_path_factory.mktemp("signals-pages")
+    data = base / "export" / "2025-06-30"
+    generate(data, projects=80, contracts=1500, companies=300, apartments=3, apartment_documents=20,
+             photos=False)
+    site = build(output=base / "out", data=data, quiet=True, overrides={"CB_SEARCH_ENABLED": False}).output
+    return site, compute(dataset_for({"CB_DATA": str(data), "CB_ADMIN_DB": ""}), {})
+
+
+def _pages(site: Path, base: str) -> list[Path]:
+    """The list pages of one list: base/index.html and its year/part pages (not other indicators)."""
+    folder = site / base
+    return [p for p in sorted(folder.rglob("index.html"))
+            if p.parent == folder or re.fullmatch(r"(\d{4}|unknown)(/\d+)?", p.parent.relative_to(folder).as_posix())]
+
+
+def _rows(pages: list[Path]) -> list[tuple[str, str, str]]:
+    out = []
+    for p in pages:
+        out += [(kind, rid, sig) for sig, kind, rid in ROW.findall(p.read_text(encoding="utf-8"))]
+    return out
+
+
+def test_no_signals_page_is_over_300_kb(built):
+    site, _ = built
+    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.glob("**/signals/**/*.html")}
+    assert len(sizes) > 40
+    assert {k: v for k, v in sizes.items() if v > LIMIT} == {}
+
+
+def test_every_flagged_record_is_on_exactly_one_page_of_the_list(built):
+    site, sig = built
+    want = {(f.kind, f.id) for f in sig.flags}
+    assert len(want) > 250 * 2, "the export must be big enough to split the list"
+    for lang_root in (site, site / "en"):
+        pages = _pages(lang_root, "signals")
+        assert len(pages) > 2
+        seen = [(k, i) for k, i, _ in _rows(pages)]
+        assert len(seen) == len(set(seen)) and set(seen) == want
+
+
+def test_every_indicators_list_holds_each_of_its_records_once(built):
+    site, sig = built
+    for ind in sig.indicators:
+        want = {(f.kind, f.id) for f in sig.flags if f.indicator == ind.id}
+        rows = _rows(_pages(site, f"signals/{ind.id}"))
+        seen = [(k, i) for k, i, _ in rows]
+        assert len(seen) == len(set(seen)) and set(seen) == want, ind.id
+        assert all(s == ind.id for _, _, s in rows)
+
+
+def test_prev_and_next_walk_every_part_in_order(built):
+    site, _ = built
+    page = site / "signals" / "index.html"
+    walked = []
+    while True:
+        html = page.read_text(encoding="utf-8")
+        m = re.search(r'<a rel="next" href="([^"]+)"', html)
+        if not m:
+            break
+        nxt = (page.parent / m.group(1)).resolve()
+        assert nxt.is_file()
+        back = re.search(r'<a rel="prev" href="([^"]+)"', nxt.read_text(encoding="utf-8"))
+        assert walked == [] and back is None or (nxt.parent / back.group(1)).resolve() == page.resolve()
+        walked.append(nxt)
+        page = nxt
+    assert len(walked) == len(set(walked))
+    assert set(walked) == {p.resolve() for p in _pages(site, "signals")} - {(site / "signals/index.html").resolve()}
+    assert "필터는 이 쪽의 기록에만" in walked[0].read_text(encoding="utf-8")
