@@ -15,6 +15,8 @@ from babel.messages.pofile import read_po, write_po
 from .config import ROOT
 
 TEMPLATES = ROOT / "theme" / "templates"
+# Catalogues that must translate every template string (English is the msgid language itself).
+TRANSLATED = ("ko", "uk", "vi")
 CATALOGUES = ROOT / "theme" / "translations"
 
 
