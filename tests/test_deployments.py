@@ -79,3 +79,16 @@ def test_seoul_is_still_the_default():
 
     s = settings_for()
     assert s["CB_LANGUAGES"][0] == "ko" and Path(s["PATH"]).name == "content"
+
+
+def test_search_folds_the_city_spelling(city):
+    from cb_search.query import Reader
+
+    name, _, out = city
+    reader = Reader(f"{out}/search")
+    if name == "danang":
+        plain, accented = reader.search("da nang", limit=5), reader.search("Đà Nẵng", limit=5)
+        assert plain.terms == accented.terms == ["da", "nang"] and plain.total > 0
+    else:
+        a, b = reader.search("Солом’янський", limit=5), reader.search("Соломʼянський", limit=5)
+        assert a.terms == b.terms == ["соломянський"]
