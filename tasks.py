@@ -19,12 +19,22 @@ sys.path.insert(0, str(ROOT))
 @task(help={"data": "export folder (default: newest data/exports/YYYY-MM-DD, else data/sample)",
             "output": "where the site goes (default output/)",
             "settings": "settings file (pelicanconf.py or publishconf.py)",
-            "as_of": "the data's date (YYYY-MM-DD) when the export folder is not named by one"})
-def build(c, data=None, output="output", settings="pelicanconf.py", as_of=None):
+            "as_of": "the data's date (YYYY-MM-DD) when the export folder is not named by one",
+            "deployment": "a city in deployments/ (kyiv, danang): its settings, and its demo unless --data"})
+def build(c, data=None, output="output", settings="pelicanconf.py", as_of=None, deployment=None):
     """Build the site: ingest the export, render every page, swap output/ in only on success."""
+    from clearbuild import deployments
     from clearbuild.build import build as run
     from clearbuild.ingest import StructuralError
 
+    try:
+        if deployment:
+            settings = deployments.settings_file(deployment)
+            if data is None:
+                data = deployments.demo(deployment)
+    except deployments.UnknownDeployment as e:
+        print(f"build refused: {e}", file=sys.stderr)
+        sys.exit(2)
     try:
         result = run(output=output, data=data, settings_file=settings,
                      overrides={"CB_AS_OF": as_of} if as_of else None)
@@ -130,13 +140,14 @@ def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False)
 
 @task
 def docs(c):
-    """Regenerate docs/export-format.md from clearbuild/schema.py and update translation catalogues."""
+    """Regenerate docs/export-format.md from clearbuild/schema.py and update every translation catalogue."""
     from clearbuild import docgen, i18n
 
     docgen.write()
-    missing = i18n.update("ko")
+    missing = {lang: i18n.update(lang) for lang in i18n.TRANSLATED}
     i18n.update("en")
-    print("docs/export-format.md written; untranslated (ko):", missing or "none")
+    print("docs/export-format.md written; untranslated:",
+          {lang: m for lang, m in missing.items() if m} or "none")
 
 
 @task(help={"exports": "folder of dated export folders YYYY-MM-DD (default data/exports)",

@@ -53,6 +53,8 @@ def settings_for(settings_file: str = "pelicanconf.py", overrides: dict[str, Any
     over = {"PATH": str(base / "content"), "THEME": str(base / "theme")}
     over.update(overrides or {})
     settings = read_settings(str(path), override=over)
+    if "PATH" not in (overrides or {}) and settings.get("CB_CONTENT"):  # a deployment's own pages
+        settings["PATH"] = str(config.resolve(settings["CB_CONTENT"]))
     # Pelican resolves PLUGIN_PATHS against the settings file's folder; a settings file kept
     # outside the checkout (an operator's, with the key path) still means the project's plugins.
     settings["PLUGIN_PATHS"] = [p if Path(p).is_dir() else str(base / os.path.relpath(p, path.parent))

@@ -31,11 +31,14 @@ DEFAULTS: dict[str, Any] = {
     "CB_NEIGHBOURHOODS": "data/geo/seoul_submunicipalities_geo_simple.json",
     "CB_REGION_MARGIN": 0.02,  # degrees around the boundaries' bounding box
     "CB_CITY_NAME": "서울특별시",
+    "CB_CONTENT": "content",  # Markdown pages (about, ...): a deployment keeps its own
+    "CB_DATE_FORMATS": {},  # language -> Babel date pattern ("dd.MM.y"); a language not listed: ISO
     "CB_ISSUER": None,  # who issues certificates, printed on them; None: CB_CITY_NAME
     "CB_SITE_URL": None,  # the site's public http(s) address, printed on certificates; None: CB_OCDS_SITE_URL
     "CB_CURRENCY": "KRW",
     "CB_CURRENCY_SYMBOL": "원",
     "CB_CURRENCY_MINOR_DIGITS": 0,
+    "CB_CURRENCY_SPACE": None,  # a space between amount and symbol; None: only with minor digits
     "CB_MAX_AMOUNT": 10**14,  # above this an amount is "absurd" and refused
     "CB_MAX_ATTACHMENT_BYTES": 50 * 1024 * 1024,  # a file an export names above this is refused
     "CB_PARTY_IDS": "brn",  # company ids: "brn" (Korean numbers, check digit) or "any" (foreign, OCDS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -21,28 +22,74 @@ def _missing(v: Any) -> bool:
     return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
 
 
-def money(v: Any, symbol: str = "원", minor_digits: int = 0) -> str:
-    """1381234567 -> '1,381,234,567원'; minor units divided out for currencies that have them."""
+@lru_cache(maxsize=32)
+def _symbols(locale: str | None) -> tuple[str, str]:
+    """(group, decimal) separators of a locale from Babel's CLDR data; None: ',' and '.'."""
+    if not locale:
+        return ",", "."
+    from babel import numbers
+
+    return numbers.get_group_symbol(locale), numbers.get_decimal_symbol(locale)
+
+
+def _local(text: str, locale: str | None) -> str:
+    """A number Python wrote with ',' and '.' in the locale's separators (ko, en: unchanged)."""
+    group, decimal = _symbols(locale)
+    if (group, decimal) == (",", "."):
+        return text
+    return text.replace(",", "\x00").replace(".", decimal).replace("\x00", group)
+
+
+def money(v: Any, symbol: str = "원", minor_digits: int = 0, locale: str | None = None,
+          space: bool | None = None) -> str:
+    """1381234567 -> '1,381,234,567원'; minor units divided out for currencies that have them;
+    separators of ``locale`` (uk: '1 234,56 грн', vi: '1.234.567 ₫'). ``space`` between amount
+    and symbol; None: only when the currency has minor digits."""
     if _missing(v):
         return "–"
     n = int(v)
+    gap = " " if (bool(minor_digits) if space is None else space) else ""
     if minor_digits:
-        return f"{n / 10**minor_digits:,.{minor_digits}f} {symbol}".strip()
-    return f"{n:,}{symbol}"
+        text = f"{n / 10**minor_digits:,.{minor_digits}f}"
+    else:
+        text = f"{n:,}"
+    return f"{_local(text, locale)}{gap}{symbol}".strip()
 
 
-def number(v: Any) -> str:
-    return "–" if _missing(v) else f"{int(v):,}"
+HANGUL_GLOSS = re.compile(r"\s*\([^()]*[\uac00-\ud7a3][^()]*\)"
+                          r"|:\s*[\uac00-\ud7a3][\uac00-\ud7a3·]*(?=\s*[(;.,]|$)")
 
 
-def pct(v: Any, digits: int = 1) -> str:
+def plain(text: Any) -> str:
+    """A schema description without its Korean glosses ('A bid notice (입찰공고).' -> 'A bid
+    notice.'), for deployments whose languages do not include Korean."""
+    return HANGUL_GLOSS.sub("", "" if _missing(text) else str(text))
+
+
+def number(v: Any, locale: str | None = None) -> str:
+    return "–" if _missing(v) else _local(f"{int(v):,}", locale)
+
+
+def pct(v: Any, digits: int = 1, locale: str | None = None) -> str:
     if _missing(v):
         return "–"
-    return f"{float(v):.{digits}f}%"
+    return _local(f"{float(v):.{digits}f}", locale) + "%"
 
 
-def date(v: Any) -> str:
-    return "–" if _missing(v) else str(v)[:10]
+def date(v: Any, pattern: str | None = None, locale: str | None = None) -> str:
+    """ISO (2026-11-20); with a Babel ``pattern`` ("dd.MM.y") in ``locale``'s calendar words."""
+    if _missing(v):
+        return "–"
+    if not pattern:
+        return str(v)[:10]
+    from datetime import date as d
+
+    from babel.dates import format_date
+
+    try:
+        return format_date(d.fromisoformat(str(v)[:10]), pattern, locale=locale or "en")
+    except ValueError:
+        return str(v)[:10]
 
 
 def datetime_(v: Any) -> str:

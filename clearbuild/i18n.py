@@ -6,6 +6,7 @@ shows English by accident; `invoke i18n` adds new strings to every catalogue.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -15,6 +16,8 @@ from babel.messages.pofile import read_po, write_po
 from .config import ROOT
 
 TEMPLATES = ROOT / "theme" / "templates"
+# Catalogues that must translate every template string (English is the msgid language itself).
+TRANSLATED = ("ko", "uk", "vi")
 CATALOGUES = ROOT / "theme" / "translations"
 
 
@@ -43,7 +46,10 @@ def load(lang: str) -> Catalog:
 def update(lang: str, extra: dict[str, str] | None = None) -> list[str]:
     """Add missing template strings (and given translations) to one catalogue; returns untranslated."""
     cat = load(lang)
-    new = Catalog(locale=lang, project="clearbuild", fuzzy=False)
+    # Never the clock: the header keeps the catalogue's own creation date, so `invoke docs`
+    # leaves an up-to-date catalogue byte-identical.
+    created = cat.creation_date if catalogue_path(lang).exists() else datetime(2026, 1, 1, tzinfo=UTC)
+    new = Catalog(locale=lang, project="clearbuild", fuzzy=False, creation_date=created)
     for msg in sorted(template_messages()):
         old = cat.get(msg)
         text = (extra or {}).get(msg) or (old.string if old else "")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from clearbuild import docgen, i18n
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,10 +56,11 @@ def test_export_format_doc_is_current():
     assert committed == docgen.render(), "docs/export-format.md is stale: run `invoke docs`"
 
 
-def test_every_ui_string_has_a_korean_translation():
-    cat = i18n.load("ko")
+@pytest.mark.parametrize("lang", i18n.TRANSLATED)
+def test_every_ui_string_has_a_translation(lang):
+    cat = i18n.load(lang)
     missing = sorted(m for m in i18n.template_messages() if not (cat.get(m) and cat.get(m).string))
-    assert not missing, f"untranslated (run `invoke docs`, then translate): {missing}"
+    assert not missing, f"untranslated in {lang} (run `invoke docs`, then translate): {missing}"
 
 
 def test_changelog_exists():

@@ -26,6 +26,10 @@ TRICKY = [
     "__proto__ constructor hasOwnProperty", "<script>alert(1)</script>", "https://example.org/a?b=c",
     "(주)한빛건설 ㈜대명", "㈜", "㎡당 ㎞", "", "   ", "‐‑‒–—―−", "a‐b a‑b a‒b a–b a—b a−b",
     "ΣΑΣ ΑΣ", "ΑΣ",  # final sigma: the joined fast path must not change it across values
+    # Partner cities: Vietnamese accents and đ fold, Ukrainian apostrophes inside words go.
+    "Đà Nẵng", "đ Đ ĐÀ", "quận Hải Châu", "Ngũ Hành Sơn, Hòa Vang", "ơ ư Ơ Ư ữ ự", "Thành phố Hồ Chí Minh",
+    "сім’я сім'я сімʼя", "Солом’янський район", "м. Київ, вул. Хрещатик, 22", "Ґанок їжак йод",
+    "aʼʼb a'b'c 'a' ’ a’", "l'été", "e\u0301\u0323", "서울'시 서울’시", "Đà Nẵng 서울시가", "ǅ ǈ",
 ]
 NUL = ["a\0b", "\0", "서울\0시"]
 
@@ -40,6 +44,7 @@ def node_tokens(texts: list[str]) -> list[list[str]]:
 
 def fuzz(n: int = 400, seed: int = 11) -> list[str]:
     alphabet = list("서울시가의 도로공사ㄱㅏᄒᆞ漢字ab-_./,12３Ａ é\u0301\u200d👷🏽️ İΣς-‐–−,\t") + ["\U00020000"]
+    alphabet += list("đĐẵơưệ'’ʼяїй\u0323")  # partner cities: folding and apostrophes
     rng = random.Random(seed)
     return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(n)]
 
@@ -82,9 +87,25 @@ def test_vectorised_counts_equal_the_analyzer(extra):
     ("공사🚧중", ["공사", "중"]),
     ("a--b", ["a", "b"]),
     ("漢字語", ["漢字", "字語"]),
+    ("Đà Nẵng", ["da", "nang"]),  # Vietnamese without accents finds the accented name
+    ("Hải Châu", ["hai", "chau"]),
+    ("Sơn Trà", ["son", "tra"]),
+    ("сім’я", ["сімя"]), ("сім'я", ["сімя"]), ("сімʼя", ["сімя"]),  # Ukrainian apostrophes
+    ("Солом’янський", ["соломянський"]),
+    ("Київ", ["київ"]),  # Cyrillic is indexed as words, й and ї kept
+    ("서울'시", ["서울", "시"]),  # no apostrophe folding beside Hangul
 ])
 def test_rules(text, terms):
     assert analyzer.tokens(text) == terms
+
+
+def test_text_without_foldable_characters_is_only_nfkc_lowered():
+    """Korean (and ASCII) text is untouched by the partner-city folding."""
+    import unicodedata
+
+    for text in TRICKY[:40] + ["서울특별시 강남구 테헤란로 123", "(주)한빛건설"]:
+        if not analyzer._FOLD.search(unicodedata.normalize("NFKC", text).lower()):
+            assert analyzer.normalize(text) == unicodedata.normalize("NFKC", text).lower()
 
 
 def test_particles_share_the_word_bigrams():

@@ -15,6 +15,7 @@ from .context import Ctx
 from .kinds import KIND, METHOD
 from .lots import lot_titles, related
 from .parties import resolve
+from .tolerance import only_award, party_supplier
 
 
 class ContractsPart:
@@ -36,6 +37,9 @@ class ContractsPart:
         raise NotImplementedError
 
     def required(self, at: At, what: str, row: dict[str, str], cols: tuple[str, ...]) -> bool:
+        raise NotImplementedError
+
+    def release_name(self) -> str:
         raise NotImplementedError
 
     def bids(self, notice_id: str) -> set[tuple[str, str]]:
@@ -113,6 +117,7 @@ class ContractsPart:
                 p["at"],
             )
             self.bid_lots.add(lot)
+        self.bidders = {cid for cid, _ in per}
         return winners
 
     def lot_of(self, award: dict[str, Any], at: At) -> str:
@@ -138,17 +143,39 @@ class ContractsPart:
             as_list(get(self.rel, "contracts", self.at, self.sink), self.at / "contracts", self.sink)
         ):
             if isinstance(c, dict):
-                used.add(text(c.get("awardID")))
+                aid = text(c.get("awardID"))
+                used.add(aid if aid in awards or len(awards) != 1 else next(iter(awards)))
                 self.contract(c, self.at / "contracts" / i, awards, notice_id)
         for aid, (i, a) in awards.items():
             if aid not in used and text(a.get("status")).lower() in ("", "active"):
-                self.sink.flag(self.at / "awards" / i, aid, "award without a contract: not imported as one")
+                self.award_result(a, self.at / "awards" / i, notice_id)
+
+    def award_result(self, a: dict[str, Any], at: At, notice_id: str) -> None:
+        """An award without a contract: its winner and value as a bid result of the notice."""
+        suppliers = as_list(a.get("suppliers"), at / "suppliers", self.sink)
+        amount, why = self.ctx.money.amount(a.get("value"), at / "value", self.sink)
+        cid = self.ctx.companies.add(resolve(suppliers[0], self.parties), at / "suppliers" / 0,
+                                     self.ocid) if suppliers else ""
+        if not notice_id or not cid or not amount:
+            lack = "no bid notice" if not notice_id else "no supplier" if not cid else why
+            self.sink.flag(at, a.get("id"), f"award without a contract: not imported ({lack})")
+            return
+        if cid in getattr(self, "bidders", set()):
+            self.sink.flag(at, a.get("id"), "award without a contract: its winner's bid result stands")
+            return
+        lots = related(a, at, self.sink)
+        self.sink.flag(at, a.get("id"), "award without a contract: read as a winning bid result "
+                                        "(the award's supplier and value)")
+        self.ctx.add("bid_results", {
+            "notice_id": notice_id, "lot_id": lots[0] if len(lots) == 1 else "",
+            "lot_title": self.lots.get(lots[0], "") if len(lots) == 1 else "", "company_id": cid,
+            "bid_amount": amount, "rank": "", "winner": "true", "disqualified_reason": ""}, at)
 
     def contract(
         self, c: dict[str, Any], at: At, awards: dict[str, tuple[int, dict[str, Any]]], notice_id: str
     ) -> None:
         sink = self.sink
-        ai, award = awards.get(text(c.get("awardID")), (-1, {}))
+        ai, award = awards.get(text(c.get("awardID"))) or only_award(awards, c, at, sink) or (-1, {})
         aat = self.at / "awards" / ai
         if text(c.get("status")).lower() == "pending" and not get(c, "dateSigned", at, sink):
             sink.refuse(at / "status", "pending", "contract not signed yet (status pending): not imported")
@@ -160,6 +187,9 @@ class ContractsPart:
                 as_list(get(award, "suppliers", aat, sink), aat / "suppliers", sink),
                 aat / "suppliers",
             )
+        if not suppliers:
+            one = party_supplier(self.parties, at / "suppliers", sink)
+            suppliers, sat = ([one], self.at / "parties") if one else ([], sat)
         if not suppliers:
             sink.refuse(at, c.get("id"), "contract has no supplier (neither its own nor its award's)")
             return
@@ -215,7 +245,8 @@ class ContractsPart:
             "title": text(c.get("title"))
             or text(award.get("title"))
             or text(self.tender.get("title"))
-            or text(c.get("description")),
+            or text(c.get("description"))
+            or self.release_name(),
             "kind": KIND.get(text(c.get("mainProcurementCategory")).lower()) or self.kind,
             "method": METHOD.get(text(c.get("procurementMethod")).lower()) or method,
             "work_type": text(c.get("workType")) if text(c.get("workType")) in WORK_TYPE else "",

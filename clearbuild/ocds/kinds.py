@@ -34,9 +34,19 @@ def _unspsc_kind(code: str) -> str:
     return "construction" if segment == 72 else "goods" if segment <= 60 else "services"
 
 
+def _cpc_kind(code: str) -> str:
+    """UN CPC: sections 0-4 are goods; division 53 (constructions) and 54 (construction
+    services) are works; the rest of section 5 and sections 6-9 are services."""
+    return "goods" if code[0] in "01234" else "construction" if code[:2] in ("53", "54") else "services"
+
+
+# CPV under its Ukrainian name: ДК 021:2015 is CPV 2008 (Prozorro writes the scheme "ДК021").
+CPV_NAMES = ("CPV", "ДК021", "ДК 021", "DK021", "DK 021")
+
+
 def infer_kind(node: Any, at: At | None = None, sink: Sink | None = None) -> tuple[str, str]:
-    """Kind from the first CPV or UNSPSC classification anywhere in the process (every
-    classification is visited, so a misspelt key in any of them is flagged)."""
+    """Kind from the first CPV (also as ДК021), UNSPSC or CPC classification anywhere in the
+    process (every classification is visited, so a misspelt key in any of them is flagged)."""
     found: tuple[str, str] = ("", "")
     stack: list[tuple[Any, At]] = [(node, at or At("", 0, ""))]
     while stack:
@@ -49,10 +59,13 @@ def infer_kind(node: Any, at: At | None = None, sink: Sink | None = None) -> tup
             ).upper()
             code = text(cur.get("id"))
             if not found[0] and re.match(r"^\d{8}", code):
-                if "CPV" in scheme:
-                    found = (_cpv_kind(code), f"CPV {code}")
+                if any(n in scheme for n in CPV_NAMES):
+                    name = "CPV" if "CPV" in scheme else text(cur.get("scheme"))
+                    found = (_cpv_kind(code), f"{name} {code}")
                 elif "UNSPSC" in scheme or "UNSPSC" in text(cur.get("description")).upper():
                     found = (_unspsc_kind(code), f"UNSPSC {code}")
+            elif not found[0] and "CPC" in scheme and re.match(r"^\d{2}", code):
+                found = (_cpc_kind(code), f"CPC {code}")
             stack.extend((v, where / k) for k, v in cur.items())
         elif isinstance(cur, list):
             stack.extend((v, where / i) for i, v in enumerate(cur))

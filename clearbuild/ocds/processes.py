@@ -15,6 +15,7 @@ from .common import At, as_list, day, duration, get, minute, obj, process_id, te
 from .context import Ctx
 from .kinds import KIND, METHOD, infer_kind, title_kind
 from .parties import resolve
+from .tolerance import legal_name, method_type, release_title
 
 NOT_PUBLISHED = {"planning", "planned"}
 
@@ -37,6 +38,8 @@ class Process(ContractsPart):
             for a in as_list(get(rel, "awards", at, self.sink), at / "awards", self.sink)
             if isinstance(a, dict)
         ]
+        self._methods: dict[bool, str] = {}
+        self._name: str | None = None
         self.agency = self._agency()
         self.kind = self._kind()
         self.status = text(self.tender.get("status")).lower()
@@ -50,6 +53,9 @@ class Process(ContractsPart):
             ref = resolve(obj(get(self.rel, key, self.at, self.sink), self.at / key, self.sink), self.parties)
             if text(ref.get("name")):
                 return text(ref["name"])
+            name = legal_name(ref, self.at / key, self.sink)
+            if name:
+                return name
         pe = resolve(
             obj(
                 get(self.tender, "procuringEntity", self.at / "tender", self.sink),
@@ -86,8 +92,27 @@ class Process(ContractsPart):
                 return kind
         return ""
 
+    def release_name(self) -> str:
+        """The release's name, the title of last resort (flagged once, when used)."""
+        if self._name is None:
+            self._name = release_title(self.rel, self.at, self.sink)
+        return self._name
+
     def method(self, published: bool) -> str:
+        if published not in self._methods:
+            self._methods[published] = self._method(published)
+        return self._methods[published]
+
+    def _method(self, published: bool) -> str:
         raw = text(get(self.tender, "procurementMethod", self.at / "tender", self.sink))
+        typed = method_type(self.tender)
+        if typed:
+            if METHOD.get(raw.lower()) != typed:
+                self.sink.flag(self.at / "tender" / "procurementMethodType",
+                               self.tender.get("procurementMethodType"),
+                               f"procurementMethod {raw or '(none)'!r} with procurementMethodType "
+                               f"{self.tender.get('procurementMethodType')!r}: read as {typed}")
+            return typed
         if METHOD.get(raw.lower()):
             return METHOD[raw.lower()]
         if published:
@@ -151,7 +176,8 @@ class Process(ContractsPart):
             "title": text(self.tender.get("title"))
             or text(budget.get("description"))
             or text(budget.get("project"))
-            or text(planning.get("rationale")),
+            or text(planning.get("rationale"))
+            or self.release_name(),
             "kind": self.kind,
             "method": self.method(False),
             "estimated_amount": amount,
@@ -173,7 +199,7 @@ class Process(ContractsPart):
         )
         deadline = minute(period.get("endDate"), at / "tenderPeriod" / "endDate", self.sink)
         if not published or not deadline:
-            if METHOD.get(text(self.tender.get("procurementMethod")).lower()) == "sole_source":
+            if self.method(False) == "sole_source":
                 return ""  # a direct award without a tender period: no notice, and nothing missing
             self.sink.flag(
                 at / "tenderPeriod",
@@ -205,7 +231,8 @@ class Process(ContractsPart):
             "notice_id": process_id(self.ocid, self.tender.get("id")),
             "agency": self.agency,
             "title": text(self.tender.get("title"))
-            or next((text(a.get("title")) for a in self.awards if text(a.get("title"))), ""),
+            or next((text(a.get("title")) for a in self.awards if text(a.get("title"))), "")
+            or self.release_name(),
             "kind": self.kind,
             "method": self.method(self.advertised),
             "estimated_price": est,

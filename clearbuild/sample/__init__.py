@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..schema import ORDER
-from . import agencies, contracting, media, money, places, procurement, red_flags, works
+from . import agencies, contracting, localize, media, money, places, procurement, red_flags, works
 from . import apartments as apt_mod
 from . import companies as company_mod
 from . import projects as project_mod
@@ -44,11 +44,13 @@ def default_plans(notices: int) -> int:
 
 def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300, contracts: int = 5000,
              companies: int = 2000, notices: int | None = None, plans: int | None = None,
-             apartments: int = 40, apartment_documents: int = 2000, photos: bool = True) -> dict[str, int]:
+             apartments: int = 40, apartment_documents: int = 2000, photos: bool = True,
+             locale: str | Path | None = None) -> dict[str, int]:
     """Write one CSV per schema table (and photos/, documents/, project_documents/) into out_dir;
     rows per table.
 
     ``contracts`` is raised to the number of projects with a works contract when it is lower.
+    ``locale``: a deployment's sample.json (clearbuild/sample/localize.py); None: Seoul.
     """
     if min(projects, contracts, companies, apartments) < 1 or apartment_documents < 0:
         raise SampleError("projects, contracts, companies and apartments must be at least 1")
@@ -61,7 +63,8 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300,
     def rng(name: str) -> np.random.Generator:
         return np.random.default_rng([seed, zlib.crc32(name.encode())])
 
-    g = places.load()
+    loc = localize.load(locale) if locale else None
+    g = places.load(loc.boundaries, "") if loc else places.load()
     ag = agencies.make(g)
     comp = company_mod.make(g, rng("companies"), companies)
     namer = Namer(g, rng("names"))
@@ -106,6 +109,8 @@ def generate(out_dir: str | Path, seed: int = DEFAULT_SEED, projects: int = 300,
         rng("apartment_documents"), np.asarray(apts["complex_id"]), names, apartment_documents, services,
         out, write_files=True)
     red_flags.plant(tables)  # the integrity signals too rare to appear by chance
+    if loc:
+        tables = localize.apply(tables, g, loc, {c: d.name for c, d in g.districts.items()})
     return {name: write_table(out, name, tables[name]) for name in ORDER}
 
 

@@ -45,7 +45,7 @@ class Geo:
 @lru_cache(maxsize=4)
 def load(districts_file: str = str(geo.DISTRICTS_FILE),
          dongs_file: str = str(geo.NEIGHBOURHOODS_FILE)) -> Geo:
-    dongs = geo.load_districts(dongs_file) if Path(dongs_file).exists() else {}
+    dongs = geo.load_districts(dongs_file) if dongs_file and Path(dongs_file).exists() else {}
     return Geo(geo.load_districts(districts_file), dongs)
 
 

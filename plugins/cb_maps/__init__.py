@@ -56,12 +56,25 @@ def callables(maps: Maps, output_path: str | Path) -> dict[str, Any]:
     }
 
 
+def _in_language(fn: Any, labels_by_lang: Mapping[str, Mapping[str, str]]) -> Any:
+    """fn with the page language's CB_MAPS_LABELS under the labels a template passes."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def call(ctx: Any, *args: Any, labels: Mapping[str, str] | None = None, **kw: Any) -> Any:
+        merged = {**labels_by_lang.get(ctx.get("lang"), {}), **(labels or {})}
+        return fn(*args, labels=merged, **kw)
+    return call
+
+
 def on_generator_init(generator: Any) -> None:
     maps = maps_for(generator.settings)
+    labels = generator.settings.get("CB_MAPS_LABELS") or {}
+    wrap = (lambda fn: _in_language(fn, labels)) if labels else (lambda fn: fn)
     generator.env.globals.update({
-        "cb_map": maps.map,
-        "cb_map_external": maps.external,
-        "cb_point_map": maps.point_map,
+        "cb_map": wrap(maps.map),
+        "cb_map_external": wrap(maps.external),
+        "cb_point_map": wrap(maps.point_map),
         "cb_map_assets": maps.assets,
         "cb_minimap": maps.minimap,
         "cb_district_bounds": maps.district_bounds,

@@ -17,7 +17,10 @@ DEFAULTS: dict[str, Any] = {
     "CB_MAPS_BOUNDARIES": None,
     # Shown in the map's attribution control; None: the core CB_BOUNDARIES_ATTRIBUTION.
     "CB_MAPS_BOUNDARIES_ATTRIBUTION": None,
-    "CB_MAPS_BOUNDARIES_KEY": "districts",  # file static/geo/<key>.js, window.CB_GEO[<key>]
+    "CB_MAPS_BOUNDARIES_KEY": "districts",
+    # Map control labels per language ({"uk": {"skip": ..., "loading": ...}}); a language not
+    # listed keeps the built-in Korean ones (render.DEFAULT_LABELS) under what a template passes.
+    "CB_MAPS_LABELS": {},  # file static/geo/<key>.js, window.CB_GEO[<key>]
     # Tile URL template (e.g. "https://tiles.example.org/{z}/{x}/{y}.png"); None: no tiles, offline.
     "CB_MAPS_TILES": None,
     "CB_MAPS_TILES_ATTRIBUTION": "",  # required when CB_MAPS_TILES is set (HTML, from the operator)

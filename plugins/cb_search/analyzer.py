@@ -6,7 +6,12 @@ Why a tokenizer of our own: Korean writes particles onto words (서울시가, �
 The browser must cut text into exactly the same terms, so the rules are few and stated here and in
 theme/static/js/search.js, and tests/test_search_tokens.py runs both over the same strings:
 
-1. NFKC, then lower case (full-width ＡＢＣ１２３ -> abc123, compatibility jamo compose).
+1. NFKC, then lower case (full-width ＡＢＣ１２３ -> abc123, compatibility jamo compose), then
+   folding for readers who type without accents: the combining marks on Latin letters go
+   (Vietnamese: "hải châu" -> "hai chau"; ơ -> o, ư -> u) and đ becomes d ("Đà Nẵng" -> "da
+   nang"); an apostrophe (' ’ ʼ) between two letters outside the bigram blocks is dropped
+   (Ukrainian "сім’я", "сім'я", "сімʼя" -> "сімя"). Cyrillic letters keep their marks (й, ї).
+   Text with none of those characters (all Korean text) is left exactly as NFKC made it.
 2. A *bigram run* is a run of letters in the Hangul, kana and CJK ideograph blocks (``BIGRAM``):
    it yields its overlapping character pairs; a run of one character yields that character.
 3. A *word* is a run of other letters and numbers (general categories L and N), combining marks
@@ -82,8 +87,24 @@ TOKEN_RE = re.compile(f"(?P<b>[{_B}]+)|(?P<w>{_WORD}(?:[{re.escape(CONNECTORS)}]
 _SPLIT = re.compile(f"[{re.escape(CONNECTORS)}]")
 
 
+# Letters beside which an apostrophe is dropped: category L outside the bigram blocks, except
+# the modifier apostrophe itself (so "aʼʼb" reads the same in both implementations).
+_LETTERS = _ranges([cp for cp in WORD_CPS if unicodedata.category(chr(cp))[0] == "L" and cp != 0x2BC])
+_APOSTROPHE = re.compile(f"(?<=[{_LETTERS}])['\u2019\u02bc](?=[{_LETTERS}])")
+_FOLD = re.compile("[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f'\u2019\u02bc]")
+_LATIN_MARKS = re.compile("([a-z])[\u0300-\u036f]+")
+
+
+def fold(norm: str) -> str:
+    """Accents off Latin letters, đ -> d, apostrophes inside words out (rule 1)."""
+    norm = norm.replace("\u0111", "d")
+    norm = unicodedata.normalize("NFC", _LATIN_MARKS.sub(r"\1", unicodedata.normalize("NFD", norm)))
+    return _APOSTROPHE.sub("", norm)
+
+
 def normalize(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower()
+    norm = unicodedata.normalize("NFKC", text).lower()
+    return fold(norm) if _FOLD.search(norm) else norm
 
 
 def spans(norm: str) -> Iterator[tuple[str, int, int]]:

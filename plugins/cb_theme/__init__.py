@@ -48,6 +48,22 @@ def use_language(env: Any, lang: str, settings: dict[str, Any]) -> None:
 
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals["lang"] = lang
+    local_filters(env, lang, settings)
+
+
+def local_filters(env: Any, lang: str, settings: dict[str, Any]) -> None:
+    """Money, numbers and dates in the language's own style (separators from Babel's CLDR data;
+    dates by CB_DATE_FORMATS, ISO when the language has none). ko and en keep ',' and '.'."""
+    s = settings
+    env.filters["money"] = functools.partial(
+        filters.money, symbol=config.setting(s, "CB_CURRENCY_SYMBOL"),
+        minor_digits=config.setting(s, "CB_CURRENCY_MINOR_DIGITS"), locale=lang,
+        space=config.setting(s, "CB_CURRENCY_SPACE"))
+    env.filters["number"] = functools.partial(filters.number, locale=lang)
+    env.filters["pct"] = functools.partial(filters.pct, locale=lang)
+    pattern = (config.setting(s, "CB_DATE_FORMATS") or {}).get(lang)
+    if pattern:
+        env.filters["date"] = functools.partial(filters.date, pattern=pattern, locale=lang)
 
 
 def language_env(env: Environment, lang: str, settings: dict[str, Any]) -> Environment:
@@ -60,6 +76,7 @@ def language_env(env: Environment, lang: str, settings: dict[str, Any]) -> Envir
     if lang not in cache:
         lang_env = env.overlay(cache_size=1000, extensions=[ConstantGettext])
         lang_env.globals = dict(env.globals)
+        lang_env.filters = dict(env.filters)  # an overlay shares its parent's dict otherwise
         lang_env.cb_catalog = messages(_folder(settings), lang)  # type: ignore[attr-defined]
         use_language(lang_env, lang, settings)
         cache[lang] = lang_env
@@ -70,9 +87,8 @@ def on_generator_init(generator: Any) -> None:
     s = generator.settings
     env = generator.env
     env.filters.update(filters.FILTERS)
-    env.filters["money"] = functools.partial(
-        filters.money, symbol=config.setting(s, "CB_CURRENCY_SYMBOL"),
-        minor_digits=config.setting(s, "CB_CURRENCY_MINOR_DIGITS"))
+    # Schema descriptions carry Korean glosses: kept where Korean is a site language.
+    env.filters["plain"] = ((lambda v: v) if "ko" in config.setting(s, "CB_LANGUAGES") else filters.plain)
     env.globals.update(filters.GLOBALS)
     env.globals["districts"] = config.districts(s)
     env.globals["cb_languages"] = config.setting(s, "CB_LANGUAGES")

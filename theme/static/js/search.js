@@ -12,7 +12,19 @@
   var TOKEN = new RegExp("((?:(?=\\p{L})[" + BIG + "])+)|(" + WORD + "(?:[" + CONN + "]" + WORD + ")*)", "gu");
   var SPLIT = new RegExp("[" + CONN + "]", "u");
 
-  function normalize(s) { return String(s).normalize("NFKC").toLowerCase(); }
+  // Folding (analyzer.py rule 1): marks off Latin letters, đ -> d, apostrophes inside words out.
+  var FOLD = /[\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f'\u2019\u02bc]/;
+  var LATIN_MARKS = /([a-z])[\u0300-\u036f]+/g;
+  var LET = "(?:(?![" + BIG + "\\u02bc])\\p{L})";
+  var APOSTROPHE = new RegExp("(" + LET + ")['\\u2019\\u02bc](?=" + LET + ")", "gu");
+  function fold(s) {
+    s = s.replace(/\u0111/g, "d").normalize("NFD").replace(LATIN_MARKS, "$1").normalize("NFC");
+    return s.replace(APOSTROPHE, "$1");
+  }
+  function normalize(s) {
+    s = String(s).normalize("NFKC").toLowerCase();
+    return FOLD.test(s) ? fold(s) : s;
+  }
 
   // [term, start, end] over normalised text (offsets in UTF-16 code units).
   function spans(norm) {
