@@ -50,6 +50,7 @@ PLUGINS = [
 ]
 
 CB_LANGUAGES = ["ko", "en"]
+CB_CURRENCY_SYMBOLS = {"en": "KRW"}  # English pages: "1,234 KRW"; Korean ones "1,234원"
 # Officials' approved entries (python -m admin); read when the file exists. Tests set it empty.
 CB_ADMIN_DB = os.environ.get("CB_ADMIN_DB", "data/admin/admin.db")
 # The admin database's root key fingerprint (printed by `python -m admin init`), when pinned.

@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "CB_CURRENCY": "KRW",
     "CB_CURRENCY_SYMBOL": "원",
     "CB_CURRENCY_MINOR_DIGITS": 0,
+    "CB_CURRENCY_SYMBOLS": {},  # per language, e.g. {"en": "KRW"}; others use CB_CURRENCY_SYMBOL
     "CB_CURRENCY_SPACE": None,  # a space between amount and symbol; None: only with minor digits
     "CB_MAX_AMOUNT": 10**14,  # above this an amount is "absurd" and refused
     "CB_MAX_ATTACHMENT_BYTES": 50 * 1024 * 1024,  # a file an export names above this is refused

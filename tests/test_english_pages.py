@@ -42,8 +42,7 @@ def leftovers(page: str, values: list[str]) -> list[str]:
     text = html.unescape(re.sub(r"<code>.*?</code>", " ", page, flags=re.S))  # settings' values
     for v in values:
         text = text.replace(v, " ")
-    # The currency unit (CB_CURRENCY_SYMBOL) after an amount and as the search script's setting.
-    text = re.sub(r'(?<=\d)원|data-currency="원"', " ", text)
+    # The search script's currency setting (an attribute, not text a reader sees).
     return HANGUL.findall(text)
 
 

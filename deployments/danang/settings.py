@@ -23,6 +23,7 @@ CB_BOUNDARIES = "deployments/danang/danang_districts_pre2025_wof_cc0.geojson"
 CB_BOUNDARIES_ATTRIBUTION = "Data from Who's On First (CC0): Đà Nẵng districts before 2025-07-01"
 CB_CURRENCY = "VND"
 CB_CURRENCY_SYMBOL = "₫"
+CB_CURRENCY_SYMBOLS = {"en": "VND"}  # not the Seoul demo's KRW (pelicanconf is imported above)
 CB_CURRENCY_MINOR_DIGITS = 0  # the dong has no minor unit in use
 CB_DATE_FORMATS = {"vi": "dd/MM/y"}  # Babel patterns per language; others ISO
 CB_PARTY_IDS = "any"  # Vietnamese tax codes (mã số thuế), not Korean business numbers

@@ -23,6 +23,7 @@ CB_BOUNDARIES_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0): Kyiv raio
 CB_CURRENCY = "UAH"
 CB_CURRENCY_SYMBOL = "грн"
 CB_CURRENCY_MINOR_DIGITS = 2  # kopiyky: amounts are integers in kopiyky
+CB_CURRENCY_SYMBOLS = {"en": "UAH"}  # English pages: "1,234.56 UAH"
 CB_DATE_FORMATS = {"uk": "dd.MM.y"}  # Babel patterns per language; others ISO
 CB_PARTY_IDS = "any"  # EDRPOU codes, not Korean business numbers
 CB_SAMPLE_DIR = "deployments/kyiv/demo/2026-11-20"

@@ -32,7 +32,7 @@ class AllimiGenerator(Generator):
         overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
         money = functools.partial(filters.money, symbol=config.setting(self.settings, "CB_CURRENCY_SYMBOL"),
                                   minor_digits=config.setting(self.settings, "CB_CURRENCY_MINOR_DIGITS"))
-        markers = [marker(p, money) for p in projects]
+        markers = [marker(p) for p in projects]
         r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
               counts=status_counts(projects), dataset_date=asof.of(ds, self.settings))
         by_district: dict[str, list[dict[str, Any]]] = {}
@@ -41,7 +41,7 @@ class AllimiGenerator(Generator):
         for code in config.districts(self.settings):
             mine = by_district.get(code, [])
             r.add("district.html", f"districts/{code}/index.html", code=code, projects=mine,
-                  markers=[marker(p, money) for p in mine], counts=status_counts(mine),
+                  markers=[marker(p) for p in mine], counts=status_counts(mine),
                   feed=feeds.district_feed_path(code))
         docs_by_project = ds.group("project_documents", "project_id")
         self.files: dict[str, SourceFile] = photo_files(ds.records("photos"), ds.files)

@@ -17,12 +17,13 @@ from clearbuild.filegate import SourceFile
 PAYEE_ORDER = ["wages", "subcontractor", "equipment", "materials"]  # unpaid wages first
 
 
-def marker(p: dict[str, Any], money: Any = str) -> dict[str, Any]:
-    """A project's map pin: what the popup shows (status, agency, budget) and the list filters on."""
+def marker(p: dict[str, Any]) -> dict[str, Any]:
+    """A project's map pin: what the popup shows (status, agency, budget) and the list filters on.
+    The budget is a number: each page writes it in its language (``cb_money_field``)."""
     return {"id": p["project_id"], "lat": p["lat"], "lon": p["lon"], "title": p["name"],
             "url": urls.record_path("projects", p["project_id"]), "status": p["status"],
             "category": p["category"], "district": p["district_code"], "agency": p["agency"],
-            "budget": money(p.get("budget"))}
+            "budget": p.get("budget")}
 
 
 def payments_summary(rows: list[dict[str, Any]], overdue_days: int, today: date) -> dict[str, Any]:

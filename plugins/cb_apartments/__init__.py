@@ -10,13 +10,12 @@ file the gate refused (its row was refused too). docs/apartments.md describes th
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, filegate, filters, urls
+from clearbuild import config, filegate, urls
 from clearbuild.filegate import SourceFile
 
 from .pages import (
@@ -34,8 +33,6 @@ class ApartmentsGenerator(Generator):
         ds = self.context["cb_dataset"]
         r = self.context["cb_renderer"]
         s = self.settings
-        money = functools.partial(filters.money, symbol=config.setting(s, "CB_CURRENCY_SYMBOL"),
-                                  minor_digits=config.setting(s, "CB_CURRENCY_MINOR_DIGITS"))
         complexes = sorted(ds.records("apartments"), key=lambda c: c["complex_id"])
         docs_by_complex = ds.group("apartment_documents", "complex_id")
         self.files: dict[str, SourceFile] = {}
@@ -47,7 +44,7 @@ class ApartmentsGenerator(Generator):
         for c in complexes:
             ctx = complex_context(c, docs_by_complex.get(c["complex_id"], []))
             r.add("apartments_complex.html", urls.record_path("apartments", c["complex_id"]),
-                  money_fmt=money, spending_kinds=SPENDING_KINDS, **ctx)
+                  spending_kinds=SPENDING_KINDS, **ctx)
             siblings = ctx["documents"]
             for i, doc in enumerate(siblings):
                 file = attachment(doc, ds.files)

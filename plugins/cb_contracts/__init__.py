@@ -59,7 +59,6 @@ def on_generator_init(generator: Any) -> None:
     env.filters["ct_pairs"] = _pairs
     env.filters["ct_bucket"] = bucket_of
     env.filters["ct_cert_kind"] = cert_kind
-    env.globals["ct_money"] = lambda v: env.filters["money"](v)
     env.globals.update(paper.globals_for(generator.settings))
 
 

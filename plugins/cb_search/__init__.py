@@ -32,7 +32,8 @@ def page_context(index: Index, version: str, settings: dict[str, Any] | None) ->
     """What cb_search_page.html needs beyond the renderer's globals (root, lang, lang_root)."""
     return {"search": {"version": version, "kinds": index.kinds, "years": [y for y in index.years if y],
                        "districts": [d for d in index.districts if d],
-                       "currency": config.setting(settings or {}, "CB_CURRENCY_SYMBOL")}}
+                       "currency": config.setting(settings or {}, "CB_CURRENCY_SYMBOL"),
+                       "currencies": config.setting(settings or {}, "CB_CURRENCY_SYMBOLS") or {}}}
 
 
 def with_dongs(tables: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:

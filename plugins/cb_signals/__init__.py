@@ -50,7 +50,10 @@ def on_generator_init(generator: Any) -> None:
         return sig.for_record(kind, str(record_id)) if sig and record_id is not None else []
 
     def reason(flag: Flag, lang: str = "ko") -> str:
-        return explain(flag, lang, env.filters.get("money"))
+        # Amounts as the page's language writes them (CB_CURRENCY_SYMBOLS: "KRW" on English pages).
+        per_language = env.globals.get("cb_language_env")
+        money = (per_language(env, lang) if per_language else env).filters.get("money")
+        return explain(flag, lang, money)
 
     def rates(group: str, key: Any) -> dict[str, Any] | None:
         sig = current()

@@ -55,10 +55,20 @@ def local_filters(env: Any, lang: str, settings: dict[str, Any]) -> None:
     """Money, numbers and dates in the language's own style (separators from Babel's CLDR data;
     dates by CB_DATE_FORMATS, ISO when the language has none). ko and en keep ',' and '.'."""
     s = settings
+    # The currency's name in this language (CB_CURRENCY_SYMBOLS), else the one symbol: English
+    # pages say "1,234 KRW", not a Korean "원". A code of letters is set apart by a space.
+    symbols = config.setting(s, "CB_CURRENCY_SYMBOLS") or {}
+    symbol = symbols.get(lang) or config.setting(s, "CB_CURRENCY_SYMBOL")
+    space = config.setting(s, "CB_CURRENCY_SPACE")
+    if space is None and symbol.isascii() and symbol.isalpha():
+        space = True
     env.filters["money"] = functools.partial(
-        filters.money, symbol=config.setting(s, "CB_CURRENCY_SYMBOL"),
-        minor_digits=config.setting(s, "CB_CURRENCY_MINOR_DIGITS"), locale=lang,
-        space=config.setting(s, "CB_CURRENCY_SPACE"))
+        filters.money, symbol=symbol, minor_digits=config.setting(s, "CB_CURRENCY_MINOR_DIGITS"),
+        locale=lang, space=space)
+    money = env.filters["money"]
+    env.globals["cb_money"] = money  # for Python callers in templates (chart labels)
+    # Data for a map's popups, amounts written as this language writes them (a copy per page).
+    env.globals["cb_money_field"] = lambda rows, field: [{**r, field: money(r.get(field))} for r in rows]
     env.filters["number"] = functools.partial(filters.number, locale=lang)
     env.filters["pct"] = functools.partial(filters.pct, locale=lang)
     pattern = (config.setting(s, "CB_DATE_FORMATS") or {}).get(lang)

@@ -167,7 +167,7 @@
         title.appendChild(n);
       });
       var bits = [row[4], h.district ? labels.district[h.district] || h.district : "", row[2],
-        row[3] == null ? "" : row[3].toLocaleString(lang) + symbol];
+        row[3] == null ? "" : row[3].toLocaleString(lang) + (/^[A-Za-z]+$/.test(symbol) ? " " : "") + symbol];
       info.className = "cb-info"; info.textContent = bits.filter(Boolean).join(" · ");
       a.appendChild(kind); a.appendChild(document.createTextNode(" ")); a.appendChild(title);
       li.appendChild(a); li.appendChild(info);
