@@ -217,6 +217,11 @@
    * they leave, and clearing every filter goes back to the first view. */
   Controller.prototype.follow = function () {
     if (!this.map || !this.group) return;
+    var self = this;
+    this.settled(function () { self.fit(); });
+  };
+
+  Controller.prototype.fit = function () {
     var crit = criteria(this.form), district = null, i;
     for (i = 0; i < crit.length; i++) if (crit[i].key === "district" && crit[i].value) district = crit[i].value;
     var area = district && this.geo ? this.district(district) : null;
@@ -258,10 +263,13 @@
       if (!t || !t.classList || !t.classList.contains("marker-cluster") || (e.key !== "Enter" && e.key !== " ")) return;
       e.preventDefault();
       e.stopPropagation();
-      group._featureGroup.eachLayer(function (l) {
-        if (l._icon !== t || !l.getAllChildMarkers) return;
-        if (map.getBoundsZoom(l.getBounds()) > map.getZoom() && map.getZoom() < map.getMaxZoom()) l.zoomToBounds({ padding: [24, 24] });
-        else l.spiderfy();
+      var cluster = null;
+      group._featureGroup.eachLayer(function (l) { if (l._icon === t && l.getAllChildMarkers) cluster = l; });
+      if (!cluster) return;
+      self.settled(function () {  // a zoom asked for mid-animation would be dropped
+        if (map.getBoundsZoom(cluster.getBounds()) > map.getZoom() && map.getZoom() < map.getMaxZoom()) {
+          cluster.zoomToBounds({ padding: [24, 24] });
+        } else cluster.spiderfy();
       });
     }, true);
     label();
@@ -374,16 +382,26 @@
    * waits forever for a zoom that never comes; so wait for the map to settle first (at most ~3 s,
    * then try anyway). */
   Controller.prototype.reveal = function (id) {
-    var self = this, r = this.byId[id], tries = 0;
-    if (!r || !r.marker || !this.group || !this.group.hasLayer(r.marker)) return false;
-    var go = function () {
-      var busy = self.map._animatingZoom || self.group._inZoomAnimation || self.map._panAnim && self.map._panAnim._inProgress;
-      if (busy && tries++ < 60) { setTimeout(go, 50); return; }
-      if (self.group.zoomToShowLayer) self.group.zoomToShowLayer(r.marker, function () { r.marker.openPopup(); });
+    var r = this.byId[id], group = this.group;
+    if (!r || !r.marker || !group || !group.hasLayer(r.marker)) return false;
+    this.settled(function () {
+      if (group.zoomToShowLayer) group.zoomToShowLayer(r.marker, function () { r.marker.openPopup(); });
       else r.marker.openPopup();
+    });
+    return true;
+  };
+
+  /* Run ``fn`` once no zoom or pan animation runs (at most ~3 s, then anyway): a view asked for
+   * mid-animation is dropped, and the running animation's end puts its own target back. */
+  Controller.prototype.settled = function (fn) {
+    var self = this, tries = 0;
+    var go = function () {
+      var busy = self.map._animatingZoom || (self.group && self.group._inZoomAnimation) ||
+        (self.map._panAnim && self.map._panAnim._inProgress);
+      if (busy && tries++ < 60) { setTimeout(go, 50); return; }
+      fn();
     };
     go();
-    return true;
   };
 
   Controller.prototype.boundaries = function (geo) {
