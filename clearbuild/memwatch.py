@@ -14,6 +14,22 @@ import threading
 import psutil
 
 
+def pss(pid: int) -> int:
+    """One process's PSS in bytes. /proc/<pid>/smaps_rollup is summed by the kernel in one pass;
+    psutil's ``memory_full_info`` parses the whole smaps file, which at Seoul scale (6 GB mapped,
+    sampled twice a second in three processes) cost 120 CPU seconds of a 370 s build."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return 0
+    return psutil.Process(pid).memory_full_info().pss  # kernels before 4.14: no smaps_rollup
+
+
 def tree_pss(pid: int) -> int:
     """Bytes of PSS of ``pid`` and every live descendant (processes that vanish are skipped)."""
     try:
@@ -24,7 +40,7 @@ def tree_pss(pid: int) -> int:
     total = 0
     for p in procs:
         try:
-            total += p.memory_full_info().pss
+            total += pss(p.pid)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
     return total

@@ -60,3 +60,32 @@ def test_invoke_build_ends_with_one_summary_line_naming_the_report(tmp_path):
     everything = done.stdout + done.stderr
     assert "Processed" not in everything and "articles" not in everything  # Pelican's line is gone
     assert f"data as of {export.name}" in done.stderr
+
+
+def test_summed_pss_counts_the_workers_and_matches_psutil():
+    import multiprocessing
+    import os
+
+    import psutil
+
+    from clearbuild.memwatch import PeakPss, pss, tree_pss
+
+    assert pss(os.getpid()) == psutil.Process().memory_full_info().pss
+    ctx = multiprocessing.get_context("fork")
+    ready, stop = ctx.Event(), ctx.Event()
+
+    def hold() -> None:
+        block = bytearray(64 * 2**20)  # 64 MiB of its own, touched
+        block[::4096] = b"x" * len(block[::4096])
+        ready.set()
+        stop.wait(10)
+
+    alone = tree_pss(os.getpid())
+    with PeakPss(every=0.05) as peak:
+        child = ctx.Process(target=hold)
+        child.start()
+        ready.wait(10)
+        assert tree_pss(os.getpid()) - alone > 60 * 2**20  # the worker's memory is counted
+        stop.set()
+        child.join()
+    assert peak.peak - alone > 60 * 2**20
