@@ -65,6 +65,7 @@ def test_invoke_build_ends_with_one_summary_line_naming_the_report(tmp_path):
 def test_summed_pss_counts_the_workers_and_matches_psutil():
     import multiprocessing
     import os
+    import time
 
     import psutil
 
@@ -86,6 +87,7 @@ def test_summed_pss_counts_the_workers_and_matches_psutil():
         child.start()
         ready.wait(10)
         assert tree_pss(os.getpid()) - alone > 60 * 2**20  # the worker's memory is counted
+        time.sleep(0.3)  # a few samples while the worker holds it
         stop.set()
         child.join()
     assert peak.peak - alone > 60 * 2**20
