@@ -394,12 +394,20 @@
   /* Run ``fn`` once no zoom or pan animation runs (at most ~3 s, then anyway): a view asked for
    * mid-animation is dropped, and the running animation's end puts its own target back. */
   Controller.prototype.settled = function (fn) {
-    var self = this, tries = 0;
+    // One queue per map, run in the order asked, each step waiting for the one before to settle:
+    // a filter's fit and a popup asked for just after it must not overtake each other.
+    var self = this, queue = this.queue || (this.queue = []);
+    queue.push(fn);
+    if (queue.length > 1) return;  // already waiting: this one runs after those before it
+    var tries = 0;
     var go = function () {
       var busy = self.map._animatingZoom || (self.group && self.group._inZoomAnimation) ||
         (self.map._panAnim && self.map._panAnim._inProgress);
       if (busy && tries++ < 60) { setTimeout(go, 50); return; }
-      fn();
+      tries = 0;
+      queue[0]();
+      queue.shift();
+      if (queue.length) setTimeout(go, 0);
     };
     go();
   };
