@@ -21,11 +21,11 @@ import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import contractpay, csvsafe
+from .asof import day
 from .dataset import Dataset
 from .ingest.rules_contracts import WORK_TYPES_BY_KIND
 from .safeio import write_atomically
@@ -38,13 +38,6 @@ SHARD_HEX = 2  # verify/codes/<first two hex digits>.js: 256 small files
 LEDGER = "certificate-codes.csv"
 COLUMNS = ("code", "company_id", "name", "kind", "count", "total", "first", "last",
            "first_seen", "last_seen", "superseded")
-
-
-def iso(value: Any) -> str | None:
-    try:
-        return date.fromisoformat(str(value)[:10]).isoformat()
-    except ValueError:
-        return None
 
 
 def cert_kind(contract: Record) -> str:
@@ -217,7 +210,7 @@ def _parse(path: Path, n: int, cells: dict[str, str]) -> Row:
             raise bad(col, "not a whole number")
         numbers[col] = int(cells[col])
     for col in ("first", "last", "first_seen", "last_seen", "superseded"):
-        if cells[col] and iso(cells[col]) != cells[col]:
+        if cells[col] and day(cells[col]) != cells[col]:
             raise bad(col, "not a date YYYY-MM-DD")
     for col in ("first_seen", "last_seen"):
         if not cells[col]:
@@ -272,7 +265,7 @@ def record(folder: str | Path, certificates: Iterable[Issued], export_date: str)
     and missing tonight get ``superseded``. Recording the same export twice changes nothing, and
     an export older than the last recorded one is not recorded (the ledger only moves forward).
     """
-    when = iso(export_date)
+    when = day(export_date)
     if when is None or when != export_date:
         raise ValueError(f"certificate ledger: export date {export_date!r} is not YYYY-MM-DD")
     folder = Path(folder)

@@ -39,7 +39,7 @@ def signals(imported):
         for col in extra:
             df[col] = [r.get(col) for r in rows]
         tables[name] = df
-    return compute(Dataset(tables=tables, export_date=imported.latest), {})
+    return compute(Dataset(tables=tables), {})  # undated: its newest event is the as-of date (clearbuild.asof)
 
 
 def _only(signals, indicator):

@@ -18,7 +18,7 @@ from ..geo import District
 from ..ingest.limits import Limits
 from ..ingest.problems import Problem
 from ..schema import TABLES, Region
-from .common import At, Money, Sink, safe_id, text
+from .common import At, Money, Sink, safe_id
 from .context import Ctx, resolve_links
 from .export import DEFAULTS
 from .processes import Process
@@ -55,7 +55,6 @@ class Imported:
     tables: dict[str, list[dict[str, str]]]
     origin: dict[str, list[At]]
     problems: list[Problem]
-    latest: str  # the newest date in the data (YYYY-MM-DD): the import's "export date"
 
     def count(self, table: str) -> int:
         return len(self.tables.get(table, []))
@@ -113,10 +112,8 @@ def import_files(paths: Iterable[str | Path], options: Options | None = None) ->
     resolve_links(ctx)
     for cid, row in ctx.companies.rows.items():
         ctx.add("companies", row, ctx.companies.origin[cid])
-    dates = [s.date[:10] for s in processes] + [text(s.data.get("updated"))[:10] for s in projects]
     return Imported(
         ctx.rows,
         ctx.origin,
         sink.problems,
-        max((d for d in dates if len(d) == 10 and d[4] == "-"), default=""),
     )

@@ -9,14 +9,13 @@ checked in ingest (``Dataset.files``) are published, under their record id.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, filegate, filters, urls
+from clearbuild import asof, config, filegate, urls
 from clearbuild.filegate import SourceFile
 
 from . import feeds
@@ -30,8 +29,7 @@ class AllimiGenerator(Generator):
         projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
         today = asof.as_date(ds, self.settings)  # overdue days: never the clock
         overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
-        money = functools.partial(filters.money, symbol=config.setting(self.settings, "CB_CURRENCY_SYMBOL"),
-                                  minor_digits=config.setting(self.settings, "CB_CURRENCY_MINOR_DIGITS"))
+        money = self.env.filters["money"]  # the default language's (cb_theme): feeds are in it
         markers = [marker(p) for p in projects]
         r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
               counts=status_counts(projects), dataset_date=asof.of(ds, self.settings))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from clearbuild import certcodes
+from clearbuild import asof, certcodes
 from clearbuild.certcodes import SHARD_HEX, Issued, display_code
 
 from .model import Chain, Record
@@ -52,7 +52,7 @@ def add_superseded(codes: Codes, folder: Path, export_date: str, money: Callable
     """Codes the ledger in ``folder`` knows as superseded by this export's date, with the figures
     they certified and their dates; nothing without a dated export or a ledger (a plain build
     stays as it was). Returns how many were added."""
-    until = certcodes.iso(export_date)
+    until = asof.day(export_date)
     if until is None or until != export_date:
         return 0
     rows = certcodes.read_ledger(folder)

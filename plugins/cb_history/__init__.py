@@ -13,7 +13,6 @@ record re-renders that record's page and no other.
 from __future__ import annotations
 
 import functools
-from datetime import date
 from typing import Any
 
 from pelican import signals
@@ -28,17 +27,10 @@ SECTION_KINDS = {section: kind for kind, section in urls.SECTIONS.items()}
 _CACHE: dict[tuple[str, int, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
 
 
-def _until(export_date: str) -> str:
-    try:
-        return date.fromisoformat(export_date).isoformat()
-    except ValueError:
-        return ""
-
-
 def index(settings: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """(kind, id) -> entries, once per build (the log is only read when it changed)."""
     history = History(config.resolve(setting(settings, "CB_HISTORY_DIR")))
-    until = _until(asof.of(loader.dataset_for(settings), settings))
+    until = asof.day(asof.of(loader.dataset_for(settings), settings)) or ""
     key = (str(history.folder), history.head.get("bytes", 0), until)
     if key not in _CACHE:
         _CACHE.clear()
