@@ -139,6 +139,17 @@ class Renderer(PageWriter):
             raise ValueError(f"add_file is for data files; queue pages with add(): {path}")
         self._group(DATA).items.append((path, "", {"produce": produce, "args": args}))
 
+    def add_files(self, items: Iterable[tuple[str, Any]],
+                  context: Callable[[Any], dict[str, Any]]) -> None:
+        """Data files made where they are written: ``context(arg)`` returns ``{"produce": f,
+        "args": (...)}`` for each ``(path, arg)``, as ``add_file`` takes them. Why: the 175,000
+        OCDS record files at Seoul's size, each a compiled release, no longer wait in the parent."""
+        group = self._group(DATA, "", context)
+        for path, arg in items:
+            if path.endswith(".html"):
+                raise ValueError(f"add_files is for data files; queue pages with add(): {path}")
+            group.items.append((path, "", arg))
+
     @property
     def jobs(self) -> list[tuple[str, str, Any]]:
         """Every queued item (path, key, record or context), for counts and tests."""
@@ -280,7 +291,7 @@ class Renderer(PageWriter):
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",
             encoding="utf-8")
-        n_data = len(self.groups[(DATA, ":")].items) if (DATA, ":") in self.groups else 0
+        n_data = sum(len(g.items) for g in self.groups.values() if g.template == DATA)
         langs = len(self.languages)
         n_pages = (len(pages) - n_data) * langs
         self.stats = {"pages": n_pages, "rendered": total["rendered"] * langs,

@@ -194,3 +194,18 @@ def test_payments_overview_and_documents_are_exported(export_dir):
     plan = ocds.releases["ocds-cbuild-PL-2025-001"]
     assert plan["planning"]["rationale"].startswith("강남대로 보도 포장")
     assert len(ds.tables["contract_payments"]) == 4
+
+
+@pytest.mark.parametrize("releases", [[], [{"ocid": "b", "tag": ["compiled"], "x": "한글 \"q\""}, {"ocid": "a"}]])
+def test_the_streamed_package_is_the_package_dumps_would_write(tmp_path, releases):
+    import io
+
+    from clearbuild.ocds.writing import dumps, write_package
+
+    head = {"uri": "u", "version": "1.1", "publisher": {"name": "서울"}}
+    lines = io.StringIO()
+    n = write_package(tmp_path / "p.json", head, iter(releases), lines)
+    whole = {**head, **({"releases": releases} if releases else {})}
+    assert n == len(releases)
+    assert (tmp_path / "p.json").read_text(encoding="utf-8") == dumps(whole, compact=True)
+    assert lines.getvalue().splitlines() == [dumps(r, compact=True).rstrip("\n") for r in releases]

@@ -25,9 +25,14 @@ def coverage(releases: list[dict[str, Any]]) -> dict[str, int]:
         with path.open("w", encoding="utf-8") as f:
             for rel in releases:
                 f.write(json.dumps(rel, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
-        done = subprocess.run([sys.executable, "-c", _RUN, str(path)], capture_output=True,
-                              text=True, check=True, timeout=600)
-        counts = json.loads(done.stdout)
+        return coverage_of_lines(path)
+
+
+def coverage_of_lines(path: Path) -> dict[str, int]:
+    """``coverage`` of a file of compiled releases, one per line (as write_package writes them)."""
+    done = subprocess.run([sys.executable, "-c", _RUN, str(path)], capture_output=True,
+                          text=True, check=True, timeout=1800)
+    counts = json.loads(done.stdout)
     return {k: int(counts[k]) for k in sorted(counts)}
 
 

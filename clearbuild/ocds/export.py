@@ -14,6 +14,7 @@ sorted when written. Only public columns exist in the Dataset, so nothing privat
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .. import asof
@@ -51,10 +52,13 @@ class OcdsWriter:
         self.ds, self.o = ds, opts
         self.companies = ds.index("companies", "company_id")
         self.plans = ds.index("procurement_plans", "plan_id")
-        self.releases: dict[str, dict[str, Any]] = {}
         self._parties: dict[str, dict[str, Any]] = {}
         self.ocid_of: dict[str, str] = {}  # contract_id -> ocid
-        contracts = sorted(ds.records("contracts"), key=lambda r: r["contract_id"])
+        # ocid -> what its compiled release is made of. Releases are made when asked for
+        # (``releases[ocid]``), never all held: at Seoul's size they took 2.8 GB of the parent.
+        self._made_of: dict[str, tuple[Any, ...]] = {}
+        # The shared records (Dataset.index/group), not copies of every table.
+        contracts = sorted(ds.index("contracts", "contract_id").values(), key=lambda r: r["contract_id"])
         by_notice: dict[str, list[dict[str, Any]]] = {}
         for c in contracts:
             by_notice.setdefault(c.get("notice_id") or "", []).append(c)
@@ -63,23 +67,23 @@ class OcdsWriter:
         self.amendments = amendments
         self.payments = ds.group("contract_payments", "contract_id")
         for p in sorted(self.plans.values(), key=lambda r: r["plan_id"]):
-            self._add(self._plan(p))
-        for n in sorted(ds.records("bid_notices"), key=lambda r: r["notice_id"]):
-            self._add(
-                self._process(
-                    f"{opts.prefix}-{n['notice_id']}",
-                    n,
-                    by_notice.get(n["notice_id"], []),
-                    bids.get(n["notice_id"], []),
-                )
-            )
+            self._add(f"{opts.prefix}-{p['plan_id']}", (p,), [])
+        for n in sorted(ds.index("bid_notices", "notice_id").values(), key=lambda r: r["notice_id"]):
+            mine = by_notice.get(n["notice_id"], [])
+            self._add(f"{opts.prefix}-{n['notice_id']}", (n, mine, bids.get(n["notice_id"], [])), mine)
         for c in by_notice.get("", []):
-            self._add(self._process(f"{opts.prefix}-{c['contract_id']}", None, [c], []))
+            self._add(f"{opts.prefix}-{c['contract_id']}", (None, [c], []), [c])
+        self.releases = Releases(self)
 
-    def _add(self, rel: dict[str, Any]) -> None:
-        self.releases[rel["ocid"]] = rel
-        for c in rel.get("contracts", []):
-            self.ocid_of[c["id"]] = rel["ocid"]
+    def _add(self, ocid: str, made_of: tuple[Any, ...], contracts: list[dict[str, Any]]) -> None:
+        self._made_of[ocid] = made_of
+        for c in contracts:
+            self.ocid_of[c["contract_id"]] = ocid
+
+    def release(self, ocid: str) -> dict[str, Any]:
+        """The compiled release of one contracting process (or plan), made now."""
+        made_of = self._made_of[ocid]
+        return self._plan(made_of[0]) if len(made_of) == 1 else self._process(ocid, *made_of)
 
     def _release(self, ocid: str, dates: list[str], agency: str) -> dict[str, Any]:
         when = max(self.o.stamp(d) for d in dates if d)
@@ -293,6 +297,11 @@ class OcdsWriter:
         )
 
     def package(self) -> dict[str, Any]:
+        releases = [self.releases[k] for k in self.releases]
+        return {**self.package_head(), **({"releases": releases} if releases else {})}
+
+    def package_head(self) -> dict[str, Any]:
+        """The package without its releases (clearbuild.ocds.writing.write_package streams them)."""
         return _clean(
             {
                 "uri": self.o.uri("ocds-release-package.json"),
@@ -301,6 +310,21 @@ class OcdsWriter:
                 "publisher": {"name": self.o.publisher},
                 "license": self.o.license,
                 "extensions": extension.declared(self.o),
-                "releases": [self.releases[k] for k in sorted(self.releases)],
             }
         )
+
+
+class Releases(Mapping[str, dict[str, Any]]):
+    """ocid -> compiled release, in ocid order, each made when asked for."""
+
+    def __init__(self, writer: OcdsWriter) -> None:
+        self._w = writer
+
+    def __getitem__(self, ocid: str) -> dict[str, Any]:
+        return self._w.release(ocid)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._w._made_of))
+
+    def __len__(self) -> int:
+        return len(self._w._made_of)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from .. import config
@@ -113,6 +114,26 @@ def _day(s: str) -> str:
         return datetime.fromisoformat(s[:10]).date().isoformat()
     except ValueError:
         return "1970-01-01"
+
+
+def write_package(path: Any, head: dict[str, Any], releases: Iterable[dict[str, Any]],
+                  lines: IO[str] | None = None) -> int:
+    """Write ``{**head, "releases": [...]}`` exactly as ``dumps(package, compact=True)`` would,
+    one release at a time, and each release also as a line of ``lines`` (what Cardinal reads).
+    Returns the number of releases. Why: at Seoul's size the package is ~650 MB; made whole it
+    took 2.8 GB and was serialised twice (package, then Cardinal's lines)."""
+    marker = "\0releases\0"  # cannot occur in a release: ingest drops control characters
+    start, end = dumps({**head, "releases": [marker]}, compact=True).split(json.dumps(marker))
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for rel in releases:
+            text = json.dumps(rel, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            f.write(("," if n else start) + text)
+            if lines is not None:
+                lines.write(text + "\n")
+            n += 1
+        f.write(end if n else dumps(head, compact=True))
+    return n
 
 
 def dumps(doc: Any, compact: bool = False) -> str:

@@ -91,7 +91,8 @@ def build_chain(ds: Dataset, deadline: contractpay.Deadline | None = None) -> Ch
     for n in sorted(notices.values(), key=lambda n: (n["published_at"], n["notice_id"])):
         if n.get("plan_id"):
             ch.notices_by_plan.setdefault(n["plan_id"], []).append(n)
-    bids = ds.records("bid_results")
+    # The Dataset's shared records (open data reads the same ones), not a copy of the table.
+    bids = [r for rows in ds.group("bid_results", "notice_id").values() for r in rows]
     bids.sort(key=lambda r: (notices[r["notice_id"]]["published_at"], r["notice_id"]), reverse=True)
     by_notice, by_company = ch.results_by_notice, ch.results_by_company
     for r in bids:
@@ -113,8 +114,7 @@ def build_chain(ds: Dataset, deadline: contractpay.Deadline | None = None) -> Ch
     # The same amounts and end dates the nightly's certificate ledger computes (clearbuild.certcodes).
     ch.amendments = certcodes.amendments_by_contract(ds.records("contract_amendments"))
     ch.amount, ch.end = certcodes.final_terms(ch.newest, ch.amendments)
-    for p in ds.records("contract_payments"):
-        ch.payments.setdefault(p["contract_id"], []).append(p)
+    ch.payments = ds.group("contract_payments", "contract_id")
     ch.pay_status = {cid: contractpay.status(ch.payments.get(cid, ())) for cid in ch.contracts}
     ch.certified = certcodes.certified_amounts(ch.newest, ch.amount, ch.payments)
     return ch

@@ -13,6 +13,8 @@ renderer (``add_file``), whose workers write them beside the pages.
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,9 @@ from pelican.generators import Generator
 from clearbuild import asof, csvsafe, public, schema, urls
 from clearbuild.dataset import Dataset
 from clearbuild.ocds import coverage, extension
-from clearbuild.ocds.export import ExportOptions, dumps
+from clearbuild.ocds.export import ExportOptions, OcdsWriter, dumps
 from clearbuild.ocds.oc4ids import writers
+from clearbuild.ocds.writing import write_package
 
 DEFAULTS: dict[str, Any] = {
     "CB_OPENDATA_LICENSE_NAME": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
@@ -76,6 +79,11 @@ def licence_text(settings: dict[str, Any], opts: ExportOptions) -> str:
     )
 
 
+def record_file(ocds: OcdsWriter, ocid: str) -> dict[str, Any]:
+    """A contract's record file: its process's compiled release, made where it is written."""
+    return {"produce": dumps, "args": (ocds.releases[ocid],)}
+
+
 class OpenDataGenerator(Generator):
     def generate_context(self) -> None:
         ds: Dataset = self.context["cb_dataset"]
@@ -89,18 +97,16 @@ class OpenDataGenerator(Generator):
                     table_csv(ds, name))
             for name in schema.ORDER
         ]
-        package = self.ocds.package()
-        files.append(
-            publish(
-                out,
-                "ocds-release-package.json",
-                "OCDS",
-                "OCDS 1.1 release package: one compiled release per contracting process",
-                len(self.ocds.releases),
-                dumps(package, compact=True).encode("utf-8"),
-            )
-        )
-        counts = coverage.coverage(package["releases"])
+        # Streamed: one release at a time into the package and into Cardinal's lines.
+        with tempfile.TemporaryDirectory(prefix="cb-ocds-") as tmp:
+            lines = Path(tmp) / "releases.jsonl"
+            with lines.open("w", encoding="utf-8") as f:
+                n = write_package(out / "ocds-release-package.json", self.ocds.package_head(),
+                                  (self.ocds.releases[k] for k in self.ocds.releases), f)
+            counts = coverage.coverage_of_lines(lines)
+        files.append(DataFile("ocds-release-package.json", "OCDS",
+                              "OCDS 1.1 release package: one compiled release per contracting process",
+                              n, (out / "ocds-release-package.json").stat().st_size))
         files.append(publish(out, COVERAGE_FILE, "Cardinal coverage",
                              "Cardinal's coverage of the OCDS package: how often each field is filled",
                              len(counts), dumps(counts).encode("utf-8")))
@@ -141,8 +147,9 @@ class OpenDataGenerator(Generator):
         )
         if setting(self.settings, "CB_OPENDATA_RECORD_FILES"):
             # Serialised and written by the renderer's workers: 175,000 of them took ~45 s here.
-            for cid, ocid in sorted(self.ocds.ocid_of.items()):
-                r.add_file(beside("contracts", cid), dumps, self.ocds.releases[ocid])
+            # Each release is made by the worker that writes its file (clearbuild.render.add_files).
+            r.add_files(((beside("contracts", cid), ocid) for cid, ocid in sorted(self.ocds.ocid_of.items())),
+                        functools.partial(record_file, self.ocds))
             for p in self.projects:
                 r.add_file(beside("projects", p["id"]), dumps, p)
 
