@@ -120,6 +120,7 @@ def rebuild(spec: BuildSpec) -> Renderer:
         loader.forget()
     renderer: Renderer = context["cb_renderer"]
     renderer.output = spec.output
+    renderer.atomic = True  # a task run twice (a lost worker's, a retry) may race itself
     renderer.settings["OUTPUT_PATH"] = str(spec.output)
     renderer.plan()
     if spec.digest and renderer.plan_digest() != spec.digest:

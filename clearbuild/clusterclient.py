@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from .render import PartResult, Renderer
 
 
+LAST: dict[str, Any] = {}  # the latest cluster build's task figures and render seconds (the bench)
+
+
 @dataclass
 class DaskExecutor:
     """``Renderer.executor`` for a build on the Dask scheduler at ``address``."""
@@ -58,7 +61,7 @@ class DaskExecutor:
                                      workers=self.workers)
                        for i in indices]
             try:
-                for future in as_completed(futures):
+                for future in as_completed(futures, loop=client.loop):
                     result, figures = future.result()
                     self.figures.append(figures)
                     future.release()
@@ -67,6 +70,9 @@ class DaskExecutor:
             finally:
                 client.cancel([f for f in futures if not f.done()])
         self.render_seconds = time.monotonic() - started
+        LAST.clear()
+        LAST.update(figures=list(self.figures), render_seconds=self.render_seconds,
+                    partitions=len(indices))
 
 
 def pages_of(renderer: Renderer, result: PartResult) -> int:

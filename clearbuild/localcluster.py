@@ -59,6 +59,9 @@ class LocalCluster:
     preload: list[str] = field(default_factory=list)  # modules or files every worker loads
     env: dict[str, str] = field(default_factory=dict)
     logs: Path | None = None  # folder for the processes' output; None: discarded
+    # The scheduler exits after this long without work (workers follow after their
+    # --death-timeout): a safety net for tests whose runner is killed. None: never.
+    idle_timeout: str | None = None
     scheduler: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -82,8 +85,10 @@ class LocalCluster:
     def start(self, workers: int, timeout: float = 60) -> LocalCluster:
         """The scheduler, then ``workers`` workers; returns when all have joined."""
         self.port = self.port or free_port(self.host)
-        self.scheduler = self._spawn(["scheduler", "--host", self.host, "--port", str(self.port),
-                                      "--no-dashboard"], "scheduler")
+        args = ["scheduler", "--host", self.host, "--port", str(self.port), "--no-dashboard"]
+        if self.idle_timeout:
+            args += ["--idle-timeout", self.idle_timeout]
+        self.scheduler = self._spawn(args, "scheduler")
         try:
             _wait_port(self.host, self.port, self.scheduler, timeout)
             for _ in range(workers):
