@@ -94,9 +94,8 @@ def test(c, browser=True, k=None):
             "kind": "only this kind (projects, contracts, notices, plans, companies, ...)",
             "limit": "results to print", "json": "print JSON"})
 def search(c, query, output="output", kind="", limit=10, json=False):
-    """Query the built site's search index, ranked exactly as the browser ranks (cb_search)."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from cb_search.cli import main
+    """Query the built site's search index, ranked exactly as the browser ranks (clearbuild.search)."""
+    from clearbuild.search.cli import main
 
     argv = [query, "--output", str(ROOT / output), "--kind", kind, "--limit", str(limit)]
     sys.exit(main(argv + (["--json"] if json else [])))

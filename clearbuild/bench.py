@@ -110,7 +110,6 @@ def run_incremental(projects: int = 3000, scale: str | None = None, workers: int
     Both nights keep the export folder's name, so only the changed records differ (section home
     pages show the export date: a new date changes those few pages, not every page).
     """
-    from . import render
     from .build import build
 
     sizes = sizes_for(projects, scale)
@@ -129,6 +128,6 @@ def run_incremental(projects: int = 3000, scale: str | None = None, workers: int
         t = time.time()
         result = build(output=base / out, data=data, overrides=overrides, quiet=True, **kw)
         figures[f"{label}_seconds"] = round(time.time() - t, 2)
-        figures[f"{label}_pages"] = dict(render.LAST_STATS)
+        figures[f"{label}_pages"] = dict(result.stats or {})
     figures["files"] = result.files
     return figures

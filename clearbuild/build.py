@@ -22,7 +22,7 @@ from pelican import Pelican, signals
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
-from . import config, loader, render
+from . import config, hooks, loader
 
 
 @dataclass
@@ -34,6 +34,7 @@ class BuildResult:
     refused: int
     seconds: float
     rendered: int = 0  # pages rendered; the rest were linked unchanged from ``previous``
+    stats: dict[str, int] | None = None  # the renderer's counts: pages, rendered, linked, kept...
 
     report: Path | None = None  # the quality report (officials only, outside the site)
 
@@ -129,7 +130,12 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     settings["OUTPUT_PATH"] = str(tmp)
     if quiet:
         logging.getLogger("pelican").setLevel(logging.ERROR)
-    render.LAST_STATS.clear()
+    stats: dict[str, int] = {}
+
+    def on_render(_: Any, **kw: Any) -> None:  # connected weakly: this frame holds it
+        stats.update(kw["stats"])
+
+    hooks.render_finished.connect(on_render)
     quiet_console, pelican_console.quiet = pelican_console.quiet, True  # its "Processed 0 articles"
     cluster = None
     try:
@@ -147,11 +153,12 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         raise
     finally:
         pelican_console.quiet = quiet_console
+        hooks.render_finished.disconnect(on_render)
         if cluster is not None:
             signals.all_generators_finalized.disconnect(cluster.attach)
             cluster.close()
     if in_place:  # walking every file would cost what updating in place saves
-        files, size, pages = [], 0, render.LAST_STATS.get("pages", 0)
+        files, size, pages = [], 0, stats.get("pages", 0)
     else:
         files, size, pages = scan(tmp)
     if not in_place:
@@ -161,5 +168,7 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         tmp.rename(output)
         discard(old)
     report = config.resolve(config.setting(settings, "CB_REPORT_DIR")) / "quality.csv"
-    return BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start,
-                       render.LAST_STATS.get("rendered", 0), report)
+    result = BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start,
+                         stats.get("rendered", 0), report, stats)
+    hooks.build_finished.send(result)
+    return result

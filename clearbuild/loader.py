@@ -5,7 +5,6 @@ export stops before anything is written) and the Pelican plugin gets the same ob
 from __future__ import annotations
 
 import atexit
-import importlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,9 +26,12 @@ def admin_export(settings: dict[str, Any]) -> Path | None:
     db = config.setting(settings, "CB_ADMIN_DB")
     if not db or not config.resolve(db).exists():
         return None
-    export = importlib.import_module("admin.export")
-    known = (export.ExportError, importlib.import_module("admin.db").DbError,
-             importlib.import_module("admin.signing").SigningError)
+    # The admin command's own export and verify (admin/ is a package of this project, imported
+    # here only when a database is configured: a public build without one never loads it).
+    from admin import db as admin_db
+    from admin import export, signing
+
+    known = (export.ExportError, admin_db.DbError, signing.SigningError)
     out = Path(tempfile.mkdtemp(prefix="cb-admin-"))
     atexit.register(shutil.rmtree, out, True)
     try:

@@ -30,6 +30,8 @@ class Job:
     template: str
     path: str  # relative to the site root, e.g. projects/P-1/index.html
     context: dict[str, Any]
+    kind: str = ""  # the record kind a record page shows (clearbuild.kinds), "" for other pages
+    key: str = ""  # and the record's key
 
 
 PAGES_FILE = ".cb-pages.json"
@@ -37,8 +39,8 @@ PAGES_FILE = ".cb-pages.json"
 # another night's export folder, must hash the same.
 PLACE_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "PLUGIN_PATHS", "CACHE_PATH", "CB_DATA",
                   "CB_EXPORTS_DIR", "CB_SAMPLE_DIR", "CB_ADMIN_DB", "CB_REPORT_DIR", "CB_WORKERS",
-                  "CB_PREVIOUS_BUILD", "CB_HISTORY_DIR", "CB_PROGRESS", "CB_CLUSTER",
-                  "CB_SNAPSHOT_DIR", "CB_CLUSTER_WORKERS"}
+                  "CB_PREVIOUS_BUILD", "CB_HISTORY_DIR", "CB_PROGRESS", "CB_PARTITION_PAGES",
+                  "CB_CLUSTER", "CB_SNAPSHOT_DIR", "CB_CLUSTER_WORKERS"}
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _BIG = 64  # containers this long are hashed once per object (shared lists like all projects)
 

@@ -1,66 +1,132 @@
-"""Render record pages straight from the Dataset, in parallel, without Pelican's article pipeline.
+"""Render pages straight from the Dataset, in partitions, in parallel, without Pelican's articles.
 
 Why not articles: Pelican's article path runs at ~370 pages/s on one core and keeps every page
 in memory. A page here is a pure function of (template, records, settings), so pages can be
-rendered in any order by any process: jobs are queued, then forked workers split them.
+rendered in any order by any process.
 
-Incremental: because a page is a pure function of its inputs, a hash of those inputs (the job's
-context, everything the templates can see, the code and the settings) names its bytes. The hashes
-go in ``.cb-pages.json`` in the output; a build given the previous build (setting
-``CB_PREVIOUS_BUILD``) hard-links every page whose hash is unchanged instead of rendering it.
-Linked or rendered, the bytes are the same, so an incremental build equals a full one.
+Why partitions, and contexts computed where the page is rendered: the build used to queue one
+job per page with its context made in the parent: at Seoul's size 700,000 contexts held in the
+parent, copied page by page into every forked worker as they were hashed. Now a plugin hands over
+a record kind's records and the function that makes a page's context
+(``add_records(kind, records, context)``); the queue holds (path, key, record) references only,
+cut into partitions of ``CB_PARTITION_PAGES`` pages of one kind. A worker (a forked process, or a
+Dask worker, clearbuild.cluster) takes a whole partition: it makes each context, hashes it,
+and keeps, links or renders the page in every language, so one context serves all languages.
+
+Incremental: a hash of a page's inputs (its context, the templates, code and settings, and what
+plugins declare it also depends on) names its bytes. The hashes go in ``.cb-pages.json``; a
+build given the previous build (``CB_PREVIOUS_BUILD``) hard-links every page whose hash is
+unchanged instead of rendering it, so an incremental build equals a full one.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import multiprocessing
 import os
-import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
 
-from . import urls
+from . import hooks
 from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json
+from .pagewrite import PageWriter
 from .progress import OFF, STEP, Progress
 
-__all__ = ["Job", "Renderer", "PAGES_FILE", "read_pages", "stable_json", "page_files"]
-KEEP, LINK, RENDER = 0, 1, 2  # what happens to a page: already there, linked, rendered
+__all__ = ["Job", "Renderer", "PartResult", "PAGES_FILE", "read_pages", "stable_json", "page_files"]
 DATA = "\0data"  # the template name of a data-file job: written once, in no language but the first
+PARTITION_PAGES = 2000  # pages per partition unless CB_PARTITION_PAGES says otherwise
 
 
 @dataclass
-class Renderer:
-    """Collects page jobs from section generators, then writes them all."""
+class Group:
+    """Jobs of one template, and of one record kind when they are record pages."""
 
-    env: Environment
-    output: Path
+    template: str
+    kind: str = ""
+    # item -> context; None: the item's third field is the context itself (a page added whole)
+    context: Callable[[Any], dict[str, Any]] | None = None
+    items: list[tuple[str, str, Any]] = field(default_factory=list)  # (path, key, record or context)
+
+
+@dataclass
+class PartResult:
+    """What one partition did; picklable, so a Dask worker can send it back."""
+
+    index: int
+    pages: dict[str, str] = field(default_factory=dict)  # path -> input hash
+    bytes: int = 0
+    rendered: int = 0
+    linked: int = 0
+    kept: int = 0
+    data_written: int = 0
+
+
+Executor = Callable[["Renderer", list[int]], Iterable[PartResult]]
+
+
+@dataclass
+class Renderer(PageWriter):
+    """Collects page jobs from section generators, then writes them all, partition by partition."""
+
+    env: Environment | None = None
+    output: Path = Path("output")
     globals: dict[str, Any] = field(default_factory=dict)
     languages: list[str] = field(default_factory=lambda: ["ko"])
     # (base env, language) -> the environment that renders that language
     env_for: Callable[[Environment, str], Environment] | None = None
-    jobs: list[Job] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     # What a page depends on beyond its context (e.g. a record's change history read through a
     # Jinja global): plugins append functions of the job whose result is hashed with it.
     depends: list[Callable[[Job], Any]] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
     progress: Progress = OFF  # stage, pages done of total, rate, ETA (clearbuild.progress)
+    executor: Executor | None = None  # None: forked local processes; clearbuild.cluster: Dask
+    atomic: bool = False  # write through temporary names (a retried cluster task may race itself)
+    groups: dict[tuple[str, str], Group] = field(default_factory=dict)
+    partitions: list[tuple[tuple[str, str], int, int]] = field(default_factory=list)
     _counter: Any = None  # the running stage's shared count (inherited by the forked workers)
     _fp: str = ""
-    _hashes: list[str] = field(default_factory=list)
-    _action: list[int] = field(default_factory=list)
-    _previous: Path | None = None
-    _stale: list[str] = field(default_factory=list)
-    _todo: list[int] = field(default_factory=list)  # jobs to link or render (not kept)
+    _own: dict[str, str] = field(default_factory=dict)
+    _previous: dict[str, str] = field(default_factory=dict)
+    _envs: dict[str, Environment] = field(default_factory=dict)
+
+    # -- queueing ------------------------------------------------------------------------------
+
+    def _group(self, template: str, kind: str = "",
+               context: Callable[[Any], dict[str, Any]] | None = None) -> Group:
+        name = getattr(context, "__qualname__", None) or getattr(getattr(context, "func", None),
+                                                                  "__qualname__", "")
+        key = (template, f"{kind}:{name}")
+        if key not in self.groups:
+            self.groups[key] = Group(template, kind, context)
+        return self.groups[key]
 
     def add(self, template: str, path: str, **context: Any) -> None:
-        self.jobs.append(Job(template, path, context))
+        """A page whose context is made now (section homes, listings: a few thousand pages)."""
+        self._group(template).items.append((path, "", context))
+
+    def add_records(self, kind: str, records: Iterable[dict[str, Any]],
+                    context: Callable[[dict[str, Any]], dict[str, Any]],
+                    template: str | None = None) -> None:
+        """One page per record of a declared kind (clearbuild.kinds); ``context(record)`` is
+        called where the page is rendered. ``context`` must be a module-level function or a
+        functools.partial of one, so every process (and every Dask worker) names it alike."""
+        from .kinds import KINDS
+
+        k = KINDS[kind]
+        group = self._group(template or k.template, kind, context)
+        before = len(group.items)
+        group.items.extend((k.path(str(r[k.key])), str(r[k.key]), r) for r in records)
+        if len(group.items) > before:
+            # Once here, in the parent: shared indexes a context builds on first use (Dataset.group,
+            # a Chain's caches) then exist before the workers fork, not once per worker.
+            context(group.items[before][2])
 
     def add_file(self, path: str, produce: Callable[..., str | bytes], *args: Any) -> None:
         """Queue a data file (not HTML, not translated) whose bytes are ``produce(*args)``.
@@ -71,204 +137,169 @@ class Renderer:
         """
         if path.endswith(".html"):
             raise ValueError(f"add_file is for data files; queue pages with add(): {path}")
-        self.jobs.append(Job(DATA, path, {"produce": produce, "args": args}))
+        self._group(DATA).items.append((path, "", {"produce": produce, "args": args}))
 
-    def lang_path(self, lang: str, path: str) -> str:
-        return path if lang == self.languages[0] else f"{lang}/{path}"
+    @property
+    def jobs(self) -> list[tuple[str, str, Any]]:
+        """Every queued item (path, key, record or context), for counts and tests."""
+        return [item for g in self.groups.values() for item in g.items]
 
-    def job_hash(self, job: Job, cache: dict[int, tuple[Any, bytes]]) -> str:
-        return job_hash(self._fp, job, self.depends, cache)
+    # -- planning ------------------------------------------------------------------------------
 
-    def render_one(self, job: Job, lang: str, env: Environment | None = None) -> int:
-        path = self.lang_path(lang, job.path)
-        template = (env or self.env).get_template(job.template)
-        ctx = dict(self.globals)
-        ctx.update(job.context)
-        ctx.update(root=urls.root_prefix(path), page_path=path, lang=lang,
-                   site_root=urls.root_prefix(job.path), lang_root=urls.root_prefix(path) +
-                   ("" if lang == self.languages[0] else f"{lang}/"),
-                   alternates=[(lg, urls.root_prefix(path) + self.lang_path(lg, job.path))
-                               for lg in self.languages])
-        ctx["SITENAME"] = (ctx.get("SITENAMES") or {}).get(lang) or ctx.get("SITENAME", "")
-        return self.write(path, template.render(ctx))
+    def plan(self, size: int = 0) -> None:
+        """Sort, cut into partitions, fingerprint, read the hashes of the pages already there.
+        Writes nothing: a Dask worker runs it too and must arrive at the same plan."""
+        size = size or int(self.settings.get("CB_PARTITION_PAGES") or PARTITION_PAGES)  # config
+        assert self.env is not None
+        self._fp = fingerprint(self.settings, self.env, self.languages, self.globals)
+        self.partitions = []
+        # Sorted, so the plan (and the work split) never depends on the order generators ran in.
+        for key in sorted(self.groups):
+            group = self.groups[key]
+            group.items.sort(key=lambda item: item[0])
+            for start in range(0, len(group.items), size):
+                self.partitions.append((key, start, min(start + size, len(group.items))))
+        prev = self.settings.get("CB_PREVIOUS_BUILD")
+        self._previous = read_pages(prev)
+        self._own = read_pages(self.output)
 
-    def write(self, path: str, body: str | bytes) -> int:
-        """Plain os calls, not pathlib: at 550,000 files the wrappers alone cost seconds."""
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        target = os.path.join(self.output, path)
-        folder = os.path.dirname(target)
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-        # Never write through an existing name: it may be a hard link into a published build.
-        try:
-            os.unlink(target)
-        except FileNotFoundError:
-            pass
-        with open(target, "wb") as f:
-            f.write(data)
-        return len(data)
+    def plan_digest(self) -> str:
+        """The same on any process that built the same plan from the same data and code."""
+        h = hashlib.sha256(self._fp.encode())
+        for key, start, stop in self.partitions:
+            h.update(f"\0{key}\0{start}\0{stop}".encode())
+            for path, _, _ in self.groups[key].items[start:stop]:
+                h.update(path.encode() + b"\0")
+        return h.hexdigest()
 
-    def link_one(self, job: Job, lang: str) -> int:
-        """Reuse the previous build's bytes for an unchanged page; returns their size, 0 if absent."""
-        path = self.lang_path(lang, job.path)
-        assert self._previous is not None
-        src, target = self._previous / path, self.output / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.link")
-        try:
-            try:
-                os.link(src, target)
-            except FileExistsError:  # updating a folder in place: swap the name over
-                tmp.unlink(missing_ok=True)
-                os.link(src, tmp)
-                os.replace(tmp, target)
-                tmp.unlink(missing_ok=True)  # rename is a no-op when both names are one file
-        except FileNotFoundError:
-            return 0
-        except OSError:  # another file system, or too many links: copy instead
-            try:
-                shutil.copyfile(src, tmp)
-                os.replace(tmp, target)
-            except FileNotFoundError:
-                return 0
-        return os.stat(target).st_size or 1
+    def known(self, i: int) -> tuple[dict[str, str], dict[str, str]]:
+        """(own, previous) input hashes of partition ``i``'s pages: what a remote worker needs."""
+        key, start, stop = self.partitions[i]
+        paths = [item[0] for item in self.groups[key].items[start:stop]]
+        return ({p: self._own[p] for p in paths if p in self._own},
+                {p: self._previous[p] for p in paths if p in self._previous})
 
-    def _hash_slice(self, start: int, step: int) -> list[str]:
+    def stale(self) -> list[str]:
+        """Pages of records that are gone, left in a folder updated in place."""
+        paths = {item[0] for g in self.groups.values() for item in g.items}
+        return sorted(p for p in self._own if p not in paths)
+
+    # -- one partition -------------------------------------------------------------------------
+
+    def env_of(self, lang: str) -> Environment:
+        if lang not in self._envs:
+            assert self.env is not None
+            env = self.env_for(self.env, lang) if self.env_for else self.env
+            # Templates do not change during a build: skip the stat of every template file that
+            # Jinja makes on each get_template.
+            env.auto_reload = False
+            self._envs[lang] = env
+        return self._envs[lang]
+
+    def run_partition(self, i: int, known: tuple[dict[str, str], dict[str, str]] | None = None
+                      ) -> PartResult:
+        """Make, hash and keep, link or render every page of partition ``i`` in every language."""
+        key, start, stop = self.partitions[i]
+        group = self.groups[key]
+        own, previous = known if known is not None else (self._own, self._previous)
+        out = PartResult(i)
         cache: dict[int, tuple[Any, bytes]] = {}
-        out = []
-        for n, job in enumerate(self.jobs[start::step], 1):
-            out.append(self.job_hash(job, cache))
+        data = group.template == DATA
+        for n, (path, rec_key, item) in enumerate(group.items[start:stop], 1):
             if n % STEP == 0:
-                self._count(STEP)
-        self._count(len(out) % STEP)
+                self.count(STEP)
+            context = group.context(item) if group.context else item
+            if len(cache) > 256:  # it holds what it hashed: contexts made per page would pile up
+                cache.clear()
+            job = Job(group.template, path, context, group.kind, rec_key)
+            h = out.pages[path] = job_hash(self._fp, job, self.depends, cache)
+            if own.get(path) == h:
+                out.kept += 1
+                continue
+            langs = self.languages[:1] if data else self.languages
+            if previous.get(path) == h:
+                sizes = [self.link_one(path, lang) for lang in langs]
+                if all(sizes):
+                    out.linked += 1
+                    out.bytes += sum(sizes)
+                    continue
+            if data:
+                out.bytes += self.write(path, context["produce"](*context["args"]))
+                out.data_written += 1
+            else:
+                out.bytes += sum(self.render_one(job, lang, self.env_of(lang)) for lang in langs)
+                out.rendered += 1
+        self.count((stop - start) % STEP)
         return out
 
-    def _count(self, n: int) -> None:
+    def count(self, n: int) -> None:
+        """Pages done, for the progress display (a forked worker adds to the shared count)."""
         if self._counter is not None:
             with self._counter.get_lock():
                 self._counter.value += n
 
-    def _run(self, lang: str, start: int, step: int) -> tuple[int, int, int]:
-        """Link or render this worker's share of the pages that are not already there."""
-        env = self.env_for(self.env, lang) if self.env_for else self.env
-        # Templates do not change during a build: skip the stat of every template file (and of
-        # every template it extends or imports) that Jinja makes on each get_template.
-        env.auto_reload = False
-        size = linked = linked_data = 0
-        first = lang == self.languages[0]
-        for n, i in enumerate(self._todo[start::step], 1):
-            if n % STEP == 0:
-                self._count(STEP)
-            job = self.jobs[i]
-            if job.template == DATA and not first:
-                continue
-            done = self.link_one(job, lang) if self._action[i] == LINK else 0
-            if done:
-                linked += job.template != DATA
-                linked_data += job.template == DATA
-                size += done
-            elif job.template == DATA:
-                size += self.write(job.path, job.context["produce"](*job.context["args"]))
-            else:
-                size += self.render_one(job, lang, env)
-        self._count(len(self._todo[start::step]) % STEP)
-        return size, linked, linked_data
+    # -- the whole build -----------------------------------------------------------------------
 
-    def _parallel(self, name: str, prefix: tuple[Any, ...], workers: int, items: int) -> list[Any]:
-        """Run ``self.<name>(*prefix, start, step)`` over ``items`` jobs, split across forked workers."""
-        if workers == 1 or items < 200:
-            return [getattr(self, name)(*prefix, 0, 1)]
+    def _local(self, _: Renderer, todo: list[int]) -> Iterator[PartResult]:
+        workers = int(self.settings.get("CB_WORKERS") or 0) or os.cpu_count() or 1
+        if workers == 1 or len(todo) < 2:
+            yield from (self.run_partition(i) for i in todo)
+            return
         global _ACTIVE
         _ACTIVE = self
-        # Workers inherit the Dataset and the jobs by fork; freezing keeps the collector from
+        # Workers inherit the Dataset and the queue by fork; freezing keeps the collector from
         # touching (and so copying) every inherited object in every worker.
         gc.collect()
         gc.freeze()
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            parts = pool.starmap(_work, [(name, *prefix, i, workers) for i in range(workers)])
-        _ACTIVE = None
-        gc.unfreeze()
-        return parts
-
-    def plan(self, workers: int) -> None:
-        """Hash every job and decide which pages the previous build can give unchanged."""
-        self._fp = fingerprint(self.settings, self.env, self.languages, self.globals)
-        with self.progress.stage("hashing page inputs", len(self.jobs)) as self._counter:
-            parts = self._parallel("_hash_slice", (), workers, len(self.jobs))
-        self._counter = None
-        hashes: list[str] = [""] * len(self.jobs)
-        step = len(parts)
-        for i, part in enumerate(parts):
-            hashes[i::step] = part
-        self._hashes = hashes
-        prev_dir = self.settings.get("CB_PREVIOUS_BUILD")
-        previous = read_pages(prev_dir)
-        self._previous = Path(prev_dir) if previous else None
-        # Updating a folder that holds a finished build (the nightly recycles its oldest build):
-        # its pages with the same hash stay as they are. The record goes first, so a run killed
-        # half-way leaves a folder that claims nothing.
-        own = read_pages(self.output)
-        (self.output / PAGES_FILE).unlink(missing_ok=True)
-        self._action = [KEEP if own.get(j.path) == h else LINK if previous.get(j.path) == h
-                        else RENDER for j, h in zip(self.jobs, hashes, strict=True)]
-        self._todo = [i for i, a in enumerate(self._action) if a != KEEP]
-        paths = {j.path for j in self.jobs}
-        self._stale = sorted(p for p in own if p not in paths)
-
-    def remove_stale(self) -> None:
-        """Pages of records that are gone, left in a folder updated in place."""
-        for path in self._stale:
-            for rel in page_files(path, self.languages):
-                target = self.output / rel
-                target.unlink(missing_ok=True)
-                try:
-                    target.parent.rmdir()  # the record's folder, when nothing else is in it
-                except OSError:
-                    pass
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap_unordered(_work, todo)
+        finally:
+            _ACTIVE = None
+            gc.unfreeze()
 
     def write_all(self, workers: int = 0) -> tuple[int, int]:
-        """Render (or link, when unchanged) every queued job in every language; returns (pages, bytes)."""
-        workers = workers or os.cpu_count() or 1
-        # Sorting makes the work split (and any log) independent of the order generators ran in.
-        self.jobs.sort(key=lambda j: j.path)
-        self.plan(workers)
-        self.remove_stale()
-        total_size = total_linked = linked_data = 0
-        for lang in self.languages:
-            if not self._todo:  # nothing changed: no worker to start
-                break
-            with self.progress.stage(f"writing pages ({lang})", len(self._todo)) as self._counter:
-                parts = self._parallel("_run", (lang,), workers, len(self._todo))
-            self._counter = None
-            total_size += sum(p[0] for p in parts)
-            total_linked += sum(p[1] for p in parts)
-            linked_data += sum(p[2] for p in parts)
-        pages = {j.path: h for j, h in zip(self.jobs, self._hashes, strict=True)}
+        """Make every queued page (or link it, when unchanged) in every language; (pages, bytes)."""
+        if workers:
+            self.settings = {**self.settings, "CB_WORKERS": workers}
+        self.plan()
+        for path in self.stale():
+            self.remove(path)
+        # The record goes first: a run killed half-way leaves a folder that claims nothing.
+        (self.output / PAGES_FILE).unlink(missing_ok=True)
+        total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0}
+        pages: dict[str, str] = {}
+        items = sum(stop - start for _, start, stop in self.partitions)
+        run = self.executor or self._local
+        with self.progress.stage("writing pages", items) as self._counter:
+            for part in run(self, list(range(len(self.partitions)))):
+                pages.update(part.pages)
+                for name in total:
+                    total[name] += getattr(part, name)
+        self._counter = None
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",
             encoding="utf-8")
-        n_data = sum(1 for j in self.jobs if j.template == DATA)
-        data_todo = sum(1 for i in self._todo if self.jobs[i].template == DATA)
+        n_data = len(self.groups[(DATA, ":")].items) if (DATA, ":") in self.groups else 0
         langs = len(self.languages)
-        total_n = (len(self.jobs) - n_data) * langs
-        kept = total_n - (len(self._todo) - data_todo) * langs
-        self.stats = {"pages": total_n, "rendered": total_n - kept - total_linked,
-                      "linked": total_linked, "kept": kept, "data_files": n_data,
-                      "data_written": data_todo - linked_data}
-        LAST_STATS.clear()
-        LAST_STATS.update(self.stats)
-        return total_n, total_size
+        n_pages = (len(pages) - n_data) * langs
+        self.stats = {"pages": n_pages, "rendered": total["rendered"] * langs,
+                      "linked": total["linked"] * langs, "data_files": n_data,
+                      "data_written": total["data_written"]}
+        self.stats["kept"] = n_pages - self.stats["rendered"] - self.stats["linked"]
+        hooks.render_finished.send(self, stats=dict(self.stats))
+        for key in sorted(self.groups) if hooks.page_written.receivers else ():
+            group = self.groups[key]  # announce every page now in the site (clearbuild.hooks)
+            for path, rec_key, _ in group.items:
+                if group.template != DATA:
+                    hooks.page_written.send(self, path=path, kind=group.kind, key=rec_key,
+                                            languages=self.languages)
+        return n_pages, total["bytes"]
 
 
 _ACTIVE: Renderer | None = None
-LAST_STATS: dict[str, int] = {}  # the latest write_all's counts, for BuildResult and the bench
 
 
-def _work(name: str, *args: Any) -> Any:
+def _work(i: int) -> PartResult:
     assert _ACTIVE is not None
-    return getattr(_ACTIVE, name)(*args)
+    return _ACTIVE.run_partition(i)

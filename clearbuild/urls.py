@@ -9,31 +9,17 @@ from __future__ import annotations
 import posixpath
 import re
 
+from .kinds import KINDS
+
 # Ids become folder names: refuse anything that could climb out of output/ or need escaping.
 SAFE_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,119}$")
 
-SECTIONS = {
-    "projects": "projects",
-    "districts": "districts",
-    "plans": "plans",
-    "notices": "notices",
-    "contracts": "contracts",
-    "companies": "companies",
-    "apartments": "apartments",
-    "apartment_documents": "apartments/documents",
-}
-
-
+# Folders of the site's sections: every record kind's (clearbuild.kinds, where each is declared
+# once) and the district pages. Read at call time where it matters, so a kind registered later
+# (a deployment's, a test's) has paths too.
+SECTIONS = {**{k.name: k.folder for k in KINDS.values()}, "districts": "districts"}
 # Which table and column name each kind's records (and so their folders).
-RECORD_IDS = {
-    "projects": ("projects", "project_id"),
-    "plans": ("procurement_plans", "plan_id"),
-    "notices": ("bid_notices", "notice_id"),
-    "contracts": ("contracts", "contract_id"),
-    "companies": ("companies", "company_id"),
-    "apartments": ("apartments", "complex_id"),
-    "apartment_documents": ("apartment_documents", "doc_id"),
-}
+RECORD_IDS = {k.name: (k.table, k.key) for k in KINDS.values()}
 
 # Names the site itself writes inside a section folder, beside the records' folders: the section
 # page, the listings (contracts/by/...), the company map and its district pages and id shards,
@@ -64,7 +50,7 @@ def name_problem(name: str, reserved: frozenset[str] = frozenset()) -> str | Non
 
 def path_folders() -> dict[str, tuple[str, str, str, bool]]:
     """table -> (id column, folder the id names a file or folder in, kind, is a record page)."""
-    out = {table: (col, SECTIONS[kind], kind, True) for kind, (table, col) in RECORD_IDS.items()}
+    out = {k.table: (k.key, k.folder, k.name, True) for k in KINDS.values()}
     for table, (col, folder) in MEDIA_BY_ID.items():
         out[table] = (col, folder, table, False)
     return out
@@ -74,7 +60,8 @@ def record_path(kind: str, record_id: str) -> str:
     """Path of a record page relative to the site root, e.g. ``projects/P-1/index.html``."""
     if not SAFE_ID.match(record_id):
         raise ValueError(f"unsafe id for a path: {record_id!r}")
-    return f"{SECTIONS[kind]}/{record_id}/index.html"
+    folder = KINDS[kind].folder if kind in KINDS else SECTIONS[kind]
+    return f"{folder}/{record_id}/index.html"
 
 
 def root_prefix(page_path: str) -> str:

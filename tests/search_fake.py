@@ -1,12 +1,13 @@
-"""A seeded fake Dataset for the search tests: synthetic Seoul-like distractors (cb_search.synthetic)
-plus a few hand-written records whose right answers are known."""
+"""A seeded fake Dataset for the search tests: synthetic Seoul-like distractors
+(clearbuild.search.synthetic) plus a few hand-written records whose right answers are known."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pandas as pd
-from cb_search import synthetic
+
+from clearbuild.search import synthetic
 
 PROJECT = {"project_id": "P-77", "name": "세종대로 보행환경 개선사업", "agency": "서울특별시",
            "category": "road", "district_code": "11140", "budget": 4_200_000_000,

@@ -139,8 +139,9 @@ def test_fixture_contract_is_flagged_for_late_agency_payment(site):
 def test_search_finds_plans_by_overview_and_notices_by_required_documents(tmp_path):
     """행사 in a plan's overview only, 구비서류 words in a notice's only: both found (issue 18)."""
     import pandas as pd
-    from cb_search import build_index, export
-    from cb_search.query import Reader
+
+    from clearbuild.search import build_index, export
+    from clearbuild.search.query import Reader
 
     tables = {
         "procurement_plans": pd.DataFrame([{"plan_id": "PL-1", "agency": "마포구청", "title": "구민 화합 사업",

@@ -82,7 +82,7 @@ def test_seoul_is_still_the_default():
 
 
 def test_search_folds_the_city_spelling(city):
-    from cb_search.query import Reader
+    from clearbuild.search.query import Reader
 
     name, _, out = city
     reader = Reader(f"{out}/search")

@@ -65,3 +65,13 @@ def test_every_ui_string_has_a_translation(lang):
 
 def test_changelog_exists():
     assert "## " in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_every_hook_and_record_kind_is_in_the_architecture_doc():
+    from clearbuild import hooks, kinds
+
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [f"hook {h}" for h in hooks.HOOKS if f"`{h}`" not in doc]
+    assert not missing, f"missing from docs/architecture.md: {missing}"
+    assert "clearbuild/kinds.py" in doc and "Adding a record kind" in doc
+    assert set(kinds.KINDS) >= {"projects", "plans", "notices", "contracts", "companies", "apartments"}

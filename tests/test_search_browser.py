@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 import search_fake
 from browser import Watch, browser, serve
-from cb_search.standalone import build_site
+
+from clearbuild.search.standalone import build_site
 
 pytestmark = pytest.mark.browser
 EVIL = {"project_id": "P-79", "name": "<img src=x onerror=alert(1)> 위험제목", "agency": "x",

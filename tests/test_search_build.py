@@ -4,7 +4,8 @@ page, shards beside it, and the CLI answering from the built site."""
 from __future__ import annotations
 
 import pytest
-from cb_search.query import Reader
+
+from clearbuild.search.query import Reader
 
 pytestmark = pytest.mark.slow
 

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import search_fake
-from cb_search import build_index, cli, export, with_dongs
-from cb_search.documents import all_documents
-from cb_search.index import build
-from cb_search.query import Reader
 from whoosh.scoring import bm25
 
 from clearbuild import places
+from clearbuild.search import build_index, cli, export, with_dongs
+from clearbuild.search.documents import all_documents
+from clearbuild.search.index import build
+from clearbuild.search.query import Reader
 
 
 def write(tmp_path, tables, pages=(), settings=None):
@@ -176,7 +176,7 @@ def test_unpackable_keys_fall_back_to_the_same_result(monkeypatch):
     docs = all_documents(search_fake.tables())
     settings = {"CB_SEARCH_TOP_K": 7}
     packed = build(docs, settings)
-    monkeypatch.setattr("cb_search.index.PACK_LIMIT", 1)
+    monkeypatch.setattr("clearbuild.search.index.PACK_LIMIT", 1)
     slow = build(docs, settings)
     for name in ("post_term", "post_doc", "post_score"):
         assert np.array_equal(getattr(packed, name), getattr(slow, name)), name

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from cb_search import build_index, export
-from cb_search.query import Reader
 
 from clearbuild import places
 from clearbuild.loader import dataset_for
+from clearbuild.search import build_index, export
+from clearbuild.search.query import Reader
 
 ROOT = Path(__file__).resolve().parent.parent
 

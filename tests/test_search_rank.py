@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import search_fake
-from cb_search import build_index, export
-from cb_search.query import Reader
+
+from clearbuild.search import build_index, export
+from clearbuild.search.query import Reader
 
 QUERIES = [
     ("세종대로의 보행환경", {}), ("120-81-47521", {}), ("1208147521", {}), ("C-2025-004211", {}),

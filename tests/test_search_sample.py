@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from cb_search import build_index, export
-from cb_search.query import Reader
 
 from clearbuild import config, loader
+from clearbuild.search import build_index, export
+from clearbuild.search.query import Reader
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cb_search import analyzer, vector
+
+from clearbuild.search import analyzer, vector
 
 NODE_SCRIPT = Path(__file__).with_name("search_node.mjs")
 

@@ -29,13 +29,13 @@ from typing import Any
 import pandas as pd
 
 from ..dataset import Dataset
+from ..kinds import KINDS
 from ..safeio import write_atomically
 from ..schema import TABLES
 
-# Tables whose records have pages of their own, and the kind their pages are filed under.
-PAGE_KINDS = {"projects": "projects", "procurement_plans": "plans", "bid_notices": "notices",
-              "contracts": "contracts", "companies": "companies", "apartments": "apartments",
-              "apartment_documents": "apartment_documents"}
+# Tables whose records have pages of their own, and the kind their pages are filed under
+# (clearbuild.kinds declares each kind once).
+PAGE_KINDS = {k.table: k.name for k in KINDS.values()}
 EXCLUDED = {("apartment_documents", "approvals"), ("apartment_documents", "public")}
 
 

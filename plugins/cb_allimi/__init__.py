@@ -9,17 +9,25 @@ checked in ingest (``Dataset.files``) are published, under their record id.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, filegate, urls
+from clearbuild import asof, config, filegate
 from clearbuild.filegate import SourceFile
 
 from . import feeds
 from .pages import documents, marker, photo_files, project_context, status_counts
+
+
+def project_page(ds: Any, overdue: int, today: Any, p: dict[str, Any]) -> dict[str, Any]:
+    """A project page's context, made where the page is rendered (clearbuild.render)."""
+    docs = documents(ds.group("project_documents", "project_id").get(p["project_id"], []), ds.files)[0]
+    return {"documents": docs, "feed": feeds.project_feed_path(p["project_id"]),
+            **project_context(ds, p, overdue, today)}
 
 
 class AllimiGenerator(Generator):
@@ -45,11 +53,8 @@ class AllimiGenerator(Generator):
         self.files: dict[str, SourceFile] = photo_files(ds.records("photos"), ds.files)
         self.feed_input = (ds, projects, by_district, money)
         for p in projects:
-            docs, files = documents(docs_by_project.get(p["project_id"], []), ds.files)
-            self.files.update(files)
-            r.add("project.html", urls.record_path("projects", p["project_id"]),
-                  documents=docs, feed=feeds.project_feed_path(p["project_id"]),
-                  **project_context(ds, p, overdue, today))
+            self.files.update(documents(docs_by_project.get(p["project_id"], []), ds.files)[1])
+        r.add_records("projects", projects, functools.partial(project_page, ds, overdue, today))
 
     def generate_output(self, writer: Any) -> None:
         """Publish photos and documents under their record ids (clearbuild.urls), into media/

@@ -10,12 +10,13 @@ file the gate refused (its row was refused too). docs/apartments.md describes th
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, filegate, urls
+from clearbuild import config, filegate
 from clearbuild.filegate import SourceFile
 
 from .pages import (
@@ -26,6 +27,20 @@ from .pages import (
     document_context,
     marker,
 )
+
+
+def complex_page(docs_by_complex: dict[str, list[dict[str, Any]]], c: dict[str, Any]) -> dict[str, Any]:
+    return {"spending_kinds": SPENDING_KINDS,
+            **complex_context(c, docs_by_complex.get(c["complex_id"], []))}
+
+
+def document_page(ds: Any, by_id: dict[str, dict[str, Any]],
+                  docs_by_complex: dict[str, list[dict[str, Any]]], doc: dict[str, Any]) -> dict[str, Any]:
+    """A document's page: its complex, and its place among the complex's documents."""
+    c = by_id[doc["complex_id"]]
+    siblings = complex_context(c, docs_by_complex.get(c["complex_id"], []))["documents"]
+    i = next(n for n, d in enumerate(siblings) if d is doc)
+    return document_context(ds, doc, c, siblings, i, attachment(doc, ds.files))
 
 
 class ApartmentsGenerator(Generator):
@@ -42,16 +57,16 @@ class ApartmentsGenerator(Generator):
               markers=[marker(c, counts[c["complex_id"]]) for c in complexes],
               documents=sum(counts.values()), withheld=ds.withheld.get("apartment_documents", 0))
         for c in complexes:
-            ctx = complex_context(c, docs_by_complex.get(c["complex_id"], []))
-            r.add("apartments_complex.html", urls.record_path("apartments", c["complex_id"]),
-                  spending_kinds=SPENDING_KINDS, **ctx)
-            siblings = ctx["documents"]
-            for i, doc in enumerate(siblings):
+            for doc in docs_by_complex.get(c["complex_id"], []):
                 file = attachment(doc, ds.files)
                 if file:
                     self.files[file["href"]] = file["source"]
-                r.add("apartments_document.html", urls.record_path("apartment_documents", doc["doc_id"]),
-                      **document_context(ds, doc, c, siblings, i, file))
+        # Contexts are made where each page is rendered (clearbuild.render).
+        r.add_records("apartments", complexes, functools.partial(complex_page, docs_by_complex))
+        by_id = {c["complex_id"]: c for c in complexes}
+        docs = [d for c in complexes for d in docs_by_complex.get(c["complex_id"], [])]
+        r.add_records("apartment_documents", docs,
+                      functools.partial(document_page, ds, by_id, docs_by_complex))
 
     def generate_output(self, writer: Any) -> None:
         """Publish the attachments through the files gate's copy step (re-checked, no link

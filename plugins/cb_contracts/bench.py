@@ -33,6 +33,7 @@ def measure(data: str, render: int = 100) -> dict[str, Any]:
 
     from clearbuild import loader
     from clearbuild.build import settings_for
+    from clearbuild.pagehash import Job
 
     out = Path(tempfile.mkdtemp(prefix="cb-contracts-bench-"))
     settings = settings_for(overrides={"CB_DATA": str(Path(data).resolve()), "OUTPUT_PATH": str(out)})
@@ -49,29 +50,31 @@ def measure(data: str, render: int = 100) -> dict[str, Any]:
     by_name = {type(g).__name__: g for g in gens}
     by_name["DatasetGenerator"].generate_context()
     renderer = context["cb_renderer"]
-    before = len(renderer.jobs)
+    before = {k: len(g.items) for k, g in renderer.groups.items()}
     t = time.time()
     by_name["ContractsGenerator"].generate_context()
     context_s = time.time() - t
-    jobs = renderer.jobs[before:]
-    per_template = Counter(j.template for j in jobs)
+    jobs = [Job(g.template, path, g.context(item) if g.context else item, g.kind, key)
+            for k, g in sorted(renderer.groups.items())
+            for path, key, item in g.items[before.get(k, 0):before.get(k, 0) + render]]
+    per_template = Counter(g.template for k, g in renderer.groups.items()
+                           for _ in range(len(g.items) - before.get(k, 0)))
     t = time.time()
     by_name["ContractsGenerator"].generate_output(None)
     output_s = time.time() - t
     render_us: dict[str, float] = {}
     lang = renderer.languages[0]
-    if hasattr(renderer, "translate") and renderer.translate:
-        renderer.translate(renderer.env, lang)
+    env = renderer.env_of(lang)
     for template in sorted(per_template):
         sample = [j for j in jobs if j.template == template][:render]
-        renderer.render_one(sample[0], lang)  # compile the template first: that is not per page
+        renderer.render_one(sample[0], lang, env)  # compile the template first: that is not per page
         t = time.time()
         for j in sample:
-            renderer.render_one(j, lang)
+            renderer.render_one(j, lang, env)
         render_us[template] = round((time.time() - t) / len(sample) * 1e6)
     est = sum(per_template[k] * render_us[k] for k in per_template) / 1e6 * len(renderer.languages)
     return {"data": data, "load_s": round(load_s, 2), "context_s": round(context_s, 2),
-            "output_s": round(output_s, 2), "pages": len(jobs),
+            "output_s": round(output_s, 2), "pages": sum(per_template.values()),
             "per_template": dict(sorted(per_template.items())), "render_us": render_us,
             "render_cpu_s_all_languages": round(est, 1), "rss_mb_after_load": round(rss_loaded),
             "rss_mb_after_context": round(_rss_mb())}

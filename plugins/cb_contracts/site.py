@@ -6,11 +6,12 @@ code with a stub renderer, so the figures measured are the build's own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clearbuild import contractpay, urls
+from clearbuild import contractpay
 from clearbuild.dataset import Dataset
 
 from . import companymap, feeds, listings
@@ -21,6 +22,9 @@ from .pages import company_context, contract_context, home_context, notice_conte
 
 class Queue(Protocol):
     def add(self, template: str, path: str, **context: Any) -> None: ...
+
+    def add_records(self, kind: str, records: Iterable[dict[str, Any]],
+                    context: Callable[[dict[str, Any]], dict[str, Any]]) -> None: ...
 
 
 @dataclass
@@ -38,14 +42,10 @@ def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], s
               deadline: contractpay.Deadline | None = None) -> Site:
     ch = build_chain(ds, deadline)
     site = Site(ch)
-    for p in ch.plans.values():
-        r.add("contracts_plan.html", urls.record_path("plans", p["plan_id"]), **plan_context(ch, p))
-    for n in ch.notices.values():
-        r.add("contracts_notice.html", urls.record_path("notices", n["notice_id"]),
-              **notice_context(ch, n))
-    for c in ch.contracts.values():
-        r.add("contracts_contract.html", urls.record_path("contracts", c["contract_id"]),
-              **contract_context(ch, c))
+    # Contexts are made where each page is rendered (clearbuild.render), from the shared Chain.
+    r.add_records("plans", ch.plans.values(), functools.partial(plan_context, ch))
+    r.add_records("notices", ch.notices.values(), functools.partial(notice_context, ch))
+    r.add_records("contracts", ch.contracts.values(), functools.partial(contract_context, ch))
     _companies(site, r, money)
     _listings(ch, r, home_rows)
     site.sets = companymap.district_sets(ch, districts, maps)
@@ -66,16 +66,19 @@ def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], s
 def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
     """Company pages and their certificates; collects the lookup and verification indexes."""
     ch = site.chain
+    r.add_records("companies", ch.companies.values(), functools.partial(company_page, ch))
     for company in ch.companies.values():
         cid = company["company_id"]
         certs = certificates_of(ch, company)
-        r.add("contracts_company.html", urls.record_path("companies", cid),
-              **company_context(ch, company, certs))
         for kind, rows in certs.items():
             ctx, cert = certificate(ch, company, kind, rows)
             r.add("contracts_certificate.html", f"companies/{cid}/certificates/{kind}/index.html", **ctx)
             add_code(site.codes, cert, money)
         site.ids.setdefault(cid[:2], {})[cid] = {"n": company["name"], "k": list(certs)}
+
+
+def company_page(ch: Chain, company: dict[str, Any]) -> dict[str, Any]:
+    return company_context(ch, company, certificates_of(ch, company))
 
 
 def _listings(ch: Chain, r: Queue, home_rows: int) -> None:

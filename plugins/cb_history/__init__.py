@@ -1,10 +1,11 @@
 """cb_history: every record page shows what changed in it, night by night, from data/history.
 
 The history is written by the nightly (clearbuild.publish.history) and read here at build time.
-Templates include ``cb_history.html``, which asks the ``cb_history_page(page_path)`` global (or
-``cb_history(kind, id)``) for the record's entries, newest first. A build shows the entries
-dated up to its export's date (the export folder's YYYY-MM-DD name), so rebuilding an old export
-shows the history as it stood then, and a test export without a dated name shows none.
+Templates include ``cb_history.html``, which asks the ``cb_history(kind, id)`` global for the
+entries of the record the page shows (the renderer's ``record_kind``/``record_key``), newest
+first. A build shows the entries dated up to its export's date (the export folder's YYYY-MM-DD
+name), so rebuilding an old export shows the history as it stood then, and a test export without
+a dated name shows none.
 
 Each page's entries are also added to its input hash (``renderer.depends``): a new change to a
 record re-renders that record's page and no other.
@@ -18,12 +19,11 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, loader, urls
+from clearbuild import asof, config, loader
 from clearbuild.publish import setting
 from clearbuild.publish.history import PAGE_KINDS, History, by_record
 from clearbuild.schema import TABLES
 
-SECTION_KINDS = {section: kind for kind, section in urls.SECTIONS.items()}
 _CACHE: dict[tuple[str, int, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
 
 
@@ -42,17 +42,6 @@ def index(settings: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]
     return _CACHE[key]
 
 
-def record_of(path: str, languages: list[str] | tuple[str, ...] = ()) -> tuple[str, str] | None:
-    """(kind, id) of the record a page path shows: en/projects/P-1/index.html -> (projects, P-1)."""
-    parts = path.split("/")
-    if parts and parts[0] in languages[1:]:
-        parts = parts[1:]
-    if len(parts) < 3 or parts[-1] != "index.html":
-        return None
-    kind = SECTION_KINDS.get("/".join(parts[:-2]))
-    return (kind, parts[-2]) if kind else None
-
-
 Index = dict[tuple[str, str], list[dict[str, Any]]]
 
 
@@ -60,21 +49,14 @@ def _lookup(idx: Index, kind: str, record_id: Any) -> list[dict[str, Any]]:
     return idx.get((kind, str(record_id)), [])
 
 
-def _for_page(idx: Index, languages: list[str], page_path: str) -> list[dict[str, Any]]:
-    rec = record_of(page_path, languages)
-    return idx.get(rec, []) if rec else []
-
-
 def on_generator_init(generator: Any) -> None:
     idx = index(generator.settings)
-    languages = list(config.setting(generator.settings, "CB_LANGUAGES"))
     generator.env.globals["cb_history"] = functools.partial(_lookup, idx)
-    generator.env.globals["cb_history_page"] = functools.partial(_for_page, idx, languages)
 
 
 def _depends(idx: Index, job: Any) -> list[dict[str, Any]]:
-    rec = record_of(job.path)
-    return idx.get(rec, []) if rec else []
+    """A record page's history entries (the renderer hands over its kind and key)."""
+    return idx.get((job.kind, job.key), []) if job.kind else []
 
 
 def nights(entries: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:

@@ -21,7 +21,6 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import urls
 from clearbuild.signals import DEFAULTS, Flag, Signals, compute, explain
 from clearbuild.signals import setting as signal_setting
 
@@ -63,17 +62,13 @@ def on_generator_init(generator: Any) -> None:
                        cb_signal_text=_text)
 
 
-SECTION_KINDS = {folder: kind for kind, folder in urls.SECTIONS.items() if "/" not in folder}
-
-
 def _depends(sig: Signals, job: Any) -> Any:
-    """What a record page's box shows (flags, a company's rates); None for other pages."""
-    parts = job.path.split("/")
-    kind = SECTION_KINDS.get(parts[0]) if len(parts) == 3 and parts[2] == "index.html" else None
-    if kind is None:
+    """What a record page's box shows (flags, a company's rates); None for other pages. The
+    renderer hands over the record's kind and key (clearbuild.kinds): no path is split."""
+    if not job.kind:
         return None
-    flags = [[f.indicator, f.values, f.variant, f.via] for f in sig.for_record(kind, parts[1])]
-    return [flags, sig.rate("companies", parts[1]) if kind == "companies" else None]
+    flags = [[f.indicator, f.values, f.variant, f.via] for f in sig.for_record(job.kind, job.key)]
+    return [flags, sig.rate("companies", job.key) if job.kind == "companies" else None]
 
 
 class SignalsGenerator(Generator):

@@ -1,7 +1,7 @@
 /* clearbuild search client: no framework, no fetch(). Shards are <script>s that call
    CBSearch.register(name, data), so search works from file:// as over http. The tokenizer mirrors
-   plugins/cb_search/analyzer.py rule for rule (tests/test_search_tokens.py holds them equal);
-   ranking mirrors plugins/cb_search/query.py. Data only ever reaches the page as text nodes. */
+   clearbuild/search/analyzer.py rule for rule (tests/test_search_tokens.py holds them equal);
+   ranking mirrors clearbuild/search/query.py. Data only ever reaches the page as text nodes. */
 (function (global) {
   "use strict";
   var BIG = "\\u1100-\\u11FF\\u3040-\\u30FF\\u3130-\\u318F\\u31F0-\\u31FF\\u3400-\\u4DBF\\u4E00-\\u9FFF" +

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from clearbuild import public, urls
+from .. import public, urls
 
 log = logging.getLogger(__name__)
 

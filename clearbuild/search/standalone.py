@@ -1,7 +1,7 @@
-"""A search-only site from the plugin's library functions, without Pelican: for tests, the
-benchmark and trying the index on an export quickly. It uses the real templates (base.html
-includes the header box) and the real search.js; record pages are stubs that only name the
-record, so following a result lands somewhere true.
+"""A search-only site from this library, without Pelican: for tests, the benchmark and trying
+the index on an export quickly. It uses the real templates (base.html includes the header box)
+and the real search.js; record pages are stubs that only name the record, so following a result
+lands somewhere true.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
 
-from clearbuild import config, urls
-
-from . import build_index, export, page_context
+from .. import config, urls
+from . import PAGE, TEMPLATE, build_index, export, page_context
 
 THEME = config.ROOT / "theme"
 HOME = """{% extends "base.html" %}{% block content %}<h1>{{ SITENAME }}</h1>{% endblock %}"""
@@ -49,7 +48,7 @@ def build_site(out: str | Path, tables: dict[str, Any], pages: Any = (),
     figures.update(export.write_files(files, out / "search"))
     env = environment()
     write(env, out, "cb_home.html", "index.html")
-    write(env, out, "cb_search_page.html", "search/index.html",
+    write(env, out, TEMPLATE, PAGE,
           **page_context(index, export.version(files), settings))
     for sub in ("js/search.js", "css/search.css", "css/site.css"):
         src = THEME / "static" / sub

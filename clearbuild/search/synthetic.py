@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clearbuild import brn, config
+from .. import brn, config
 
 WORKS = ["도로포장", "보도블록 정비", "하수관로 정비", "빗물펌프장 증설", "교량 보수보강", "어린이공원 조성",
          "학교 내진보강", "경로당 신축", "주민센터 리모델링", "옹벽 보수", "가로등 교체", "자전거도로 설치",

@@ -1,4 +1,4 @@
-"""``invoke search "query"`` / ``python -m cb_search.cli "query"``: answers from the built
+"""``invoke search "query"`` / ``python -m clearbuild.search.cli "query"``: answers from the built
 output/search/ shards through query.Reader, so the ranking is the browser's, not a second one.
 """
 
@@ -9,8 +9,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from clearbuild import config
-
+from .. import config
 from .query import Reader
 
 

@@ -2,7 +2,7 @@
 transfers per typical 1-, 2- and 3-word Korean query (raw and gzip, as a CDN serves them), and
 query time in Chromium from shards loaded to results shown. Prints; asserts nothing.
 
-    python -m cb_search.bench [EXPORT_DIR]      (default: synthetic Seoul-scale tables)
+    python -m clearbuild.search.bench [EXPORT_DIR]    (default: synthetic Seoul-scale tables)
 """
 
 from __future__ import annotations

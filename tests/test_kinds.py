@@ -1,0 +1,104 @@
+"""Record kinds are declared once (clearbuild.kinds): a new kind gets its URL, its pages, its
+history dependency and its announcements from the renderer without touching any other module."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jinja2 import DictLoader, Environment
+
+from clearbuild import hooks, kinds, urls
+from clearbuild.publish.history import PAGE_KINDS
+from clearbuild.render import Renderer
+
+TOY = kinds.Kind("incidents", "safety_incidents", "incident_id", "incidents", "incident.html",
+                 "Safety incident", "Safety incidents", reads=(("incident_photos", "incident_id"),))
+
+
+@pytest.fixture
+def toy():
+    kinds.register(TOY)
+    yield TOY
+    kinds.unregister(TOY.name)
+
+
+def incident_context(photos: dict[str, list[str]], row: dict[str, Any]) -> dict[str, Any]:
+    return {"incident": row, "photos": photos.get(row["incident_id"], [])}
+
+
+def renderer(out: Path, previous: Path | None = None) -> Renderer:
+    env = Environment(autoescape=True, loader=DictLoader({
+        "incident.html": "<h1>{{ incident.title }}</h1>{{ photos|length }} {{ record_kind }}/{{ record_key }}"
+                         " {{ history(record_kind, record_key)|join(',') }}"}))
+    env.globals["history"] = lambda kind, key: HISTORY.get((kind, key), [])
+    settings = {"CB_PREVIOUS_BUILD": str(previous)} if previous else {}
+    r = Renderer(env=env, output=out, languages=["ko", "en"], settings=settings)
+    r.depends.append(lambda job: HISTORY.get((job.kind, job.key), []))
+    return r
+
+
+HISTORY: dict[tuple[str, str], list[str]] = {}
+ROWS = [{"incident_id": f"I-{n}", "title": f"Fall {n}"} for n in range(5)]
+
+
+def test_a_toy_kind_gets_its_path_pages_history_and_announcements(toy, tmp_path: Path) -> None:
+    assert urls.record_path("incidents", "I-1") == "incidents/I-1/index.html"
+    assert kinds.by_table()["safety_incidents"] is toy
+    seen: list[tuple[str, str, str]] = []
+
+    def on_page(_: Any, **kw: Any) -> None:
+        seen.append((kw["path"], kw["kind"], kw["key"]))
+
+    hooks.page_written.connect(on_page)
+    try:
+        r = renderer(tmp_path / "one")
+        r.settings["CB_PARTITION_PAGES"] = 2  # three partitions of one kind
+        r.add_records("incidents", ROWS, functools.partial(incident_context, {"I-1": ["a", "b"]}))
+        pages, _ = r.write_all(workers=1)
+    finally:
+        hooks.page_written.disconnect(on_page)
+    assert pages == 10 and len(r.partitions) == 3
+    page = (tmp_path / "one" / "incidents" / "I-1" / "index.html").read_text()
+    assert page == "<h1>Fall 1</h1>2 incidents/I-1 "
+    assert (tmp_path / "one" / "en" / "incidents" / "I-4" / "index.html").exists()
+    assert sorted(seen) == [(f"incidents/I-{n}/index.html", "incidents", f"I-{n}") for n in range(5)]
+
+    # A history entry for one record re-renders that page, and links the others unchanged.
+    HISTORY[("incidents", "I-3")] = ["2026-11-20 changed"]
+    try:
+        r = renderer(tmp_path / "two", previous=tmp_path / "one")
+        r.add_records("incidents", ROWS, functools.partial(incident_context, {"I-1": ["a", "b"]}))
+        r.write_all(workers=1)
+    finally:
+        HISTORY.clear()
+    assert r.stats["rendered"] == 2 and r.stats["linked"] == 8  # one record, two languages
+    assert (tmp_path / "two" / "incidents" / "I-3" / "index.html").read_text().endswith(
+        "incidents/I-3 2026-11-20 changed")
+
+
+def test_kinds_feed_urls_and_history() -> None:
+    for kind in kinds.KINDS.values():
+        assert urls.SECTIONS[kind.name] == kind.folder
+        assert urls.RECORD_IDS[kind.name] == (kind.table, kind.key)
+        assert PAGE_KINDS[kind.table] == kind.name
+
+
+def test_a_kind_cannot_be_declared_twice_differently(toy) -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        kinds.register(kinds.Kind("incidents", "other", "id", "elsewhere", "x.html", "X", "Xs"))
+    with pytest.raises(ValueError, match="another kind's"):
+        kinds.register(kinds.Kind("mishaps", "other", "id", "incidents", "x.html", "X", "Xs"))
+
+
+def test_the_plan_does_not_depend_on_the_order_records_came_in(toy, tmp_path: Path) -> None:
+    digests = set()
+    for rows in (ROWS, ROWS[::-1]):
+        r = renderer(tmp_path)
+        r.add_records("incidents", rows, functools.partial(incident_context, {}))
+        r.add("incident.html", "index.html", incident={"title": "home"}, photos=[])
+        r.plan(size=2)
+        digests.add(r.plan_digest())
+    assert len(digests) == 1
