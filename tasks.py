@@ -124,22 +124,30 @@ def golden(c):
 
 @task(help={"projects": "projects in the generated export (default 3000)",
             "scale": "'seoul' for Seoul's 3-year size (175,000 contracts ...)",
+            "times": "generate K times the sizes (e.g. --scale seoul --times 3)",
             "workers": "render processes (0: one per core)",
             "lang": "comma-separated languages to render (default: CB_LANGUAGES)",
-            "incremental": "also change 1% of records and time the incremental rebuild"})
-def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False):
+            "incremental": "also change 1% of records and time the incremental rebuild",
+            "cluster": "a Dask scheduler's address ('local': start one here with two workers): "
+                       "build on one, then two of its workers"})
+def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False, cluster=None, times=1):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
     from clearbuild.bench import run_bench, run_incremental
 
+    languages = lang.split(",") if lang else None
+    if cluster:
+        from clearbuild.clusterbench import run_cluster_bench
+
+        print(json.dumps(run_cluster_bench(cluster, projects=int(projects), scale=scale,
+                                           times=int(times), languages=languages)))
+        return
     if incremental:
         print(json.dumps(run_incremental(projects=int(projects), scale=scale, workers=int(workers),
-                                         languages=lang.split(",") if lang else None)))
+                                         languages=languages, times=int(times))))
         return
     figures = run_bench(projects=int(projects), scale=scale, workers=int(workers),
-                        languages=lang.split(",") if lang else None)
+                        languages=languages, times=int(times))
     print(json.dumps(figures))
-
-
 
 
 @task(help={"workers": "worker processes to start (default 2)",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cluster import BuildSpec, TaskFigures, run_task, with_digest
+from .pagehash import page_files
 
 if TYPE_CHECKING:
     from .render import PartResult, Renderer
@@ -56,6 +57,7 @@ class DaskExecutor:
         spec = with_digest(self.spec, renderer.plan_digest())
         started = time.monotonic()
         with self.client() as client:
+            before = set(client.scheduler_info(n_workers=-1)["workers"])
             futures = [client.submit(run_task, spec, i, renderer.known(i), pure=False,
                                      key=f"cb-partition-{spec.build_id}-{i}", retries=self.retries,
                                      workers=self.workers)
@@ -69,10 +71,37 @@ class DaskExecutor:
                     yield result
             finally:
                 client.cancel([f for f in futures if not f.done()])
+            lost = before - set(client.scheduler_info(n_workers=-1)["workers"])
+        if lost:  # a worker killed mid-write leaves its temporary file beside the page
+            sweep(renderer, indices)
         self.render_seconds = time.monotonic() - started
         LAST.clear()
         LAST.update(figures=list(self.figures), render_seconds=self.render_seconds,
                     partitions=len(indices))
+
+
+def sweep(renderer: Renderer, indices: list[int]) -> int:
+    """Remove the temporary files (``<page>.<pid>.tmp``, ``.link``) that workers which died
+    mid-write left beside the pages of these partitions; returns how many."""
+    folders: dict[str, set[str]] = {}
+    for i in indices:
+        key, start, stop = renderer.partitions[i]
+        for path, _, _ in renderer.groups[key].items[start:stop]:
+            for rel in page_files(path, renderer.languages):
+                folder, name = os.path.split(os.path.join(renderer.output, rel))
+                folders.setdefault(folder, set()).add(name)
+    removed = 0
+    for folder, names in folders.items():
+        try:
+            entries = os.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            base, dot, suffix = entry.rpartition(".")
+            if suffix in ("tmp", "link") and base.rpartition(".")[0] in names:
+                os.unlink(os.path.join(folder, entry))
+                removed += 1
+    return removed
 
 
 def pages_of(renderer: Renderer, result: PartResult) -> int:

@@ -125,3 +125,22 @@ def test_worker_with_another_plan_fails_loudly(site, tmp_path):
     loader.forget()
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())  # nothing written
     assert os.path.isdir(where)
+
+
+def test_sweep_removes_what_dead_workers_left(tmp_path):
+    """A worker SIGKILLed between writing ``<page>.<pid>.tmp`` and renaming it leaves that file."""
+    from types import SimpleNamespace
+
+    from clearbuild.clusterclient import sweep
+
+    for rel in ["p/A/index.html", "p/A/index.html.123.tmp", "en/p/A/index.html.9.tmp",
+                "p/A/index.html.7.link", "p/B/index.html.5.tmp", "d/A.json.4.tmp", "p/A/keep.tmp"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    renderer = SimpleNamespace(output=tmp_path, languages=["ko", "en"],
+                               partitions=[(("t", ""), 0, 1), (("d", ""), 0, 1)],
+                               groups={("t", ""): SimpleNamespace(items=[("p/A/index.html", "A", {})]),
+                                       ("d", ""): SimpleNamespace(items=[("d/A.json", "A", {})])})
+    assert sweep(renderer, [0, 1]) == 4
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["p/A/index.html", "p/A/keep.tmp", "p/B/index.html.5.tmp"]  # B: not these partitions
