@@ -39,7 +39,8 @@ def one_run(address: str, workers: list[str], pids: dict[str, int], export: Any,
     with ExitStack() as stack:
         peaks = {w: stack.enter_context(PeakPss(pids[w])) for w in workers if _local(w)}
         t = time.time()
-        result = build(output=config.ROOT / "bench" / "out-cluster", data=export, overrides=overrides,
+        result = build(output=config.ROOT / "bench" / f"out-cluster-{len(workers)}", data=export,
+                       overrides=overrides,
                        quiet=True)
         seconds = time.time() - t
     last = clusterclient.LAST
