@@ -169,6 +169,6 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         discard(old)
     report = config.resolve(config.setting(settings, "CB_REPORT_DIR")) / "quality.csv"
     result = BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start,
-                         stats.get("rendered", 0), report, stats)
+                         stats.get("rendered", 0), report=report, stats=stats)
     hooks.build_finished.send(result)
     return result
