@@ -20,8 +20,10 @@ sys.path.insert(0, str(ROOT))
             "output": "where the site goes (default output/)",
             "settings": "settings file (pelicanconf.py or publishconf.py)",
             "as_of": "the data's date (YYYY-MM-DD) when the export folder is not named by one",
-            "deployment": "a city in deployments/ (kyiv, danang): its settings, and its demo unless --data"})
-def build(c, data=None, output="output", settings="pelicanconf.py", as_of=None, deployment=None):
+            "deployment": "a city in deployments/ (kyiv, danang): its settings, and its demo unless --data",
+            "cluster": "a Dask scheduler's address (tcp://host:8786): render on its workers (CB_CLUSTER)"})
+def build(c, data=None, output="output", settings="pelicanconf.py", as_of=None, deployment=None,
+          cluster=None):
     """Build the site: ingest the export, render every page, swap output/ in only on success."""
     from clearbuild import deployments
     from clearbuild.build import build as run
@@ -35,9 +37,11 @@ def build(c, data=None, output="output", settings="pelicanconf.py", as_of=None, 
     except deployments.UnknownDeployment as e:
         print(f"build refused: {e}", file=sys.stderr)
         sys.exit(2)
+    overrides = {"CB_AS_OF": as_of} if as_of else {}
+    if cluster:
+        overrides["CB_CLUSTER"] = cluster
     try:
-        result = run(output=output, data=data, settings_file=settings,
-                     overrides={"CB_AS_OF": as_of} if as_of else None)
+        result = run(output=output, data=data, settings_file=settings, overrides=overrides or None)
     except StructuralError as e:
         print(f"build refused: {e}", file=sys.stderr)
         sys.exit(2)
@@ -102,7 +106,8 @@ def clean(c):
     """Remove output/, build leftovers and caches (never data/ or the admin database)."""
     import shutil
 
-    for p in [ROOT / "output", *ROOT.glob(".build-*"), *ROOT.glob(".old-*"), ROOT / "cache"]:
+    for p in [ROOT / "output", *ROOT.glob(".build-*"), *ROOT.glob(".old-*"), ROOT / "cache",
+              ROOT / ".cb-snapshots"]:
         shutil.rmtree(p, ignore_errors=True)
     print("cleaned")
 
@@ -119,22 +124,59 @@ def golden(c):
 
 @task(help={"projects": "projects in the generated export (default 3000)",
             "scale": "'seoul' for Seoul's 3-year size (175,000 contracts ...)",
+            "times": "generate K times the sizes (e.g. --scale seoul --times 3)",
             "workers": "render processes (0: one per core)",
             "lang": "comma-separated languages to render (default: CB_LANGUAGES)",
-            "incremental": "also change 1% of records and time the incremental rebuild"})
-def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False):
+            "incremental": "also change 1% of records and time the incremental rebuild",
+            "cluster": "a Dask scheduler's address ('local': start one here with two workers): "
+                       "build on one, then two of its workers"})
+def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False, cluster=None, times=1):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
     from clearbuild.bench import run_bench, run_incremental
 
+    languages = lang.split(",") if lang else None
+    if cluster:
+        from clearbuild.clusterbench import run_cluster_bench
+
+        print(json.dumps(run_cluster_bench(cluster, projects=int(projects), scale=scale,
+                                           times=int(times), languages=languages)))
+        return
     if incremental:
         print(json.dumps(run_incremental(projects=int(projects), scale=scale, workers=int(workers),
-                                         languages=lang.split(",") if lang else None)))
+                                         languages=languages, times=int(times))))
         return
     figures = run_bench(projects=int(projects), scale=scale, workers=int(workers),
-                        languages=lang.split(",") if lang else None)
+                        languages=languages, times=int(times))
     print(json.dumps(figures))
 
 
+@task(help={"workers": "worker processes to start (default 2)",
+            "port": "the scheduler's port (default 8786; 0: any free port)",
+            "threads": "threads per worker (default 1: a worker renders one partition at a time)"})
+def cluster(c, workers=2, port=8786, threads=1):
+    """Start a Dask scheduler and N workers on 127.0.0.1 to try cluster builds; Ctrl-C stops all."""
+    import signal
+    import threading
+
+    from clearbuild.localcluster import LocalCluster
+
+    lc = LocalCluster(port=int(port), nthreads=int(threads))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        lc.start(int(workers))
+        print(f"Dask scheduler at {lc.address} with {workers} workers "
+              f"(pids {', '.join(str(p.pid) for p in lc.workers)}); build on it with\n"
+              f"  invoke build --cluster {lc.address}\nCtrl-C stops them all.", flush=True)
+        while not stop.wait(1):
+            if lc.scheduler is not None and lc.scheduler.poll() is not None:
+                print("the scheduler exited", file=sys.stderr)
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        lc.stop()
+        print("stopped")
 
 
 @task
@@ -153,14 +195,17 @@ def docs(c):
             "site": "published site folder; the web server serves SITE/current (default site)",
             "accept_drop": "publish although a table lost more rows than CB_PUBLISH_MAX_DROP",
             "accept_growth": "publish although a table grew more than CB_PUBLISH_MAX_GROWTH times",
-            "settings": "settings file (default publishconf.py)"})
+            "settings": "settings file (default publishconf.py)",
+            "cluster": "a Dask scheduler's address: render on its workers (CB_CLUSTER)"})
 def nightly(c, exports="data/exports", site="site", accept_drop=False, settings="publishconf.py",
-            accept_growth=False):
+            accept_growth=False, cluster=None):
     """Publish the newest export: guards, build beside the live site, sign, verify, switch atomically."""
     from clearbuild.publish.nightly import main_exit
     from clearbuild.publish.nightly import nightly as run
 
-    result = main_exit(lambda: run(exports, site, settings, accept_drop, accept_growth=accept_growth))
+    overrides = {"CB_CLUSTER": cluster} if cluster else None
+    result = main_exit(lambda: run(exports, site, settings, accept_drop, accept_growth=accept_growth,
+                                   overrides=overrides))
     print(result.summary())
 
 

@@ -20,14 +20,16 @@ from .memwatch import PeakPss
 SEOUL = {"projects": 2600, "contracts": 175_000, "notices": 44_000, "companies": 61_000}
 
 
-def sizes_for(projects: int, scale: str | None) -> dict[str, int]:
+def sizes_for(projects: int, scale: str | None, times: int = 1) -> dict[str, int]:
+    """The generated export's sizes; ``times``: K times each (a city larger than Seoul)."""
     if scale == "seoul":
-        return dict(SEOUL)
-    if scale:
+        sizes = dict(SEOUL)
+    elif scale:
         raise ValueError(f"unknown scale {scale!r} (known: seoul)")
-    # Allimi benchmark: the contracting tables grow with the projects, as in the sample.
-    return {"projects": projects, "contracts": projects, "notices": projects // 2,
-            "companies": max(projects // 3, 50)}
+    else:  # Allimi benchmark: the contracting tables grow with the projects, as in the sample.
+        sizes = {"projects": projects, "contracts": projects, "notices": projects // 2,
+                 "companies": max(projects // 3, 50)}
+    return {k: v * times for k, v in sizes.items()}
 
 
 def export_for(sizes: dict[str, int], seed: int = 7) -> Path:
@@ -44,10 +46,10 @@ def export_for(sizes: dict[str, int], seed: int = 7) -> Path:
 
 
 def run_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
-              languages: list[str] | None = None) -> dict[str, Any]:
+              languages: list[str] | None = None, times: int = 1) -> dict[str, Any]:
     from .build import build
 
-    sizes = sizes_for(projects, scale)
+    sizes = sizes_for(projects, scale, times)
     export = export_for(sizes)
     overrides: dict[str, Any] = {"CB_WORKERS": workers}
     if languages:
@@ -102,7 +104,8 @@ def changed_export(export: Path, out: Path, share: float, seed: int = 11) -> int
 
 
 def run_incremental(projects: int = 3000, scale: str | None = None, workers: int = 0,
-                    share: float = 0.01, languages: list[str] | None = None) -> dict[str, Any]:
+                    share: float = 0.01, languages: list[str] | None = None, times: int = 1
+                    ) -> dict[str, Any]:
     """A full build, then ``share`` of the records changed and rebuilt two ways: into a fresh
     folder with unchanged pages hard-linked, and in place over the first build (what the nightly
     does with the oldest build it keeps). Seconds of each.
@@ -112,7 +115,7 @@ def run_incremental(projects: int = 3000, scale: str | None = None, workers: int
     """
     from .build import build
 
-    sizes = sizes_for(projects, scale)
+    sizes = sizes_for(projects, scale, times)
     export = export_for(sizes)
     base = config.ROOT / "bench" / "incremental"
     night2 = base / "night2" / export.name

@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
@@ -103,6 +103,9 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     has just loaded this export through clearbuild.loader (the nightly guards it first).
     ``in_place``: no swap; update ``output`` where it is (the nightly recycles a retired build
     folder, never the live one: unchanged pages then cost nothing at all).
+    Setting ``CB_CLUSTER`` (a Dask scheduler's address): the renderer's partitions run as Dask
+    tasks on that cluster's workers, which read the Dataset from a snapshot written here
+    (clearbuild.cluster; docs/operators-guide.md). The pages are the same bytes.
     """
     start = time.time()
     output = config.resolve(output)
@@ -134,7 +137,14 @@ def build(output: str | Path = "output", data: str | Path | None = None,
 
     hooks.render_finished.connect(on_render)
     quiet_console, pelican_console.quiet = pelican_console.quiet, True  # its "Processed 0 articles"
+    cluster = None
     try:
+        if config.setting(settings, "CB_CLUSTER"):  # Dask imported only here (clearbuild.clusterclient)
+            from .clusterclient import ClusterBuild
+
+            cluster = ClusterBuild.prepare(config.setting(settings, "CB_CLUSTER"), settings, dataset, output)
+            signals.all_generators_finalized.connect(cluster.attach, weak=False)
+            say(f"rendering on the Dask cluster at {cluster.executor.address}")
         pelican = Pelican(settings)
         pelican.run()
     except BaseException:
@@ -144,6 +154,9 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     finally:
         pelican_console.quiet = quiet_console
         hooks.render_finished.disconnect(on_render)
+        if cluster is not None:
+            signals.all_generators_finalized.disconnect(cluster.attach)
+            cluster.close()
     if in_place:  # walking every file would cost what updating in place saves
         files, size, pages = [], 0, stats.get("pages", 0)
     else:
@@ -156,6 +169,6 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         discard(old)
     report = config.resolve(config.setting(settings, "CB_REPORT_DIR")) / "quality.csv"
     result = BuildResult(output, pages, len(files), size, dataset.refused, time.time() - start,
-                         stats.get("rendered", 0), report, stats)
+                         stats.get("rendered", 0), report=report, stats=stats)
     hooks.build_finished.send(result)
     return result

@@ -51,6 +51,13 @@ DEFAULTS: dict[str, Any] = {
     "CB_WORKERS": 0,  # render processes; 0: one per core
     "CB_PARTITION_PAGES": 2000,  # pages per unit of render work (clearbuild.render)
     "CB_PROGRESS": False,  # stage, pages done, rate and ETA on stderr (invoke build turns it on)
+    # A Dask scheduler's address (tcp://host:8786, tls://...): render the pages' partitions on its
+    # workers (clearbuild.cluster); None: local processes.
+    "CB_CLUSTER": None,
+    # Where a cluster build writes its Dataset snapshot, a folder (or fsspec URL) every worker
+    # sees; None: .cb-snapshots beside the output. Removed when the build ends.
+    "CB_SNAPSHOT_DIR": None,
+    "CB_CLUSTER_WORKERS": None,  # only these workers' addresses take the build's tasks; None: any
     # Limits on one export file (clearbuild/ingest/limits.py): over them a file or row is refused.
     "CB_MAX_FILE_BYTES": 1 << 30,  # any table or OCDS file
     "CB_MAX_CELL_CHARS": 100_000,  # one cell; its row is refused

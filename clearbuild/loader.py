@@ -41,10 +41,19 @@ def admin_export(settings: dict[str, Any]) -> Path | None:
     return out
 
 
+def _key(settings: dict[str, Any]) -> tuple[str, str]:
+    return str(config.newest_export(settings)), str(config.setting(settings, "CB_ADMIN_DB") or "")
+
+
+def seed(settings: dict[str, Any], dataset: Dataset) -> None:
+    """Make ``dataset`` the one these settings load: a cluster worker's copy of the parent's
+    (clearbuild.cluster reads it from the build's snapshot, never from the export)."""
+    _CACHE[_key(settings)] = dataset
+
+
 def dataset_for(settings: dict[str, Any]) -> Dataset:
     folder = config.newest_export(settings)
-    db = str(config.setting(settings, "CB_ADMIN_DB") or "")
-    key = (str(folder), db)
+    key = _key(settings)
     if key not in _CACHE:
         extra = admin_export(settings)
         # A CSV export folder, OCDS/OC4IDS JSON (a file or a folder), or both (clearbuild.ocds).

@@ -1,0 +1,124 @@
+"""The Dataset's columnar snapshot (clearbuild.snapshot): what a cluster worker reads must be
+exactly what the parent ingested, table by table, dtype by dtype, None apart from NaN."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clearbuild import config, loader, snapshot
+from clearbuild.build import settings_for
+from clearbuild.dataset import Dataset
+
+
+def same_cells(a: pd.Series, b: pd.Series) -> bool:
+    """Cell by cell, NaN is NaN and None is None (assert_frame_equal treats them as equal)."""
+    def tag(v):
+        if v is None:
+            return ("None",)
+        if isinstance(v, float) and math.isnan(v):
+            return ("NaN",)
+        if v is pd.NA:
+            return ("NA",)
+        return (type(v), v)
+    return [tag(v) for v in a.tolist()] == [tag(v) for v in b.tolist()]
+
+
+def assert_same(a: Dataset, b: Dataset) -> None:
+    assert list(a.tables) == list(b.tables)
+    for name in a.tables:
+        left, right = a.tables[name], b.tables[name]
+        pd.testing.assert_frame_equal(left, right, check_dtype=True, check_exact=True,
+                                      check_index_type=True, check_column_type=True)
+        assert list(left.columns) == list(right.columns)
+        assert type(left.index) is type(right.index)
+        for col in left.columns:
+            assert same_cells(left[col], right[col]), (name, col)
+        assert a.records(name) == b.records(name), name
+    for f in dataclasses.fields(Dataset):
+        if not f.name.startswith("_") and f.name != "tables":
+            assert getattr(a, f.name) == getattr(b, f.name), f.name
+    assert a.refused == b.refused
+    assert a.digest() == b.digest()
+
+
+@pytest.fixture(scope="module")
+def fixture_dataset(tmp_path_factory):
+    from factory import write_export
+
+    export = write_export(tmp_path_factory.mktemp("snap") / "export")
+    loader.forget()
+    try:
+        return loader.dataset_for(settings_for(overrides={"CB_DATA": str(export)}))
+    finally:
+        loader.forget()
+
+
+def test_fixture_round_trip(fixture_dataset, tmp_path):
+    where = snapshot.write(fixture_dataset, tmp_path / "snaps", "b1")
+    assert sorted(p.name for p in (tmp_path / "snaps").iterdir()) == ["b1"]  # no temp left
+    back = snapshot.read(where)
+    assert_same(fixture_dataset, back)
+    assert back.files and back.withheld and back.as_of  # the fixture has each of these
+
+
+def test_demo_round_trip(tmp_path):
+    settings = settings_for(overrides={"CB_DATA": str(config.resolve(config.DEFAULTS["CB_SAMPLE_DIR"]))})
+    loader.forget()
+    try:
+        ds = loader.dataset_for(settings)
+    finally:
+        loader.forget()
+    assert_same(ds, snapshot.read(snapshot.write(ds, tmp_path, "demo")))
+
+
+def test_awkward_columns(tmp_path):
+    frames = {
+        "mixed": pd.DataFrame({
+            "text": pd.Series(["a", None, np.nan, "ㄱ"], dtype=object),
+            "only_none": pd.Series([None] * 4, dtype=object),
+            "only_nan": pd.Series([np.nan] * 4, dtype=object),
+            "values": pd.Series([{"k": 1}, [1, 2], None, np.nan], dtype=object),
+            "ints": pd.array([1, None, 3, -(2**62)], dtype="Int64"),
+            "plain_ints": np.array([1, 2, 3, 4], dtype="int64"),
+            "floats": [1.5, np.nan, -0.0, 3.0],
+            "flags": [True, False, True, False],
+            "maybe": pd.array([True, None, False, True], dtype="boolean"),
+            "pystr": pd.Series(["x", None, "z", ""], dtype=pd.StringDtype("python", na_value=np.nan)),
+            "nastr": pd.Series(["x", None, "z", ""], dtype="string"),
+            "when": pd.to_datetime(["2025-01-01", None, "2025-03-01", "2025-04-01"]),
+            "cat": pd.Categorical(["a", "b", None, "a"]),
+        }),
+        "empty": pd.DataFrame(),
+        "no_rows": pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype=object),
+                                 "c": pd.Series([], dtype="Int64")}),
+        "zed_first": pd.DataFrame({"z": ["1"], "a": ["2"]}),
+        "other_index": pd.DataFrame({"v": [1, 2]}, index=pd.Index(["x", "y"], name="id")),
+    }
+    ds = Dataset(tables=frames, source="s", export_date="2025-08-20", as_of="2025-08-20",
+                 withheld={"t": 2}, sources=["s", "t"])
+    back = snapshot.read(snapshot.write(ds, tmp_path, "odd"))
+    assert_same(ds, back)
+    assert back.tables["mixed"]["text"].tolist()[1] is None
+    assert isinstance(back.tables["mixed"]["text"].tolist()[2], float)
+
+
+def test_written_again_replaces_whole(fixture_dataset, tmp_path):
+    snapshot.write(Dataset(tables={"x": pd.DataFrame({"a": [1]})}), tmp_path, "b")
+    back = snapshot.read(snapshot.write(fixture_dataset, tmp_path, "b"))
+    assert "x" not in back.tables
+    snapshot.remove(tmp_path / "b")
+    assert not (tmp_path / "b").exists()
+
+
+def test_url_round_trip(fixture_dataset, tmp_path):
+    """A file system URL goes through pyarrow.fs (s3:// and gs:// the same way)."""
+    where = snapshot.write(fixture_dataset, f"file://{tmp_path}/remote", "b2")
+    assert where.startswith("file://")
+    assert_same(fixture_dataset, snapshot.read(where))
+    snapshot.remove(where)
+    assert not (tmp_path / "remote" / "b2").exists()
