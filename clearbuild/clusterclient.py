@@ -81,7 +81,7 @@ class DaskExecutor:
 
 
 def sweep(renderer: Renderer, indices: list[int]) -> int:
-    """Remove the temporary files (``<page>.<pid>.tmp``, ``.link``) that workers which died
+    """Remove the temporary files (``<page>.<host>.<pid>.tmp``, ``.link``) that workers which died
     mid-write left beside the pages of these partitions; returns how many."""
     folders: dict[str, set[str]] = {}
     for i in indices:
@@ -97,8 +97,8 @@ def sweep(renderer: Renderer, indices: list[int]) -> int:
         except FileNotFoundError:
             continue
         for entry in entries:
-            base, dot, suffix = entry.rpartition(".")
-            if suffix in ("tmp", "link") and base.rpartition(".")[0] in names:
+            stem, _, suffix = entry.rpartition(".")
+            if suffix in ("tmp", "link") and any(stem.startswith(n + ".") for n in names):
                 os.unlink(os.path.join(folder, entry))
                 removed += 1
     return removed

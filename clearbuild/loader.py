@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import asof, config
+from . import asof, config, memwatch
 from .dataset import Dataset
 from .ingest import StructuralError, load_dataset
 from .ingest.limits import Limits
@@ -64,6 +64,7 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
                                        party_ids=config.setting(settings, "CB_PARTY_IDS"),
                                        limits=Limits.from_settings(settings),
                                        max_file_bytes=config.setting(settings, "CB_MAX_ATTACHMENT_BYTES"))
+        memwatch.give_back()  # what ingest freed (its parse buffers) goes back before pages start
         try:  # one "as of" date for every page (clearbuild.asof), never the clock
             _CACHE[key].as_of = asof.resolve(_CACHE[key], settings)
         except ValueError as e:

@@ -74,3 +74,24 @@ class PeakPss:
     @property
     def mb(self) -> float:
         return round(self.peak / 2**20, 1)
+
+
+def give_back() -> None:
+    """Return freed memory to the system: Python's collector, glibc's arena (malloc_trim) and
+    pyarrow's pool (pandas' strings live there). Why: after ingest at Seoul's size the parent
+    held 710 MB for 190 MB of tables; this brought it to 470 MB, and every forked worker starts
+    from the smaller heap."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pass
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass

@@ -5,8 +5,10 @@ Plain os calls, not pathlib: at 550,000 files the wrappers alone cost seconds.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,17 @@ from jinja2 import Environment
 
 from . import urls
 from .pagehash import Job, page_files
+
+
+@functools.lru_cache(maxsize=4)
+def _host_pid(pid: int) -> str:
+    return f"{socket.gethostname()}.{pid}"
+
+
+def _tag() -> str:
+    """Temporary names carry host and process: cluster workers on several machines share the
+    output folder, and two of them may have the same pid."""
+    return _host_pid(os.getpid())
 
 
 class PageWriter:
@@ -53,7 +66,7 @@ class PageWriter:
         except FileNotFoundError:
             os.makedirs(folder, exist_ok=True)
         if self.atomic:  # two runs of one task may write the same page at once: whole or nothing
-            tmp = f"{target}.{os.getpid()}.tmp"
+            tmp = f"{target}.{_tag()}.tmp"
             with open(tmp, "wb") as f:
                 f.write(data)
             os.replace(tmp, target)
@@ -73,7 +86,7 @@ class PageWriter:
         src = os.path.join(self.settings["CB_PREVIOUS_BUILD"], path)
         target = os.path.join(self.output, path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        tmp = f"{target}.{os.getpid()}.link"
+        tmp = f"{target}.{_tag()}.link"
         try:
             try:
                 os.link(src, target)

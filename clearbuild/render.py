@@ -33,7 +33,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import hooks
+from . import hooks, memwatch
 from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json
 from .pagewrite import PageWriter
 from .progress import OFF, STEP, Progress
@@ -260,7 +260,7 @@ class Renderer(PageWriter):
         _ACTIVE = self
         # Workers inherit the Dataset and the queue by fork; freezing keeps the collector from
         # touching (and so copying) every inherited object in every worker.
-        gc.collect()
+        memwatch.give_back()  # the context phase's garbage, before the workers copy the heap
         gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
