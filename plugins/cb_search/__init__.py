@@ -3,7 +3,8 @@ static, sharded full-text index of every record and content page, and the page t
 
 The index is computed while Pelican builds contexts (the Dataset and the content pages are
 there by then) so the search page, queued on the shared renderer like every record page, can name
-the index version its scripts load; the shards are written during output. Everything else (the
+the index version its scripts load; the shards are written then too, and only their sizes kept
+(at Seoul's size the shards held ~600 MB of the parent through rendering). Everything else (the
 analyzer, scoring, shard files, reader) is library code in clearbuild/search/.
 """
 
@@ -29,27 +30,30 @@ class SearchGenerator(Generator):
             return
         dataset = self.context.get("cb_dataset")
         tables = getattr(dataset, "tables", None) or {}
-        index, self._files, times = build_index(tables, self.context.get("pages", []), self.settings)
-        version = export.version(self._files)
+        index, files, times = build_index(tables, self.context.get("pages", []), self.settings)
+        version = export.version(files)
         ctx = page_context(index, version, self.settings)
+        t0 = time.perf_counter()
+        self._folder = Path(self.output_path) / "search"
+        self._sizes = export.write_files(files, self._folder)
+        self._files = {}  # written: nothing waits in memory for the output phase
+        del files
         renderer = self.context.get("cb_renderer")
         self._own_page = renderer is None
         if renderer is not None:
             renderer.add(TEMPLATE, PAGE, **ctx)
         self._page_ctx = ctx
-        self._figures = dict(index.stats, **times)
+        self._figures = dict(index.stats, **times, write_s=time.perf_counter() - t0)
 
     def generate_output(self, writer: Any) -> None:
         if self._files is None:
             return
-        t0 = time.perf_counter()
-        folder = Path(self.output_path) / "search"
-        sizes = export.write_files(self._files, folder)
+        folder, sizes = self._folder, self._sizes
         if self._own_page:  # no shared renderer (a site without cb_dataset): render it here
             html = self.get_template(TEMPLATE.removesuffix(".html")).render(
                 dict(self.context, root="../", lang_root="../", **self._page_ctx))
             (folder / "index.html").write_text(html, encoding="utf-8")
-        self._figures.update(sizes, write_s=time.perf_counter() - t0)
+        self._figures.update(sizes)
         stats = self.context.get("cb_stats")
         if isinstance(stats, dict):
             stats["search"] = self._figures
