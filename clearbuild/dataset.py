@@ -10,11 +10,25 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
     from .filegate import SourceFile
     from .ingest.problems import Problem
+
+
+def _values(s: pd.Series) -> list[Any]:
+    """A column as Python values, None where missing. Text columns give one object per distinct
+    value: a contract id repeated on its three payment rows, a date, a kind are one string each,
+    not one per cell (at Seoul's size the payments alone are 568,000 rows of seven cells)."""
+    if isinstance(s.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        pool = np.empty(len(uniques) + 1, dtype=object)
+        pool[:-1] = list(uniques)
+        pool[-1] = None  # code -1: missing
+        return pool[codes].tolist()
+    return s.astype(object).where(s.notna(), None).tolist()
 
 
 @dataclass
@@ -45,7 +59,7 @@ class Dataset:
         # Column by column, then zipped: 3x faster than DataFrame.to_dict("records") (which
         # boxes every cell) on 175,000 contracts, with the same values and types.
         names = list(df.columns)
-        cols = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in names]
+        cols = [_values(df[c]) for c in names]
         return [dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)]
 
     def index(self, name: str, key: str) -> dict[str, dict[str, Any]]:
