@@ -122,11 +122,22 @@ def golden(c):
             "scale": "'seoul' for Seoul's 3-year size (175,000 contracts ...)",
             "workers": "render processes (0: one per core)",
             "lang": "comma-separated languages to render (default: CB_LANGUAGES)",
-            "incremental": "also change 1% of records and time the incremental rebuild"})
-def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False):
+            "incremental": "also change 1% of records and time the incremental rebuild",
+            "nightly": "two nights through `invoke nightly` (full, then --share of records changed)",
+            "share": "with --nightly: share of records the second night changes (default 0.01)",
+            "profile": "with --nightly: py-spy the second night, CPU seconds by stage"})
+def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False, nightly=False,
+          share=0.01, profile=False):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
     from clearbuild.bench import run_bench, run_incremental
 
+    if nightly:
+        from clearbuild.benchnight import run_nightly_bench
+
+        print(json.dumps(run_nightly_bench(projects=int(projects), scale=scale, workers=int(workers),
+                                           share=float(share), profile=profile,
+                                           languages=lang.split(",") if lang else None)))
+        return
     if incremental:
         print(json.dumps(run_incremental(projects=int(projects), scale=scale, workers=int(workers),
                                          languages=lang.split(",") if lang else None)))
