@@ -79,8 +79,9 @@ def _company(n: int) -> dict[str, str]:
             "email": ""}
 
 
-def add_records(rows: Rows, night: int, rng: random.Random) -> list[str]:
-    """New records of two random kinds (ids unique to the night)."""
+def add_records(rows: Rows, night: int, rng: random.Random, gone: list[Rows]) -> list[str]:
+    """New records of two random kinds (ids unique to the night); sometimes, and on the last
+    night at the latest, a record withdrawn on an earlier night comes back with its rows."""
     def project() -> str:
         p = {**rng.choice(rows["projects"]), "project_id": f"P-1{night:03d}",
              "name": f"신규 사업 {night}", "contract_id": "", "budget": str(rng.randint(1, 9) * 10**8)}
@@ -124,11 +125,18 @@ def add_records(rows: Rows, night: int, rng: random.Random) -> list[str]:
         return p["payment_id"]
 
     kinds: list[Callable[[], str]] = [project, contract, notice, apartment, payment]
-    return [add() for add in rng.sample(kinds, 2)]
+    added = [add() for add in rng.sample(kinds, 2)]
+    if gone and (rng.random() < 0.5 or night == NIGHTS - 1):
+        back = gone.pop(rng.randrange(len(gone)))
+        for table, rs in back.items():
+            rows[table].extend(rs)
+        added.append("back: " + ", ".join(f"{t}/{len(rs)}" for t, rs in sorted(back.items())))
+    return added
 
 
-def delete_record(rows: Rows, rng: random.Random) -> str:
-    """Withdraw a random record that nothing else in the export points at (or its dependants too)."""
+def delete_record(rows: Rows, rng: random.Random, gone: list[Rows]) -> str:
+    """Withdraw a random record that nothing else in the export points at (or its dependants too);
+    its rows go to ``gone``."""
     linked_projects = {c["project_id"] for c in rows["contracts"]}
     choices = [("projects", "project_id", r["project_id"]) for r in rows["projects"]
                if r["project_id"] not in linked_projects and len(rows["projects"]) > 1]
@@ -137,9 +145,12 @@ def delete_record(rows: Rows, rng: random.Random) -> str:
     choices += [("inspections", "inspection_id", r["inspection_id"]) for r in rows["inspections"]]
     choices += [("apartment_documents", "doc_id", r["doc_id"]) for r in rows["apartment_documents"]]
     table, key, value = rng.choice(choices)
+    removed: Rows = {}
     for t, rs in rows.items():  # the record, and rows of other tables that belong to it
         if t == table or (key in ("project_id", "complex_id") and rs and key in rs[0]):
+            removed[t] = [r for r in rs if r.get(key) == value]
             rows[t] = [r for r in rs if r.get(key) != value]
+    gone.append({t: rs for t, rs in removed.items() if rs})
     return f"{table}/{value}"
 
 
@@ -149,11 +160,11 @@ def test_nights_of_random_changes_equal_a_full_build(tmp_path):
     rows = copy_rows()
     # CB_HISTORY_DIR unset: the nightly keeps its state where it does by default, SITE/state/history.
     settings = ws.settings_file(CB_PUBLISH_KEEP=3, CB_HISTORY_DIR=None)
-    log = []
+    log, gone = [], []
     for night in range(NIGHTS):
         if night:
-            log.append((night, change_fields(rows, rng), add_records(rows, night, rng),
-                        delete_record(rows, rng)))
+            log.append((night, change_fields(rows, rng), add_records(rows, night, rng, gone),
+                        delete_record(rows, rng, gone)))
         export = ws.export(f"2026-11-{20 + night}", rows)
         # The real command, one process a night as in cron, each with another hash seed: page
         # hashes must not depend on it (set order), or a night would differ from a full build.
@@ -178,3 +189,4 @@ def test_nights_of_random_changes_equal_a_full_build(tmp_path):
         assert 0 < rendered < pages if night else rendered == pages, (night, rendered, pages)
     assert all(added and deleted for _, _, added, deleted in log)
     assert any(d.startswith(("projects/", "apartments/")) for *_, d in log)  # a page withdrawn
+    assert any(a.startswith("back: ") for _, _, added, _ in log for a in added)  # and one returned
