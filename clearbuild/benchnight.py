@@ -51,14 +51,15 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
 
 
 def settings_file(folder: Path, workers: int, languages: list[str] | None) -> Path:
-    """A settings file for the bench: publishconf.py, a key generated once, state in the folder."""
+    """A settings file for the bench: publishconf.py, a key generated once, state in the folder,
+    three builds kept (the fewest that recycle; a site that keeps 7 recycles from night 8)."""
     from .publish import manifest
 
     key = folder / "key.pem"
     if not key.exists():
         manifest.keygen(key)
     over: dict[str, Any] = {"CB_PUBLISH_KEY": str(key), "CB_REPORT_DIR": str(folder / "reports"),
-                            "CB_ADMIN_DB": "", "CB_WORKERS": workers}
+                            "CB_ADMIN_DB": "", "CB_WORKERS": workers, "CB_PUBLISH_KEEP": 3}
     if languages:
         over["CB_LANGUAGES"] = languages
     path = folder / "benchconf.py"
@@ -84,9 +85,11 @@ def night(exports: Path, site: Path, settings: Path, profile: Path | None = None
     line = next(x for x in reversed(proc.stdout.splitlines()) if x.startswith("published "))
     phases = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) s", line.split("; ")[-1])}
     name = line.split()[1]
+    recycled = re.search(r"^recycling (\S+) as ", proc.stdout, re.M)
     meta = json.loads((site / "meta" / f"{name}.json").read_text(encoding="utf-8"))
     return {"seconds": round(seconds, 2), "peak_memory_mb": peak.mb, "phases": phases,
-            "pages": meta["pages"], "render": meta.get("render", {}), "changes": meta["changes"]}
+            "pages": meta["pages"], "render": meta.get("render", {}), "changes": meta["changes"],
+            "recycled": recycled[1] if recycled else None}
 
 
 def stages(profile: Path, rate: int = 50) -> dict[str, float]:
@@ -108,8 +111,11 @@ def stages(profile: Path, rate: int = 50) -> dict[str, float]:
 
 def run_nightly_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
                       share: float = 0.01, languages: list[str] | None = None,
-                      profile: bool = False) -> dict[str, Any]:
-    """Two nights through `invoke nightly` on a fresh site; figures of each (see module doc)."""
+                      profile: bool = False, nights: int = 2) -> dict[str, Any]:
+    """``nights`` nights through `invoke nightly` on a fresh site (see module doc): the first a
+    full publish, each later one ``share`` of records changed from the night before. With
+    CB_PUBLISH_KEEP = 3, the fourth night on recycles the oldest build (the steady state of a
+    site that keeps its builds); ``profile`` records the second night."""
     sizes = sizes_for(projects, scale)
     generated = export_for(sizes)
     base = config.ROOT / "bench" / "nightly"
@@ -117,23 +123,29 @@ def run_nightly_bench(projects: int = 3000, scale: str | None = None, workers: i
     for old in (exports, site):
         shutil.rmtree(old, ignore_errors=True)
     exports.mkdir(parents=True)
-    first_day = date.fromisoformat(AS_OF)
+    days = [(date.fromisoformat(AS_OF) + timedelta(days=n)).isoformat() for n in range(max(nights, 2))]
     # Night one reads the generated export through hard links (never written to: cheap at any size).
-    shutil.copytree(generated, exports / first_day.isoformat(), copy_function=os.link)
+    shutil.copytree(generated, exports / days[0], copy_function=os.link)
     settings = settings_file(base, workers, languages)
-    first = night(exports, site, settings)
-    second_day = (first_day + timedelta(days=1)).isoformat()
-    changed = changed_export(generated, exports / second_day, share)
     trace = base / "night2.pyspy.txt" if profile else None
-    second = night(exports, site, settings, trace)
+    runs, changed = [night(exports, site, settings)], []
+    for n, day in enumerate(days[1:], 1):
+        changed.append(changed_export(exports / days[n - 1], exports / day, share, seed=10 + n))
+        runs.append(night(exports, site, settings, trace if n == 1 else None))
+    first, second, last = runs[0], runs[1], runs[-1]
     figures: dict[str, Any] = {
-        "sizes": sizes, "share": share, "records_changed": changed,
-        "languages": languages or config.DEFAULTS["CB_LANGUAGES"], "exports": [AS_OF, second_day],
+        "sizes": sizes, "share": share, "records_changed": changed[0],
+        "languages": languages or config.DEFAULTS["CB_LANGUAGES"], "exports": days,
         "first_night": first, "second_night": second}
+    if len(runs) > 2:
+        figures.update(later_nights=runs[2:], later_records_changed=changed[1:])
     if trace:
         figures["second_night_cpu_seconds_by_stage"] = stages(trace)
         figures["profile"] = str(trace)
     figures.update(first_night_seconds=first["seconds"], second_night_seconds=second["seconds"],
                    second_night_pages=second["pages"],
                    **{f"second_night_{k}": second["render"].get(k) for k in ("rendered", "linked", "kept")})
+    if len(runs) > 2:
+        figures.update(last_night_seconds=last["seconds"], last_night_recycled=last["recycled"],
+                       **{f"last_night_{k}": last["render"].get(k) for k in ("rendered", "linked", "kept")})
     return figures
