@@ -129,12 +129,24 @@ def golden(c):
             "lang": "comma-separated languages to render (default: CB_LANGUAGES)",
             "incremental": "also change 1% of records and time the incremental rebuild",
             "cluster": "a Dask scheduler's address ('local': start one here with two workers): "
-                       "build on one, then two of its workers"})
-def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False, cluster=None, times=1):
+                       "build on one, then two of its workers",
+            "nightly": "two nights through `invoke nightly` (full, then --share of records changed)",
+            "share": "with --nightly: share of records the second night changes (default 0.01)",
+            "profile": "with --nightly: py-spy the second night, CPU seconds by stage",
+            "nights": "with --nightly: nights to run (default 2; the 4th on recycles the oldest build)"})
+def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False, cluster=None, times=1,
+          nightly=False, share=0.01, profile=False, nights=2):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
     from clearbuild.bench import run_bench, run_incremental
 
     languages = lang.split(",") if lang else None
+    if nightly:
+        from clearbuild.benchnight import run_nightly_bench
+
+        print(json.dumps(run_nightly_bench(projects=int(projects), scale=scale, workers=int(workers),
+                                           share=float(share), profile=profile, nights=int(nights),
+                                           languages=languages)))
+        return
     if cluster:
         from clearbuild.clusterbench import run_cluster_bench
 

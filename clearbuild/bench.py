@@ -77,8 +77,9 @@ CHANGES = {"projects": "budget", "contracts": "amount", "bid_notices": "estimate
 
 
 def changed_export(export: Path, out: Path, share: float, seed: int = 11) -> int:
-    """A copy of ``export`` (same folder name, so the same export date) with ``share`` of the
-    records of every page table changed in one field; returns the records changed."""
+    """A copy of ``export`` in ``out`` with ``share`` of the records of every page table changed in
+    one field (none at 0); returns the records changed. ``out`` keeps ``export``'s folder name in
+    run_incremental (the same export date); the nightly bench names it by the next day."""
     import random
     import shutil
 
@@ -93,7 +94,10 @@ def changed_export(export: Path, out: Path, share: float, seed: int = 11) -> int
         if not path.exists():
             continue
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
-        rows = rng.sample(range(len(df)), max(1, int(len(df) * share))) if len(df) else []
+        n = max(1, int(len(df) * share)) if share > 0 and len(df) else 0  # 0: a night of no change
+        rows = rng.sample(range(len(df)), n)
+        if not rows:
+            continue  # the file as it was, byte for byte
         for i in rows:
             value = df.at[i, column]
             df.at[i, column] = str(int(value) + 1) if value.isdigit() else value + " 1"

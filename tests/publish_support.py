@@ -63,7 +63,7 @@ class Workspace:
                 "CB_REPORT_DIR": str(self.base / "reports"), "CB_ADMIN_DB": "",
                 "CB_WORKERS": 1}
         over.update(extra)
-        return over
+        return {k: v for k, v in over.items() if v is not None}  # None: not set at all
 
     def export(self, date: str, rows: dict[str, list[dict[str, str]]] | None = None,
                folder: Path | None = None) -> Path:

