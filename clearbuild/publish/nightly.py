@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import asof, certcodes, config, loader, render
+from .. import asof, certcodes, config, loader
 from ..build import build, settings_for
 from ..ingest import StructuralError
 from ..ingest.limits import Limits
@@ -170,7 +170,7 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
     s.write_meta(name, {"name": name, "export": export.name, "export_path": str(export),
                         "stats": stats, "dataset_sha256": digest,
                         "pages": result.pages, "rendered": result.rendered,
-                        "render": dict(render.LAST_STATS),  # rendered, linked, kept, data files
+                        "render": dict(result.stats or {}),  # rendered, linked, kept, data files
                         "changes": len(changes), "previous": live,
                         "accepted": [r.line() for r in report.accepted]})
 
