@@ -231,7 +231,7 @@ class Renderer(PageWriter):
             if previous.get(path) == h:
                 sizes = [self.link_one(path, lang) for lang in langs]
                 if all(sizes):
-                    out.linked += 1
+                    out.linked += not data  # data files are counted apart from pages
                     out.bytes += sum(sizes)
                     continue
             if data:

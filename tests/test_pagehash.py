@@ -86,6 +86,8 @@ def test_data_files_are_written_once_then_kept_or_linked_like_pages(tmp_path: Pa
     assert not os.path.samefile(one / "b.json", two / "b.json")
     assert (two / "b.json").read_text() == produce(night2["b"])
     assert r.stats["data_files"] == 2 and r.stats["data_written"] == 1 and r.stats["pages"] == 4
+    # Pages are counted apart from data files: a linked data file is not a linked page.
+    assert (r.stats["rendered"], r.stats["linked"], r.stats["kept"]) == (2, 2, 0)
 
     r = renderer(tmp_path / "one", night2)  # in place over night 1: the gone record's file goes
     r.write_all(workers=1)
