@@ -81,6 +81,9 @@ def local_settings(spec: BuildSpec, output: str) -> dict[str, Any]:
             settings[name] = rebase(settings[name])
     settings["OUTPUT_PATH"] = output
     settings["CB_PROGRESS"] = False  # the parent shows the cluster's progress
+    # Only record partitions come here (Renderer.remote): plugins skip what only the parent's
+    # pages and files need (the search index, the open-data downloads).
+    settings["CB_CLUSTER_WORKER"] = True
     return settings
 
 

@@ -8,7 +8,7 @@ with every record page (``Renderer.add_records``), never a path to split.
 A kind's page context is computed by its plugin at render time, in whichever process renders the
 page (``Renderer.add_records(kind, records, context)``); what the declaration states is which
 rows of which tables a page reads (``reads``), so a night knows which pages a changed row touches.
-docs/architecture.md ("Adding a record kind") walks through declaring one.
+docs/architecture.md "Adding a record kind" walks through declaring one.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ class Kind:
     key: str  # the column naming a record (its page's folder)
     folder: str  # where its pages live: <folder>/<key>/index.html
     template: str  # the theme template that renders its page
-    label: str  # one record, in the catalogue's source language (translated by gettext)
-    plural: str  # its section's name
+    # One record and the section's name, as catalogue msgids (clearbuild.i18n adds them to every
+    # catalogue; templates translate them with ``_(cb_kinds[kind].plural)``).
+    label: str
+    plural: str
     # (table, column): rows of ``table`` whose ``column`` holds this kind's key are shown on the
     # record's page. Implied: its own row, and the rows its own row's references name (a
     # contract's company and notice), as clearbuild.schema declares them.
@@ -61,25 +63,25 @@ def by_table() -> dict[str, Kind]:
 
 
 for _kind in (
-    Kind("projects", "projects", "project_id", "projects", "project.html", ("Project"),
-         ("Projects"), reads=(("progress", "project_id"), ("inspections", "project_id"),
+    Kind("projects", "projects", "project_id", "projects", "project.html", "Project",
+         "Projects", reads=(("progress", "project_id"), ("inspections", "project_id"),
                                 ("change_orders", "project_id"), ("photos", "project_id"),
                                 ("project_documents", "project_id"), ("subcontracts", "project_id"),
                                 ("payments", "project_id"))),
     Kind("plans", "procurement_plans", "plan_id", "plans", "contracts_plan.html",
-         ("Procurement plan"), ("Procurement plans"), reads=(("bid_notices", "plan_id"),)),
+         "Procurement plan", "Procurement plans", reads=(("bid_notices", "plan_id"),)),
     Kind("notices", "bid_notices", "notice_id", "notices", "contracts_notice.html",
-         ("Bid notice"), ("Bid notices"),
+         "Bid notice", "Bid notices",
          reads=(("bid_results", "notice_id"), ("contracts", "notice_id"))),
     Kind("contracts", "contracts", "contract_id", "contracts", "contracts_contract.html",
-         ("Contract"), ("Contracts"),
+         "Contract", "Contracts",
          reads=(("contract_amendments", "contract_id"), ("contract_payments", "contract_id"))),
     Kind("companies", "companies", "company_id", "companies", "contracts_company.html",
-         ("Company"), ("Companies"),
+         "Company", "Companies",
          reads=(("contracts", "company_id"), ("bid_results", "company_id"))),
     Kind("apartments", "apartments", "complex_id", "apartments", "apartments_complex.html",
-         ("Apartment complex"), ("Apartments"), reads=(("apartment_documents", "complex_id"),)),
+         "Complex", "Apartment complexes", reads=(("apartment_documents", "complex_id"),)),
     Kind("apartment_documents", "apartment_documents", "doc_id", "apartments/documents",
-         "apartments_document.html", ("Approved document"), ("Approved documents")),
+         "apartments_document.html", "Document", "Documents"),
 ):
     register(_kind)

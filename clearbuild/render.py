@@ -164,8 +164,10 @@ class Renderer(PageWriter):
         assert self.env is not None
         self._fp = fingerprint(self.settings, self.env, self.languages, self.globals)
         self.partitions = []
-        # Sorted, so the plan (and the work split) never depends on the order generators ran in.
-        for key in sorted(self.groups):
+        # Sorted, so the plan (and the work split) never depends on the order generators ran in;
+        # the partitions a cluster renders first (Renderer.remote), so they have the same numbers
+        # on a cluster worker, which queues nothing else.
+        for key in sorted(self.groups, key=lambda k: (self.groups[k].context is None, k)):
             group = self.groups[key]
             group.items.sort(key=lambda item: item[0])
             for start in range(0, len(group.items), size):
@@ -174,11 +176,19 @@ class Renderer(PageWriter):
         self._previous = read_pages(prev)
         self._own = read_pages(self.output)
 
+    def remote(self) -> list[int]:
+        """The partitions a cluster renders: those whose contexts are made where they are
+        rendered (record kinds, lazy data files). Pages queued whole (homes, listings, the
+        search and data pages: their contexts come from the parent's own work) stay here."""
+        return [i for i, (key, _, _) in enumerate(self.partitions) if self.groups[key].context is not None]
+
     def plan_digest(self) -> str:
-        """The same on any process that built the same plan from the same data and code."""
+        """The same on any process that built the same plan from the same data and code (over
+        the partitions a cluster renders: a cluster worker skips the parent's other work)."""
         h = hashlib.sha256(self._fp.encode())
-        for key, start, stop in self.partitions:
-            h.update(f"\0{key}\0{start}\0{stop}".encode())
+        for i in self.remote():
+            key, start, stop = self.partitions[i]
+            h.update(f"\0{i}\0{key}\0{start}\0{stop}".encode())  # a task names its partition by i
             for path, _, _ in self.groups[key].items[start:stop]:
                 h.update(path.encode() + b"\0")
         return h.hexdigest()
@@ -281,12 +291,17 @@ class Renderer(PageWriter):
         total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0}
         pages: dict[str, str] = {}
         items = sum(stop - start for _, start, stop in self.partitions)
-        run = self.executor or self._local
+        everything = list(range(len(self.partitions)))
+        # On a cluster: the pages queued whole here first (forked, before any Dask client thread
+        # exists in this process: a fork copies no thread), then the record partitions there.
+        runs = [(self._local, everything)] if self.executor is None else [
+            (self._local, sorted(set(everything) - set(self.remote()))), (self.executor, self.remote())]
         with self.progress.stage("writing pages", items) as self._counter:
-            for part in run(self, list(range(len(self.partitions)))):
-                pages.update(part.pages)
-                for name in total:
-                    total[name] += getattr(part, name)
+            for run, todo in runs:
+                for part in run(self, todo):
+                    pages.update(part.pages)
+                    for name in total:
+                        total[name] += getattr(part, name)
         self._counter = None
         (self.output / PAGES_FILE).write_text(
             json.dumps({"fingerprint": self._fp, "pages": pages}, sort_keys=True, indent=0) + "\n",

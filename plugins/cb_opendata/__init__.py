@@ -90,6 +90,10 @@ class OpenDataGenerator(Generator):
         opts = ExportOptions.from_settings(self.settings)
         self.ocds, self.oc4ids = writers(ds, opts)
         self.projects = self.oc4ids.projects()
+        r = self.context["cb_renderer"]
+        if self.settings.get("CB_CLUSTER_WORKER"):  # record files only (clearbuild.cluster)
+            self._record_files(r)
+            return
         out = Path(self.output_path) / "data"
         out.mkdir(parents=True, exist_ok=True)
         files = [
@@ -126,7 +130,6 @@ class OpenDataGenerator(Generator):
                           ("release-schema.json", extension.release_schema_patch())):
             publish(ext, name, "", "", 0, dumps(doc).encode("utf-8"))
         self.licence = licence_text(self.settings, opts).encode("utf-8")
-        r = self.context["cb_renderer"]
         r.add(
             "opendata_index.html",
             "data/index.html",
@@ -145,8 +148,10 @@ class OpenDataGenerator(Generator):
         r.add(
             "opendata_dictionary.html", "data/dictionary/index.html", tables=dictionary(), types=schema.TYPES
         )
+        self._record_files(r)
+
+    def _record_files(self, r: Any) -> None:
         if setting(self.settings, "CB_OPENDATA_RECORD_FILES"):
-            # Serialised and written by the renderer's workers: 175,000 of them took ~45 s here.
             # Each release is made by the worker that writes its file (clearbuild.render.add_files).
             r.add_files(((beside("contracts", cid), ocid) for cid, ocid in sorted(self.ocds.ocid_of.items())),
                         functools.partial(record_file, self.ocds))
@@ -154,6 +159,8 @@ class OpenDataGenerator(Generator):
                 r.add_file(beside("projects", p["id"]), dumps, p)
 
     def generate_output(self, writer: Any) -> None:
+        if self.settings.get("CB_CLUSTER_WORKER"):
+            return
         out = Path(self.output_path) / "data"
         out.mkdir(parents=True, exist_ok=True)
         (out / LICENSE_FILE).write_bytes(self.licence)

@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 class SearchGenerator(Generator):
     def generate_context(self) -> None:
         self._files: dict[str, str] | None = None
-        if not setting(self.settings, "CB_SEARCH_ENABLED"):
-            return
+        if not setting(self.settings, "CB_SEARCH_ENABLED") or self.settings.get("CB_CLUSTER_WORKER"):
+            return  # a cluster worker renders record partitions only (clearbuild.cluster)
         dataset = self.context.get("cb_dataset")
         tables = getattr(dataset, "tables", None) or {}
         index, files, times = build_index(tables, self.context.get("pages", []), self.settings)

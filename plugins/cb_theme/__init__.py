@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from jinja2 import Environment
 from pelican import signals
 
-from clearbuild import config, filters
+from clearbuild import config, filters, kinds
 
 from .constant_gettext import ConstantGettext
 
@@ -102,6 +102,7 @@ def on_generator_init(generator: Any) -> None:
     env.globals.update(filters.GLOBALS)
     env.globals["districts"] = config.districts(s)
     env.globals["cb_languages"] = config.setting(s, "CB_LANGUAGES")
+    env.globals["cb_kinds"] = kinds.KINDS  # each record kind's one declaration (labels, folder)
     env.globals["city_name"] = config.setting(s, "CB_CITY_NAME")
     # The renderer asks for a per-language environment through this global, never importing us.
     env.globals["cb_language_env"] = functools.partial(language_env, settings=s)
