@@ -35,23 +35,12 @@ from jinja2 import Environment
 
 from . import hooks, memwatch
 from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json
+from .pagequeue import DATA, Group, PageQueue
 from .pagewrite import PageWriter
 from .progress import OFF, STEP, Progress
 
 __all__ = ["Job", "Renderer", "PartResult", "PAGES_FILE", "read_pages", "stable_json", "page_files"]
-DATA = "\0data"  # the template name of a data-file job: written once, in no language but the first
 PARTITION_PAGES = 2000  # pages per partition unless CB_PARTITION_PAGES says otherwise
-
-
-@dataclass
-class Group:
-    """Jobs of one template, and of one record kind when they are record pages."""
-
-    template: str
-    kind: str = ""
-    # item -> context; None: the item's third field is the context itself (a page added whole)
-    context: Callable[[Any], dict[str, Any]] | None = None
-    items: list[tuple[str, str, Any]] = field(default_factory=list)  # (path, key, record or context)
 
 
 @dataclass
@@ -71,7 +60,7 @@ Executor = Callable[["Renderer", list[int]], Iterable[PartResult]]
 
 
 @dataclass
-class Renderer(PageWriter):
+class Renderer(PageQueue, PageWriter):
     """Collects page jobs from section generators, then writes them all, partition by partition."""
 
     env: Environment | None = None
@@ -95,65 +84,6 @@ class Renderer(PageWriter):
     _own: dict[str, str] = field(default_factory=dict)
     _previous: dict[str, str] = field(default_factory=dict)
     _envs: dict[str, Environment] = field(default_factory=dict)
-
-    # -- queueing ------------------------------------------------------------------------------
-
-    def _group(self, template: str, kind: str = "",
-               context: Callable[[Any], dict[str, Any]] | None = None) -> Group:
-        name = getattr(context, "__qualname__", None) or getattr(getattr(context, "func", None),
-                                                                  "__qualname__", "")
-        key = (template, f"{kind}:{name}")
-        if key not in self.groups:
-            self.groups[key] = Group(template, kind, context)
-        return self.groups[key]
-
-    def add(self, template: str, path: str, **context: Any) -> None:
-        """A page whose context is made now (section homes, listings: a few thousand pages)."""
-        self._group(template).items.append((path, "", context))
-
-    def add_records(self, kind: str, records: Iterable[dict[str, Any]],
-                    context: Callable[[dict[str, Any]], dict[str, Any]],
-                    template: str | None = None) -> None:
-        """One page per record of a declared kind (clearbuild.kinds); ``context(record)`` is
-        called where the page is rendered. ``context`` must be a module-level function or a
-        functools.partial of one, so every process (and every Dask worker) names it alike."""
-        from .kinds import KINDS
-
-        k = KINDS[kind]
-        group = self._group(template or k.template, kind, context)
-        before = len(group.items)
-        group.items.extend((k.path(str(r[k.key])), str(r[k.key]), r) for r in records)
-        if len(group.items) > before:
-            # Once here, in the parent: shared indexes a context builds on first use (Dataset.group,
-            # a Chain's caches) then exist before the workers fork, not once per worker.
-            context(group.items[before][2])
-
-    def add_file(self, path: str, produce: Callable[..., str | bytes], *args: Any) -> None:
-        """Queue a data file (not HTML, not translated) whose bytes are ``produce(*args)``.
-
-        Why through the renderer: at Seoul's size one process serialising and writing 175,000
-        record JSON files took ~45 s; here the page workers share them, and like pages they are
-        hashed (``produce`` by name, ``args`` by value), so an unchanged file is kept or linked.
-        """
-        if path.endswith(".html"):
-            raise ValueError(f"add_file is for data files; queue pages with add(): {path}")
-        self._group(DATA).items.append((path, "", {"produce": produce, "args": args}))
-
-    def add_files(self, items: Iterable[tuple[str, Any]],
-                  context: Callable[[Any], dict[str, Any]]) -> None:
-        """Data files made where they are written: ``context(arg)`` returns ``{"produce": f,
-        "args": (...)}`` for each ``(path, arg)``, as ``add_file`` takes them. Why: the 175,000
-        OCDS record files at Seoul's size, each a compiled release, no longer wait in the parent."""
-        group = self._group(DATA, "", context)
-        for path, arg in items:
-            if path.endswith(".html"):
-                raise ValueError(f"add_files is for data files; queue pages with add(): {path}")
-            group.items.append((path, "", arg))
-
-    @property
-    def jobs(self) -> list[tuple[str, str, Any]]:
-        """Every queued item (path, key, record or context), for counts and tests."""
-        return [item for g in self.groups.values() for item in g.items]
 
     # -- planning ------------------------------------------------------------------------------
 
