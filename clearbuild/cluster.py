@@ -150,7 +150,7 @@ def renderer_for(spec: BuildSpec, make: Callable[[BuildSpec], Renderer] = rebuil
             started = time.monotonic()
             try:
                 hit = make(spec)
-                STATS.update(rebuild_seconds=time.monotonic() - started, jobs=len(hit.jobs))
+                STATS.update(rebuild_seconds=time.monotonic() - started, jobs=hit.queued())
             except PlanMismatch as e:  # every later task of this build fails the same way, fast
                 hit = e
             _BUILDS[spec.build_id] = hit

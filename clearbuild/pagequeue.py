@@ -81,7 +81,6 @@ class PageQueue:
                 raise ValueError(f"add_files is for data files; queue pages with add(): {path}")
             group.items.append((path, "", arg))
 
-    @property
-    def jobs(self) -> list[tuple[str, str, Any]]:
-        """Every queued item (path, key, record or context), for counts and tests."""
-        return [item for g in self.groups.values() for item in g.items]
+    def queued(self) -> int:
+        """How many jobs are queued (pages in one language, and data files)."""
+        return sum(len(g.items) for g in self.groups.values())

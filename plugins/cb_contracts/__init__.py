@@ -77,7 +77,7 @@ class ContractsGenerator(Generator):
     def generate_context(self) -> None:
         started = time.time()
         r = self.context["cb_renderer"]
-        before = len(r.jobs)
+        before = r.queued()
         self.site = queue_all(self.context["cb_dataset"], r,
                               home_rows=setting(self.settings, "CB_CONTRACTS_HOME_ROWS"),
                               money=self.env.filters["money"],
@@ -89,7 +89,7 @@ class ContractsGenerator(Generator):
                              config.resolve(publish_setting(self.settings, "CB_HISTORY_DIR")),
                              self.site.chain.as_of, self.env.filters["money"])
         log.info("cb_contracts: %d pages queued, %d superseded certificate codes in %.2f s",
-                 len(r.jobs) - before, old, time.time() - started)
+                 r.queued() - before, old, time.time() - started)
 
     def generate_output(self, writer: Any) -> None:
         started = time.time()

@@ -41,7 +41,7 @@ class DatasetGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         renderer: Renderer = self.context["cb_renderer"]
-        log.info("rendering %d record pages", len(renderer.jobs))
+        log.info("rendering %d record pages", renderer.queued())
         pages, size = renderer.write_all(config.setting(self.settings, "CB_WORKERS"))
         self.context["cb_stats"].update(pages=pages, bytes=size)
         report_dir = config.resolve(config.setting(self.settings, "CB_REPORT_DIR"))
