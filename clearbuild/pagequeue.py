@@ -59,6 +59,13 @@ class PageQueue:
             # a Chain's caches) then exist before the workers fork, not once per worker.
             context(group.items[before][2])
 
+    def add_lazy(self, template: str, items: Iterable[tuple[str, Any]],
+                 context: Callable[[Any], dict[str, Any]]) -> None:
+        """Pages that are not a record kind's but whose contexts are made where they are rendered:
+        ``context(arg)`` for each ``(path, arg)`` (e.g. a company's certificate of one kind)."""
+        group = self._group(template, "", context)
+        group.items.extend((path, "", arg) for path, arg in items)
+
     def add_file(self, path: str, produce: Callable[..., str | bytes], *args: Any) -> None:
         """Queue a data file (not HTML, not translated) whose bytes are ``produce(*args)``.
 

@@ -26,6 +26,9 @@ class Queue(Protocol):
     def add_records(self, kind: str, records: Iterable[dict[str, Any]],
                     context: Callable[[dict[str, Any]], dict[str, Any]]) -> None: ...
 
+    def add_lazy(self, template: str, items: Iterable[tuple[str, Any]],
+                 context: Callable[[Any], dict[str, Any]]) -> None: ...
+
 
 @dataclass
 class Site:
@@ -67,14 +70,22 @@ def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
     """Company pages and their certificates; collects the lookup and verification indexes."""
     ch = site.chain
     r.add_records("companies", ch.companies.values(), functools.partial(company_page, ch))
+    pages: list[tuple[str, tuple[str, str]]] = []
     for company in ch.companies.values():
         cid = company["company_id"]
         certs = certificates_of(ch, company)
         for kind, rows in certs.items():
-            ctx, cert = certificate(ch, company, kind, rows)
-            r.add("contracts_certificate.html", f"companies/{cid}/certificates/{kind}/index.html", **ctx)
-            add_code(site.codes, cert, money)
+            add_code(site.codes, certificate(ch, company, kind, rows)[1], money)
+            pages.append((f"companies/{cid}/certificates/{kind}/index.html", (cid, kind)))
         site.ids.setdefault(cid[:2], {})[cid] = {"n": company["name"], "k": list(certs)}
+    # Contexts made where each certificate page is rendered (42,000 at Seoul's size).
+    r.add_lazy("contracts_certificate.html", pages, functools.partial(certificate_page, ch))
+
+
+def certificate_page(ch: Chain, which: tuple[str, str]) -> dict[str, Any]:
+    """A company's certificate of one kind (its contracts of that kind), as its page shows it."""
+    company = ch.companies[which[0]]
+    return certificate(ch, company, which[1], certificates_of(ch, company)[which[1]])[0]
 
 
 def company_page(ch: Chain, company: dict[str, Any]) -> dict[str, Any]:
