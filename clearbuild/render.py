@@ -221,11 +221,11 @@ class Renderer(PageQueue, PageWriter):
         total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0}
         pages: dict[str, str] = {}
         items = sum(stop - start for _, start, stop in self.partitions)
-        everything = list(range(len(self.partitions)))
+        everything, remote = list(range(len(self.partitions))), self.remote()
         # On a cluster: the pages queued whole here first (forked, before any Dask client thread
         # exists in this process: a fork copies no thread), then the record partitions there.
         runs = [(self._local, everything)] if self.executor is None else [
-            (self._local, sorted(set(everything) - set(self.remote()))), (self.executor, self.remote())]
+            (self._local, sorted(set(everything) - set(remote))), (self.executor, remote)]
         with self.progress.stage("writing pages", items) as self._counter:
             for run, todo in runs:
                 for part in run(self, todo):
