@@ -61,18 +61,23 @@ def settled(p: Record) -> bool:
 
 @dataclass(frozen=True)
 class Claim:
+    """One claim as a page shows it. Nothing here moves with the as-of date except when a claim
+    crosses its deadline: an open claim's running count of days is left to the reader's browser
+    (clearbuild.filters.days_since), so a new night's date alone changes no contract page."""
+
     row: Record
-    days: int  # calendar days from claim to payment (or to the as-of date while open)
-    counted: int  # days as the deadline counts them
+    days: int | None  # calendar days from claim to payment; None while the claim is open
+    counted: int | None  # the same as the deadline counts them; None while open
     judged: bool  # the deadline applies to this kind
     overdue: bool  # judged and over the deadline (paid late, or open past it)
     settled: bool
     paid: int
+    future: bool = False  # claimed after the as-of date
 
     @property
     def state(self) -> str:
         """paid | paid_late | open | overdue | future (claimed after the as-of date)."""
-        if self.days < 0:
+        if self.future:
             return "future"
         if self.settled:
             return "paid_late" if self.overdue else "paid"
@@ -89,7 +94,8 @@ def claims(rows: Iterable[Record], as_of: str, deadline: Deadline) -> list[Claim
         days = (date.fromisoformat(end) - date.fromisoformat(claimed)).days
         counted = deadline.elapsed(claimed, end) if days >= 0 else 0
         judged = p.get("kind") in deadline.kinds
-        out.append(Claim(p, days, counted, judged, judged and counted > deadline.days, done, paid(p)))
+        out.append(Claim(p, days if done else None, counted if done else None, judged,
+                         judged and counted > deadline.days, done, paid(p), future=days < 0))
     return out
 
 

@@ -142,8 +142,28 @@ def bdi(v: Any) -> Markup | str:
     return Markup("<bdi>{}</bdi>").format(v)
 
 
+def days_since(start: Any, text: str = "{n}", fallback: str = "{date}", workdays: bool = False) -> Markup:
+    """Days from ``start`` to the data's date, counted in the reader's browser.
+
+    Why not in the page: a number that grows by one every night would change the page every
+    night, and a night that re-renders a quarter of the site for that is what kept nights long
+    (docs/operators-guide.md, "What a night costs"). The page carries the start date; every page
+    loads ``asof.js`` (the export's date, one file a night) and ``static/js/days.js`` writes
+    ``text`` with ``{n}`` the count: calendar days, or working days (Monday to Friday after the
+    start up to and including the data's date, as clearbuild.contractpay counts a deadline).
+    Without JavaScript the page shows ``fallback`` with ``{date}`` the start date.
+    """
+    if _missing(start):
+        return Markup("–")
+    day = str(start)[:10]
+    work = Markup(" data-work") if workdays else Markup("")
+    return Markup('<span class="cb-days" data-from="{}" data-text="{}"{}>{}</span>').format(
+        day, text, work, fallback.replace("{date}", day))
+
+
 FILTERS = {
     "bdi": bdi, "money": money, "number": number, "pct": pct, "date": date, "datetime": datetime_,
     "brn": brn, "safe_url": safe_url, "record_url": record_url, "json_script": json_script,
+    "days_since": days_since,
 }
 GLOBALS = {"overrun": overrun, "days_between": days_between, "json_script": json_script}

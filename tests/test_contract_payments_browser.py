@@ -81,6 +81,11 @@ def story(ctx, url: str) -> None:
     assert "214-87-55823" in page.locator("main").inner_text()
     assert TITLE in page.locator("table.records").inner_text()
     code = page.locator(".cert-code").inner_text()
+    # An open claim's days run to the data's date (2025-08-20), counted in the browser from the
+    # claim date the page carries (clearbuild.filters.days_since): 2025-07-28 -> 23 days.
+    page.goto(url + "en/contracts/C-2025-0001/index.html")
+    claims = page.locator("table.payments-table").inner_text()
+    assert "23 so far" in claims and "since 2025-07-28" not in claims
     page.goto(url + "verify/index.html")
     page.fill("#code", code)
     page.click("#verify button")

@@ -115,7 +115,10 @@ def test_certificate_code_is_the_documented_hash_and_is_in_the_verify_index(site
                           [["C-2025-0002", "마포구청", "가로등 보수 용역", "2025-04-01", "2025-06-30", 45000000]])
     shown = "-".join(code.upper()[i:i + 4] for i in range(0, 16, 4))
     assert f'data-code="{code}">{shown}<' in html
-    assert "45,000,000원" in text(html) and f"자료 기준일 {EXPORT_DATE}" in text(html)  # the export's date
+    # The newest date it counts (the contract ended 2025-06-30, paid 2025-07-04: services are
+    # certified by what was paid), not the export's date: the page changes when what it certifies does.
+    assert "45,000,000원" in text(html) and "반영된 최근 일자 2025-07-04" in text(html)
+    assert EXPORT_DATE not in text(html)
     assert f'href="../../../../verify/index.html#{code}"' in html
     assert page(site, f"en/companies/{BRN_B}/certificates/general_services/index.html").count(code) == 2
     shard = registered(site / "verify" / "codes" / f"{code[:2]}.js", "cbCertCodes")

@@ -177,13 +177,19 @@ def test_time_overrun_of_contracts_finished_and_open_projects():
     hits = {(f.kind, f.id): f for f in sig.flags if f.indicator == "time-overrun"}
     assert set(hits) == {("contracts", "C1"), ("projects", "P1"), ("projects", "P3")}
     assert hits[("projects", "P1")].values == {"planned": "2025-03-01", "end": "2025-04-01", "days": 31,
-                                               "approved": 20}
+                                               "approved": 20, "late_since": None}
+    # An unfinished work carries the date its delay runs from, not a count that grows nightly.
+    open_values = {"planned": "2025-05-30", "end": None, "days": None, "approved": 0,
+                   "late_since": "2025-05-30"}
+    assert hits[("projects", "P3")].values == open_values
     assert hits[("projects", "P3")].variant == "open" and hits[("projects", "P1")].variant == ""
     assert "미준공" in hits[("projects", "P3")].reason("ko")
+    assert "since 2025-05-30" in hits[("projects", "P3")].reason("en")
     assert flagged(ds, "time-overrun", CB_SIGNALS_TIME_OVERRUN_DAYS=40) == {}
     ds.export_date = "2025-07-01"  # the next night's export
     later = flagged(ds, "time-overrun")
     assert ("projects", "P5") in later
+    assert later[("projects", "P3")] == open_values  # the same flag, so the same page
 
 
 def test_progress_lag_reads_the_latest_report():
@@ -239,8 +245,14 @@ def test_late_payment_paid_late_or_unpaid_past_the_limit():
     ])
     hits = flagged(ds, "late-payment")
     assert set(hits) == {("projects", "P1"), ("projects", "P3")}
-    assert hits[("projects", "P3")] == {"late": 1, "paid_late": 0, "unpaid": 1, "max_days": 16, "limit": 15,
-                                        "ids": ("C",)}
+    assert hits[("projects", "P1")]["max_days"] == 16 and hits[("projects", "P1")]["oldest"] is None
+    # Unpaid: the date its wait runs from, not a count of days that grows every night.
+    open_values = {"late": 1, "paid_late": 0, "unpaid": 1, "max_days": None, "oldest": "2025-06-14",
+                   "limit": 15, "ids": ("C",)}
+    assert hits[("projects", "P3")] == open_values
+    ds.export_date = "2025-07-01"  # the next night's export
+    assert flagged(ds, "late-payment")[("projects", "P3")] == open_values
+    ds.export_date = "2025-06-30"
     assert flagged(ds, "late-payment", CB_SIGNALS_PAYMENT_DAYS=20) == {}
     # None falls back to the core's CB_OVERDUE_DAYS, which the Allimi pages use too.
     assert set(flagged(ds, "late-payment", CB_OVERDUE_DAYS=10)) == {
@@ -257,7 +269,8 @@ def test_unpaid_wages_unpaid_part_paid_or_late():
     ])
     hits = flagged(ds, "unpaid-wages")
     assert set(hits) == {("projects", "P1"), ("projects", "P2"), ("projects", "P4")}
-    assert hits[("projects", "P2")]["outstanding"] == 150 and hits[("projects", "P2")]["max_days"] == 29
+    assert hits[("projects", "P2")]["outstanding"] == 150 and hits[("projects", "P2")]["oldest"] == "2025-06-01"
+    assert hits[("projects", "P2")]["max_days"] is None  # nothing paid in full: no finished wait
     assert hits[("projects", "P4")]["outstanding"] == 0 and hits[("projects", "P4")]["paid_late"] == 1
     assert set(flagged(ds, "unpaid-wages", CB_SIGNALS_WAGE_DAYS=20)) == {("projects", "P2")}
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
 
-from .. import config, urls
+from .. import config, safeio, urls
 from . import PAGE, TEMPLATE, build_index, export, page_context
 
 THEME = config.ROOT / "theme"
@@ -50,7 +50,11 @@ def build_site(out: str | Path, tables: dict[str, Any], pages: Any = (),
     write(env, out, "cb_home.html", "index.html")
     write(env, out, TEMPLATE, PAGE,
           **page_context(index, export.version(files), settings))
-    for sub in ("js/search.js", "css/search.css", "css/site.css"):
+    # Every page's base.html loads the day counters and the data's date (clearbuild.filters.days_since);
+    # a search-only site has no export date: the counters keep their "since" text.
+    (out / "asof.js").write_text(f"window.cbAsOf={safeio.script_json((settings or {}).get('CB_AS_OF'))};\n",
+                                 encoding="utf-8")
+    for sub in ("js/search.js", "js/days.js", "css/search.css", "css/site.css"):
         src = THEME / "static" / sub
         if src.exists():
             (out / "static" / sub).parent.mkdir(parents=True, exist_ok=True)

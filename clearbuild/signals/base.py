@@ -29,7 +29,11 @@ from .settings import setting
 Text = dict[str, str]  # language -> text
 
 # Value types of the numbers a flag carries; explain() formats each kind its own way.
-FIELD_TYPES = ("money", "pct", "points", "int", "days", "date", "text", "ids", "brns")
+# "since" / "since_work": a date from which days run to the data's date (an unpaid claim, an
+# unfinished work): pages carry the date and the reader's browser counts (filters.days_since),
+# so a flag's values do not move with the export's date.
+FIELD_TYPES = ("money", "pct", "points", "int", "days", "date", "text", "ids", "brns", "since",
+               "since_work")
 # Fields a notice's flag carries only when the notice is divided into lots (clearbuild.signals.bids).
 LOT_FIELDS = ("lot", "lots")
 

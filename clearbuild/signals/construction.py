@@ -84,7 +84,7 @@ def cost_overrun(ctx: Context) -> pd.DataFrame:
     group="construction",
     kinds=("contracts", "projects"),
     settings=("CB_SIGNALS_TIME_OVERRUN_DAYS",),
-    fields={"planned": "date", "end": "date", "days": "days", "approved": "days"},
+    fields={"planned": "date", "end": "date", "days": "days", "approved": "days", "late_since": "since"},
 )
 def time_overrun(ctx: Context) -> pd.DataFrame:
     limit = int(ctx.s("CB_SIGNALS_TIME_OVERRUN_DAYS"))
@@ -114,9 +114,15 @@ def time_overrun(ctx: Context) -> pd.DataFrame:
         approved = (co.groupby("project_id")["days_added"].sum() if not co.empty else pd.Series(dtype=float))
         approved = p["project_id"].astype(str).map(approved).fillna(0)
         hit = (delay > limit) & planned.notna() & end.notna()
-        out.append(frame("projects", p.project_id[hit], planned=planned[hit].dt.strftime("%Y-%m-%d"),
-                         end=end[hit].dt.strftime("%Y-%m-%d"), days=delay[hit].astype(int),
+        # An unfinished work's delay grows every night: its flag carries the planned end date
+        # (late_since) and the page counts to the data's date in the browser; no end, no days.
+        closed = ~still_open[hit]
+        planned_text = planned[hit].dt.strftime("%Y-%m-%d")
+        out.append(frame("projects", p.project_id[hit], planned=planned_text,
+                         end=end[hit].dt.strftime("%Y-%m-%d").where(closed, None),
+                         days=delay[hit].astype(int).where(closed, None),
                          approved=approved[hit].astype(int),
+                         late_since=planned_text.where(~closed, None),
                          variant=still_open[hit].map({True: "open", False: ""})))
     return pd.concat(out, ignore_index=True)
 

@@ -1,7 +1,9 @@
 """Payment indicators: were the firms and the workers paid on time (direct payment system)?
 
-Both count days from the claim to the payment, or to 'today' while a claim is unpaid; claims
-dated after 'today' are ignored (not yet due).
+Both count days from the claim to the payment, or to 'today' (the data's date) while a claim is
+unpaid; claims dated after 'today' are ignored (not yet due). Whether a claim is late is judged
+here; how long an open claim has waited is not stored in the flag (it would change the flag, and
+every page showing it, every night): the flag carries the oldest open claim's date instead.
 """
 
 from __future__ import annotations
@@ -29,18 +31,39 @@ def claims(ctx: Context) -> pd.DataFrame:
     out = pd.DataFrame({"payment_id": text(p["payment_id"]) if "payment_id" in p else "",
                         "project_id": p["project_id"].astype(str), "kind": text(p["payee_kind"]),
                         "days": (paid.where(settled, today) - claimed).dt.days, "unpaid": ~settled,
-                        "amount": amount, "outstanding": outstanding})
+                        "claimed": claimed, "amount": amount, "outstanding": outstanding})
     return out[claimed.notna() & (claimed <= today)]
+
+
+def waits(late: pd.DataFrame, days: str) -> pd.DataFrame:
+    """The longest wait of the claims paid late (days, fixed once paid) and the claim date of the
+    oldest one still open: its wait grows every night, so the flag carries the date and the page
+    counts to the data's date in the browser (field type "since")."""
+    return late.assign(paid_days=late[days].where(~late.unpaid),
+                       open_since=late["claimed"].where(late.unpaid))
+
+
+def oldest(g: pd.core.groupby.DataFrameGroupBy) -> pd.Series:
+    first = g["open_since"].min()
+    return first.dt.strftime("%Y-%m-%d").where(first.notna(), None)
 
 
 def late_by_record(late: pd.DataFrame, kind: str, key: str, id_col: str, days: str,
                    limit: int) -> pd.DataFrame:
-    """One flag per record from its late claims: how many, how many still unpaid, the longest wait."""
-    g = late.sort_values(id_col).groupby(key, sort=True)
-    hit = pd.DataFrame({"late": g.size(), "unpaid": g["unpaid"].sum(), "max_days": g[days].max(),
-                        "ids": g[id_col].agg(tuple)})
+    """One flag per record from its late claims: how many, how many still unpaid, the longest
+    wait of those paid and since when the oldest open one waits."""
+    g = waits(late, days).sort_values(id_col).groupby(key, sort=True)
+    hit = pd.DataFrame({"late": g.size(), "unpaid": g["unpaid"].sum(), "max_days": g["paid_days"].max(),
+                        "oldest": oldest(g), "ids": g[id_col].agg(tuple)})
     return frame(kind, hit.index, late=hit.late, paid_late=hit.late - hit.unpaid, unpaid=hit.unpaid,
-                 max_days=hit.max_days, limit=limit, ids=hit.ids)
+                 max_days=hit.max_days, oldest=hit.oldest, limit=limit, ids=hit.ids,
+                 variant=variant(hit.late - hit.unpaid, hit.unpaid))
+
+
+def variant(paid_late: pd.Series, unpaid: pd.Series) -> pd.Series:
+    """"paid": every late claim is paid (no wait still running); "open": none is; "": both."""
+    return pd.Series(np.where(unpaid == 0, "paid", np.where(paid_late == 0, "open", "")),
+                     index=unpaid.index)
 
 
 @indicator(
@@ -48,8 +71,8 @@ def late_by_record(late: pd.DataFrame, kind: str, key: str, id_col: str, days: s
     group="payments",
     kinds=("projects",),
     settings=("CB_SIGNALS_PAYMENT_DAYS", "CB_SIGNALS_LATE_PAYMENT_KINDS"),
-    fields={"late": "int", "paid_late": "int", "unpaid": "int", "max_days": "days", "limit": "days",
-            "ids": "ids"},
+    fields={"late": "int", "paid_late": "int", "unpaid": "int", "max_days": "days", "oldest": "since",
+            "limit": "days", "ids": "ids"},
 )
 def late_payment(ctx: Context) -> pd.DataFrame:
     c = claims(ctx)
@@ -66,21 +89,22 @@ def late_payment(ctx: Context) -> pd.DataFrame:
     kinds=("projects",),
     settings=("CB_SIGNALS_WAGE_DAYS",),
     fields={"claims": "int", "paid_late": "int", "unpaid": "int", "outstanding": "money", "max_days": "days",
-            "limit": "days", "ids": "ids"},
+            "oldest": "since", "limit": "days", "ids": "ids"},
 )
 def unpaid_wages(ctx: Context) -> pd.DataFrame:
     c = claims(ctx)
     if c.empty:
         return empty()
     limit = int(ctx.s("CB_SIGNALS_WAGE_DAYS"))
-    bad = c[(c.kind == "wages") & (c.days > limit)]
+    bad = waits(c[(c.kind == "wages") & (c.days > limit)], "days")
     g = bad.sort_values("payment_id").groupby("project_id", sort=True)
     hit = pd.DataFrame({"claims": g.size(), "unpaid": g["unpaid"].sum(),
-                        "outstanding": g["outstanding"].sum(), "max_days": g["days"].max(),
-                        "ids": g["payment_id"].agg(tuple)})
+                        "outstanding": g["outstanding"].sum(), "max_days": g["paid_days"].max(),
+                        "oldest": oldest(g), "ids": g["payment_id"].agg(tuple)})
     return frame("projects", hit.index, claims=hit.claims, paid_late=hit.claims - hit.unpaid,
                  unpaid=hit.unpaid, outstanding=hit.outstanding,
-                 max_days=hit.max_days, limit=limit, ids=hit.ids)
+                 max_days=hit.max_days, oldest=hit.oldest, limit=limit, ids=hit.ids,
+                 variant=variant(hit.claims - hit.unpaid, hit.unpaid))
 
 
 def agency_claims(ctx: Context) -> pd.DataFrame:
@@ -109,7 +133,8 @@ def agency_claims(ctx: Context) -> pd.DataFrame:
     pid = text(p["payment_id"])[keep] if "payment_id" in p else pd.Series("", index=cid.index)
     ids = pid.where(pid != "", cid + "-" + kind + "-" + text(p["claim_date"])[keep])
     return pd.DataFrame({"contract_id": cid, "id": ids, "counted": counted, "unpaid": ~settled[keep],
-                         "judged": kind.isin(deadline.kinds), "limit": deadline.days})
+                         "claimed": claimed[keep], "judged": kind.isin(deadline.kinds),
+                         "limit": deadline.days})
 
 
 @indicator(
@@ -117,8 +142,8 @@ def agency_claims(ctx: Context) -> pd.DataFrame:
     group="payments",
     kinds=("contracts",),
     settings=("CB_SIGNALS_AGENCY_PAYMENT_DAYS",),
-    fields={"late": "int", "paid_late": "int", "unpaid": "int", "max_days": "days", "limit": "days",
-            "ids": "ids"},
+    fields={"late": "int", "paid_late": "int", "unpaid": "int", "max_days": "days",
+            "oldest": "since_work", "limit": "days", "ids": "ids"},
 )
 def late_agency_payment(ctx: Context) -> pd.DataFrame:
     c = agency_claims(ctx)

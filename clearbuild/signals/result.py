@@ -13,7 +13,9 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup, escape
 
+from .. import filters
 from .base import REGISTRY, Indicator
 
 Key = tuple[str, str]  # (kind, id)
@@ -63,13 +65,36 @@ def _fmt(v: Any, kind: str, lang: str, money: Callable[[Any], str]) -> str:
     return str(v)
 
 
-def explain(flag: Flag, lang: str, money: Callable[[Any], str] | None = None) -> str:
-    """The numbers that triggered a flag, in a sentence of the page's language."""
+# How a "since" value reads: the count the browser writes, and the date without JavaScript.
+SINCE = {"ko": ("{n}일", "{date}부터"), "en": ("{n} days", "since {date}")}
+
+
+def _since(v: Any, kind: str, lang: str) -> Markup:
+    """A day counter (filters.days_since, which also writes "–" for a missing date)."""
+    text, fallback = SINCE.get(lang, SINCE["en"])
+    return filters.days_since(v, text, fallback, workdays=kind == "since_work")
+
+
+def explain(flag: Flag, lang: str, money: Callable[[Any], str] | None = None,
+            html: bool = False) -> str:
+    """The numbers that triggered a flag, in a sentence of the page's language.
+
+    ``html``: for a page (Markup, every value escaped); a "since" value becomes a day counter the
+    browser fills in. Plain text (search, downloads) gives "since <date>" instead."""
     meta = flag.meta
     money = money or (lambda n: f"{n:,}")
     templates = meta.reason.get(f"{flag.kind}:{flag.variant}") if flag.variant else None
     template = _pick(templates or meta.reason[flag.kind], lang)
-    values = {name: _fmt(flag.values.get(name), kind, lang, money) for name, kind in meta.fields.items()}
+    values: dict[str, Any] = {}
+    for name, kind in meta.fields.items():
+        v = flag.values.get(name)
+        if kind in ("since", "since_work"):
+            counter = _since(v, kind, lang)
+            values[name] = counter if html else counter.striptags()
+        else:
+            values[name] = escape(_fmt(v, kind, lang, money)) if html else _fmt(v, kind, lang, money)
+    if html:
+        return escape(template).format(**values)
     return template.format(**values)
 
 

@@ -34,7 +34,10 @@ def payments_summary(rows: list[dict[str, Any]], overdue_days: int, today: date)
         paid = date.fromisoformat(r["paid_date"]) if r.get("paid_date") else None
         days = (paid - claimed).days if paid else None
         waiting = (today - claimed).days if not paid else None
-        claims.append({**r, "days_to_pay": days, "days_waiting": waiting,
+        # No running count of days in the context: the page shows the claim date and the
+        # reader's browser counts to the data's date (clearbuild.filters.days_since), so a new
+        # night's date alone changes no project page; "overdue" changes once, when it is crossed.
+        claims.append({**r, "days_to_pay": days,
                        "overdue": (days is not None and days > overdue_days)
                        or (waiting is not None and waiting > overdue_days)})
     kinds = []

@@ -5,8 +5,9 @@ Why a hash and not a serial number: a static site has no database to issue seria
 code is SHA-256 of the certificate's canonical content (docs/contracts.md gives the exact form),
 so it is the same in every language and every rebuild of the same data, anyone can recompute it
 from the published records, and changing one digit on a printed copy no longer matches the
-figures /verify/ shows for that code. The date the data is "as of" is deliberately not hashed:
-a certificate keeps its code until the company completes another contract of that kind.
+figures /verify/ shows for that code. The date the data is "as of" is deliberately not hashed
+and not printed: a certificate keeps its code, and its page its bytes, until the company
+completes another contract of that kind; it shows the newest date it counts instead.
 
 The rules and the hash are clearbuild.certcodes', shared with the nightly's ledger of issued
 codes; codes a company's certificates no longer carry come back from that ledger as superseded.
@@ -39,8 +40,16 @@ def certificate(ch: Chain, company: Record, kind: str, rows: list[Record]
     paid = kind in certcodes.PAID_KINDS
     lines = [{"contract": c, "amount": ch.certified[c["contract_id"]], "end": ch.final_end(c),
               "paid": paid and bool(ch.payments.get(c["contract_id"]))} for c in rows]
+    # The newest date the certificate counts (an end date, or a payment for kinds certified by
+    # what was paid), not the export's date: the page then changes only when what it certifies
+    # does, like its code, instead of every night.
+    dates = [line["end"] for line in lines if line["end"]]
+    if paid:
+        dates += [str(p["paid_date"]) for c in rows for p in ch.payments.get(c["contract_id"], ())
+                  if p.get("paid_date")]
     return {"company": company, "kind": kind, "lines": lines, "code": cert.code,
-            "display_code": display_code(cert.code), "total": cert.total, "as_of": ch.as_of}, cert
+            "display_code": display_code(cert.code), "total": cert.total,
+            "counted_to": max(dates, default="")}, cert
 
 
 def add_code(codes: Codes, cert: Issued, money: Callable[[Any], str], **extra: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, loader
+from clearbuild import asof, config, loader, safeio
 from clearbuild.ingest import report_csv
 from clearbuild.progress import Progress
 from clearbuild.render import Renderer
@@ -44,6 +44,10 @@ class DatasetGenerator(Generator):
         log.info("rendering %d record pages", renderer.queued())
         pages, size = renderer.write_all(config.setting(self.settings, "CB_WORKERS"))
         self.context["cb_stats"].update(pages=pages, bytes=size)
+        # The data's date, for the day counters every page may show (clearbuild.filters.days_since):
+        # the one file that changes because a night's export has a new date.
+        safeio.write_if_changed(Path(self.output_path) / "asof.js", "window.cbAsOf={};\n".format(
+            safeio.script_json(asof.of(self.context["cb_dataset"], self.settings))))
         report_dir = config.resolve(config.setting(self.settings, "CB_REPORT_DIR"))
         report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / "quality.csv").write_text(report_csv(self.context["cb_dataset"].report),

@@ -52,7 +52,7 @@ def on_generator_init(generator: Any) -> None:
         # Amounts as the page's language writes them (CB_CURRENCY_SYMBOLS: "KRW" on English pages).
         per_language = env.globals.get("cb_language_env")
         money = (per_language(env, lang) if per_language else env).filters.get("money")
-        return explain(flag, lang, money)
+        return explain(flag, lang, money, html=True)
 
     def rates(group: str, key: Any) -> dict[str, Any] | None:
         sig = current()
@@ -88,12 +88,15 @@ class SignalsGenerator(Generator):
 
     def _queue(self, sig: Signals, r: Any) -> None:
         limit = int(signal_setting(self.settings, "CB_SIGNALS_PAGE_ROWS"))
-        counts = sig.counts()
-        common = {"indicators": sig.indicators, "counts": counts, "today": sig.today.isoformat()}
+        # The date and the site-wide counts go only to the pages that show them (the summary on
+        # /signals/, the methodology): in every list page's context they changed every page's
+        # hash every night, and the lists re-rendered with nothing of theirs changed.
+        summary = {"counts": sig.counts(), "today": sig.today.isoformat()}
+        common = {"indicators": sig.indicators}
         everything = pages.rows(sig)
         for page in pages.listings("signals", everything, limit):  # filters offer what the page holds
             r.add("signals_list.html", page.path, listing=page, options=pages.options(page.rows),
-                  indicator=None, **common)
+                  indicator=None, **common, **({} if page.year else summary))
         per = pages.by_indicator(everything)
         for ind in sig.indicators:
             mine = per.get(ind.id, [])
@@ -101,7 +104,8 @@ class SignalsGenerator(Generator):
                 r.add("signals_list.html", page.path, listing=page, options=pages.options(page.rows),
                       indicator=ind, **common)
         values = {name: signal_setting(self.settings, name) for name in DEFAULTS}
-        r.add("signals_methodology.html", "signals/methodology/index.html", values=values, **common)
+        r.add("signals_methodology.html", "signals/methodology/index.html", values=values, **common,
+              **summary)
         bars = int(signal_setting(self.settings, "CB_SIGNALS_CHART_BARS"))
         least = int(signal_setting(self.settings, "CB_SIGNALS_RATE_MIN_CONTRACTS"))
         ds = self.context["cb_dataset"]
