@@ -7,11 +7,15 @@ public columns, so no plugin can publish a private one by mistake.
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 if TYPE_CHECKING:
     from .filegate import SourceFile
@@ -29,6 +33,68 @@ def _values(s: pd.Series) -> list[Any]:
         pool[-1] = None  # code -1: missing
         return pool[codes].tolist()
     return s.astype(object).where(s.notna(), None).tolist()
+
+
+def text_column(s: pd.Series) -> pd.Series:
+    """A column's values as text, exactly as a CSV of its table spells them: '' where missing,
+    integers without a decimal point, floats as Python's repr (100.0, 1e+16), booleans as
+    True/False. The record history compares and prints these (changes.jsonl holds them since its
+    state was CSV: the strings must not change under a live site's log)."""
+    if s.dtype.kind in "mM" or isinstance(s.dtype, pd.PeriodDtype):  # dates: CSV formats the column
+        text = s.to_frame().to_csv(index=False, lineterminator="\n")
+        back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).iloc[:, 0]
+        return pd.Series(back.to_numpy(), index=s.index, name=s.name, dtype="str")
+    return s.astype("str").fillna("")
+
+
+def text_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Every column as text (text_column), on a fresh RangeIndex."""
+    if not len(df.columns):
+        return pd.DataFrame(index=pd.RangeIndex(len(df)))
+    out = pd.concat([text_column(df.iloc[:, i]).reset_index(drop=True) for i in range(df.shape[1])],
+                    axis=1)
+    out.columns = df.columns  # by position: a repeated name is two columns, both kept
+    return out
+
+
+def row_hashes(text: pd.DataFrame, key: str | None = None) -> np.ndarray:
+    """One 64-bit hash per row of text values (text_frame), column order included: pandas'
+    SipHash, the same on every machine and in every process for one ``key`` (16 characters).
+
+    SipHash is a keyed hash: with pandas' published default key, whoever writes an export could
+    search for a changed row that keeps its old hash, and the history would skip the change. The
+    history therefore keys it with a secret of its own (clearbuild.publish.history)."""
+    if not len(text.columns):
+        return np.zeros(len(text), dtype=np.uint64)
+    kwargs = {"hash_key": key} if key else {}
+    return pd.util.hash_pandas_object(text, index=False, **kwargs).to_numpy(dtype=np.uint64)
+
+
+def _column_digest(h: Any, values: pd.Series) -> None:
+    """A text column into a SHA-256: its Arrow offsets (every value's length) and its bytes."""
+    arr = pa.array(values.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    _, offsets, data = arr.buffers()
+    h.update(offsets.to_pybytes()[: 8 * (len(arr) + 1)] if offsets is not None else b"")
+    end = int(np.frombuffer(offsets, dtype="<i8", count=len(arr) + 1)[-1]) if offsets is not None else 0
+    h.update(data.to_pybytes()[:end] if data is not None else b"")
+
+
+def digest(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, pd.DataFrame] | None = None) -> str:
+    """SHA-256 of the public content, what the signed manifest names as the dataset: per table
+    (by name) its name, row count, column names and dtypes, then every column's text values
+    (text_frame) with their lengths, in row order. A value, a column or the row order changing
+    changes it, and nobody can make two exports that share it (unlike the history's 64-bit row
+    hashes). ``texts``: text frames already made (the history's), not made twice."""
+    h = hashlib.sha256(b"clearbuild-dataset-3\n")
+    for name in sorted(tables):
+        df = tables[name]
+        text = texts[name] if texts is not None and name in texts else text_frame(df)
+        head = json.dumps([name, len(df), [[str(c), str(t)] for c, t in zip(df.columns, df.dtypes,
+                                                                           strict=True)]])
+        h.update(len(head.encode()).to_bytes(8, "little") + head.encode())
+        for i in range(df.shape[1]):
+            _column_digest(h, text.iloc[:, i])
+    return h.hexdigest()
 
 
 @dataclass
@@ -79,12 +145,8 @@ class Dataset:
         return self._groups[(name, key)]
 
     def digest(self) -> str:
-        """SHA-256 of the public content: what the manifest names as the dataset hash."""
-        h = hashlib.sha256()
-        for name in sorted(self.tables):
-            h.update(name.encode())
-            h.update(self.tables[name].to_csv(index=False).encode())
-        return h.hexdigest()
+        """SHA-256 of the public content (module ``digest``): the manifest's dataset hash."""
+        return digest(self.tables)
 
     @property
     def refused(self) -> int:

@@ -184,32 +184,56 @@ def _write_remote(dataset: Dataset, where: str, name: str) -> str:
     return f"{where}/{name}"
 
 
+class SnapshotError(ValueError):
+    """A snapshot that cannot be read (missing, truncated, not a snapshot): one line naming the file."""
+
+
+def _why(e: BaseException) -> str:
+    return f"{type(e).__name__}: {e}".splitlines()[0]
+
+
 def read(location: str | Path) -> Dataset:
-    """The Dataset a snapshot holds; local files are memory-mapped."""
+    """The Dataset a snapshot holds; local files are memory-mapped. SnapshotError names the file
+    that could not be read."""
     from .filegate import SourceFile
     from .ingest.problems import Problem
 
     remote = is_url(location)
-    if remote:
-        fs, root = _filesystem(str(location))
-        with fs.open_input_stream(f"{root}/{META}") as f:
-            meta = json.loads(f.read().decode("utf-8"))
-    else:
-        meta = json.loads((Path(location) / META).read_text(encoding="utf-8"))
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{location}: not a {FORMAT} snapshot")
-    tables = {}
-    for table_name, info in meta["tables"].items():
+    try:
         if remote:
-            with fs.open_input_file(f"{root}/{info['file']}") as f:
-                tables[table_name] = _decode(pa.ipc.open_file(f).read_all(), info["columns"])
-        else:  # decoded while mapped: pandas copies what it keeps
-            with pa.memory_map(str(Path(location) / info["file"]), "r") as source:
-                tables[table_name] = _decode(pa.ipc.open_file(source).read_all(), info["columns"])
-    names = {f.name for f in dataclasses.fields(Dataset)}
-    plain = {k: v for k, v in meta.items() if k in names and k not in _OWN}
-    return Dataset(tables=tables, report=[Problem(**p) for p in meta["report"]],
-                   files={k: SourceFile(**v) for k, v in meta["files"].items()}, **plain)
+            fs, root = _filesystem(str(location))
+            with fs.open_input_stream(f"{root}/{META}") as f:
+                meta = json.loads(f.read().decode("utf-8"))
+        else:
+            meta = json.loads((Path(location) / META).read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} snapshot")
+        tables_meta = dict(meta["tables"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise SnapshotError(f"{location}/{META}: {_why(e)}") from e
+    tables = {}
+    for table_name, info in tables_meta.items():
+        where = f"{location}/{info.get('file', '?') if isinstance(info, dict) else '?'}"
+        try:
+            if remote:
+                with fs.open_input_file(f"{root}/{info['file']}") as f:
+                    df = _decode(pa.ipc.open_file(f).read_all(), info["columns"])
+            else:  # decoded while mapped: pandas copies what it keeps
+                with pa.memory_map(str(Path(location) / info["file"]), "r") as source:
+                    df = _decode(pa.ipc.open_file(source).read_all(), info["columns"])
+            if len(df) != info["rows"]:
+                raise ValueError(f"{len(df)} rows, {info['rows']} recorded")
+        except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError,
+                pa.ArrowException) as e:
+            raise SnapshotError(f"{where} ({table_name}): {_why(e)}") from e
+        tables[table_name] = df
+    try:
+        names = {f.name for f in dataclasses.fields(Dataset)}
+        plain = {k: v for k, v in meta.items() if k in names and k not in _OWN}
+        return Dataset(tables=tables, report=[Problem(**p) for p in meta["report"]],
+                       files={k: SourceFile(**v) for k, v in meta["files"].items()}, **plain)
+    except (KeyError, TypeError, AttributeError) as e:
+        raise SnapshotError(f"{location}/{META}: {_why(e)}") from e
 
 
 def remove(location: str | Path) -> None:
