@@ -204,3 +204,21 @@ def test_recycled_build_equals_a_fresh_build(tmp_path):
                  settings_file="publishconf.py", overrides=ws.overrides(THEME=theme))
     signed = {"manifest.json", "manifest.sig", "verify.py", "publickey.pem"}
     assert {k: v for k, v in tree_hash(live).items() if k not in signed} == tree_hash(full.output)
+
+
+def test_a_corrupt_history_state_refuses_the_night_in_one_line(two_nights, tmp_path):
+    import shutil
+
+    from publish_support import Workspace
+
+    ws, _, _ = two_nights
+    copy = Workspace(tmp_path / "ws")
+    shutil.copytree(ws.base, copy.base, symlinks=True)
+    state = copy.base / "history" / History(copy.base / "history").head["state"]
+    arrow = sorted(state.glob("*.arrow"))[-1]
+    arrow.write_bytes(arrow.read_bytes()[:-64])  # truncated
+    copy.export("2026-11-22", night2_rows())
+    with pytest.raises(nightly.Refused) as e:
+        copy.publish(accept_drop=True)
+    assert e.value.code == 2 and f"{arrow}" in str(e.value).splitlines()[1]
+    assert os.readlink(copy.site / "current") == os.readlink(ws.site / "current")

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     # keeps them under SITE/state/history unless this is set; a plain build reads this folder.
     "CB_HISTORY_DIR": "data/history",
     "CB_PUBLISH_FINGERPRINT_AT": "",  # where the key's fingerprint is published (archive README)
+    # The nightly's verify: "changed" reads only files not provably the same bytes as a verified
+    # build's (nightverify); "full" reads every byte every night. `invoke verify` is always full.
+    "CB_PUBLISH_VERIFY": "changed",
 }
 
 

@@ -23,10 +23,9 @@ from .. import asof, certcodes, config, loader
 from ..build import build, settings_for
 from ..ingest import StructuralError
 from ..ingest.limits import Limits
-from . import guards, manifest, recycle, setting
-from .history import History
+from . import guards, manifest, nightverify, recycle, setting
+from .history import History, HistoryError
 from .site import Site, SiteError
-from .verify import verify
 
 
 class Refused(Exception):
@@ -124,10 +123,17 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
         key = manifest.load_key(key_path)
     except manifest.SigningKeyError as e:
         raise Refused(str(e), 4) from e
+    pem, mode = manifest.public_pem(key), str(setting(settings, "CB_PUBLISH_VERIFY"))
+    if mode not in nightverify.MODES:
+        raise Refused(f"CB_PUBLISH_VERIFY is {mode!r}: it must be one of {', '.join(nightverify.MODES)}", 4)
 
     clock.phase("history")
     history = History(config.resolve(setting(settings, "CB_HISTORY_DIR")))
-    changes = history.record(dataset, export.name)
+    try:
+        changes = history.record(dataset, export.name)
+    except HistoryError as e:
+        _refuse(s, export.name, f"export {export.name} not published; the live site is unchanged:\n  {e}\n"
+                "  (the history folder is as it was: restore it from a backup)", 2)
     # Tonight's certificate codes join the ledger beside the history, so a code printed on an
     # earlier night still verifies (as superseded, with what it certified) after it changes.
     try:
@@ -142,10 +148,14 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
     previous = s.current_dir()
     languages = list(config.setting(settings, "CB_LANGUAGES"))
     recycled = recycle.candidate(s, int(setting(settings, "CB_PUBLISH_KEEP"))) if previous else None
-    old = None
+    old, old_basis = None, None
     if recycled:
+        # Its manifest must hold with tonight's key before any of its pages is kept.
+        old_basis = nightverify.load(s.builds / recycled, s.record(recycled), pem)
         target = recycle.retire(s, recycled, name)
-        old = recycle.prepare(target, languages)
+        old = recycle.prepare(target, languages, old_basis.entries if old_basis else {})
+        if old_basis is not None:  # only the kept pages' records stay in memory during the build
+            old_basis.stats = {r: old_basis.stats[r] for r in old[1] if r in old_basis.stats} if old else {}
         if old is None:
             shutil.rmtree(target)
         say(f"{'recycling' if old else 'not recycling'} {recycled} as {name}")
@@ -157,21 +167,29 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
     clock.phase("manifest")
     digest = history.digest or dataset.digest()
     kept = recycle.kept_entries(old, target, languages) if old else None
+    # The live build's hashes are reused only when its manifest holds with tonight's key.
+    basis = nightverify.load(previous, s.record(live), pem) if previous and live else None
+    if previous and basis is None:
+        say(f"the live build {live}'s manifest does not verify with the signing key: "
+            "every file is hashed, nothing of it trusted")
     # ctime of files written tonight can lag the clock by a tick: allow two seconds.
     manifest.write(target, key, digest, export.name, previous=previous, kept=kept,
-                   since=started - 2 if old else None)
+                   since=started - 2 if old else None, basis=basis or nightverify.Basis({}))
 
     clock.phase("verify")
-    ok, lines = verify(target, key_pem=manifest.public_pem(key))
-    if not ok or not (target / "index.html").is_file() or result.pages == 0:
+    checked = nightverify.check(target, pem, mode, [b for b in (basis, old_basis) if b])
+    say(checked.line())
+    if not checked.ok or not (target / "index.html").is_file() or result.pages == 0:
         shutil.rmtree(target, ignore_errors=True)
         raise Refused("the new build failed verification; the live site is unchanged:\n  "
-                      + "\n  ".join(lines), 4)
+                      + "\n  ".join(checked.lines), 4)
+    nightverify.write_record(s.record(name), checked)
     s.write_meta(name, {"name": name, "export": export.name, "export_path": str(export),
                         "stats": stats, "dataset_sha256": digest,
                         "pages": result.pages, "rendered": result.rendered,
                         "render": dict(result.stats or {}),  # rendered, linked, kept, data files
                         "changes": len(changes), "previous": live,
+                        "verify": {"mode": mode, "read": checked.read, "trusted": checked.trusted},
                         "accepted": [r.line() for r in report.accepted]})
 
     clock.phase("switch")

@@ -41,10 +41,12 @@ Pages = dict[str, str]
 Entries = dict[str, dict[str, Any]]
 
 
-def prepare(folder: Path, languages: list[str]) -> tuple[Pages, Entries] | None:
+def prepare(folder: Path, languages: list[str], entries: Entries | None = None,
+            ) -> tuple[Pages, Entries] | None:
     """Strip a retired build to its pages; returns (page hashes, their files' manifest entries),
-    or None when the folder cannot be trusted to say what it holds."""
-    entries = manifest.entries(folder)
+    or None when the folder cannot be trusted to say what it holds. ``entries``: its manifest's,
+    read by the caller with the signature checked (the nightly); else read here."""
+    entries = manifest.entries(folder) if entries is None else entries
     pages = read_pages(folder)
     if not entries or not pages:
         return None
@@ -70,6 +72,7 @@ def prepare(folder: Path, languages: list[str]) -> tuple[Pages, Entries] | None:
 def retire(site: Site, name: str, new: str) -> Path:
     """Take a finished build out of the finished set and give it tonight's name."""
     (site.meta_dir / f"{name}.json").unlink()
+    site.record(name).unlink(missing_ok=True)  # the record of what it was when verified
     fsync_dir(site.meta_dir)
     os.rename(site.builds / name, site.builds / new)
     return site.builds / new

@@ -85,6 +85,10 @@ class Site:
         return sorted(p.stem for p in self.meta_dir.glob("*.json")
                       if (self.builds / p.stem).is_dir())
 
+    def record(self, name: str) -> Path:
+        """Each file's inode and mtime when the build verified (nightverify): SITE/meta/NAME.stat."""
+        return self.meta_dir / f"{name}.stat"
+
     def meta(self, name: str) -> dict[str, Any]:
         return json.loads((self.meta_dir / f"{name}.json").read_text(encoding="utf-8"))
 
@@ -110,6 +114,9 @@ class Site:
             p.unlink(missing_ok=True)
         for p in self.meta_dir.glob(".*.tmp") if self.meta_dir.is_dir() else []:
             p.unlink(missing_ok=True)
+        for p in self.meta_dir.glob("*.stat") if self.meta_dir.is_dir() else []:
+            if p.stem != live and p.stem not in done:  # a run killed before its meta was written
+                p.unlink(missing_ok=True)
         return removed
 
     def switch(self, name: str) -> None:
@@ -147,5 +154,6 @@ class Site:
         for name in doomed:
             # Meta first: a build without meta is unfinished, and cleanup() finishes the job.
             (self.meta_dir / f"{name}.json").unlink(missing_ok=True)
+            self.record(name).unlink(missing_ok=True)
             shutil.rmtree(self.builds / name, ignore_errors=True)
         return doomed

@@ -186,57 +186,62 @@ def unsafe_entries(infos: list[zipfile.ZipInfo], prefix: str) -> list[str]:
     return out
 
 
-def verify(path: str | Path, key_pem: bytes | None = None, fingerprint: str | None = None,
-           ) -> tuple[bool, list[str]]:
-    """Check a copy; returns (ok, report lines). Every problem gets a line of its own."""
+def open_copy(path: str | Path) -> tuple[Copy | None, list[str]]:
+    """The copy to check (a published SITE folder: its live build), or why it is refused."""
     path = Path(path)
     if path.is_dir() and not (path / MANIFEST).exists() and (path / "current" / MANIFEST).exists():
         path = path / "current"  # a published site folder: check its live build
     try:
-        copy = Copy(path.resolve())
+        return Copy(path.resolve()), []
     except UnsafeArchive as e:
         problems = e.args[0]
-        return False, [f"refused: {p}" for p in problems] + [
+        return None, [f"refused: {p}" for p in problems] + [
             f"FAILED: unsafe archive ({len(problems)} bad entries); nothing in it was checked"]
-    lines: list[str] = []
+
+
+def check_signed(copy: Copy, key_pem: bytes | None = None, fingerprint: str | None = None,
+                 ) -> tuple[bool, list[str], dict | None]:
+    """The manifest's signature: (ok, report lines, the manifest or None when there is none)."""
     manifest_bytes = copy.read(MANIFEST)
     if manifest_bytes is None:
-        return False, [f"missing: {MANIFEST} (nothing to check against)"]
+        return False, [f"missing: {MANIFEST} (nothing to check against)"], None
     manifest = json.loads(manifest_bytes)
     signature = copy.read(SIGNATURE)
     bundled = copy.read(PUBLIC_KEY)
     pem = key_pem or bundled
-    ok = True
     if signature is None:
-        ok = False
-        lines.append(f"missing: {SIGNATURE} (the manifest is not signed)")
-    elif pem is None:
-        ok = False
-        lines.append("no public key to check the signature with (--key)")
-    else:
-        problem = check_signature(manifest_bytes, signature, pem)
-        if problem:
-            ok = False
-            lines.append(f"signature: {problem}")
-        else:
-            fp = show_fingerprint(key_fingerprint(pem))
-            if fingerprint and key_fingerprint(pem) != parse_fingerprint(fingerprint):
-                ok = False
-                lines.append(f"signature: made with key {fp}, not the expected "
-                             f"{show_fingerprint(parse_fingerprint(fingerprint))}")
-            elif fingerprint:
-                lines.append(f"signature OK with key {fp}; matches the fingerprint given")
-            elif key_pem:
-                lines.append(f"signature OK with the given key {fp}")
-            else:
-                lines.append(f"signature OK with key {fp}; NOT checked against the fingerprint "
-                             "published on the site: pass --fingerprint")
+        return False, [f"missing: {SIGNATURE} (the manifest is not signed)"], manifest
+    if pem is None:
+        return False, ["no public key to check the signature with (--key)"], manifest
+    problem = check_signature(manifest_bytes, signature, pem)
+    if problem:
+        return False, [f"signature: {problem}"], manifest
+    fp = show_fingerprint(key_fingerprint(pem))
+    if fingerprint and key_fingerprint(pem) != parse_fingerprint(fingerprint):
+        return False, [f"signature: made with key {fp}, not the expected "
+                       f"{show_fingerprint(parse_fingerprint(fingerprint))}"], manifest
+    if fingerprint:
+        return True, [f"signature OK with key {fp}; matches the fingerprint given"], manifest
+    if key_pem:
+        return True, [f"signature OK with the given key {fp}"], manifest
+    return True, [f"signature OK with key {fp}; NOT checked against the fingerprint "
+                  "published on the site: pass --fingerprint"], manifest
+
+
+def compare(copy: Copy, manifest: dict, present: set[str], trusted=None) -> tuple[bool, list[str]]:
+    """Every listed file present with the listed SHA-256 and size, no file that is not listed.
+
+    ``trusted(name, entry)``, when given, may answer True for a file whose bytes need not be
+    read again (the publisher's nightly, for a file it knows is unchanged; it checks the size
+    itself). Without it, as for every reader of a copy, every file is hashed."""
+    ok, lines = True, []
     listed = {f["path"]: f for f in manifest["files"]}
-    present = set(copy.files()) - UNLISTED
     for name in sorted(listed):
         if name not in present:
             ok = False
             lines.append(f"missing: {name}")
+            continue
+        if trusted is not None and trusted(name, listed[name]):
             continue
         sha, size = copy.digest(name)
         if sha != listed[name]["sha256"] or size != listed[name]["size"]:
@@ -245,10 +250,27 @@ def verify(path: str | Path, key_pem: bytes | None = None, fingerprint: str | No
     for name in sorted(present - set(listed)):
         ok = False
         lines.append(f"extra: {name}")
-    summary = "OK" if ok else "FAILED"
-    lines.append(f"{summary}: {len(listed)} files in the manifest; export "
-                 f"{manifest.get('export', '?')}, built {manifest.get('build_time', '?')}")
     return ok, lines
+
+
+def summary(ok: bool, manifest: dict) -> str:
+    listed = len({f["path"] for f in manifest["files"]})
+    return (f"{'OK' if ok else 'FAILED'}: {listed} files in the manifest; export "
+            f"{manifest.get('export', '?')}, built {manifest.get('build_time', '?')}")
+
+
+def verify(path: str | Path, key_pem: bytes | None = None, fingerprint: str | None = None,
+           ) -> tuple[bool, list[str]]:
+    """Check a copy; returns (ok, report lines). Every problem gets a line of its own."""
+    copy, refused = open_copy(path)
+    if copy is None:
+        return False, refused
+    ok, lines, manifest = check_signed(copy, key_pem, fingerprint)
+    if manifest is None:
+        return False, lines
+    same, more = compare(copy, manifest, set(copy.files()) - UNLISTED)
+    ok = ok and same
+    return ok, lines + more + [summary(ok, manifest)]
 
 
 def main(argv: list[str] | None = None) -> int:
