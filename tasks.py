@@ -131,11 +131,12 @@ def golden(c):
             "cluster": "a Dask scheduler's address ('local': start one here with two workers): "
                        "build on one, then two of its workers",
             "nightly": "two nights through `invoke nightly` (full, then --share of records changed)",
-            "share": "with --nightly: share of records the second night changes (default 0.01)",
+            "share": "with --nightly: share of records the second night changes (default 0.01); "
+                     "a list (0.01,0,0.1): one night each after the first, none recycled",
             "profile": "with --nightly: py-spy the second night, CPU seconds by stage",
             "nights": "with --nightly: nights to run (default 2; the 4th on recycles the oldest build)"})
 def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False, cluster=None, times=1,
-          nightly=False, share=0.01, profile=False, nights=2):
+          nightly=False, share="0.01", profile=False, nights=2):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
     from clearbuild.bench import run_bench, run_incremental
 
@@ -143,8 +144,10 @@ def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False,
     if nightly:
         from clearbuild.benchnight import run_nightly_bench
 
+        shares = [float(x) for x in str(share).split(",")]
         print(json.dumps(run_nightly_bench(projects=int(projects), scale=scale, workers=int(workers),
-                                           share=float(share), profile=profile, nights=int(nights),
+                                           share=shares if len(shares) > 1 else shares[0],
+                                           profile=profile, nights=int(nights),
                                            languages=languages)))
         return
     if cluster:

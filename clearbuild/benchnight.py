@@ -52,7 +52,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
-def settings_file(folder: Path, workers: int, languages: list[str] | None) -> Path:
+def settings_file(folder: Path, workers: int, languages: list[str] | None, keep: int = 3) -> Path:
     """A settings file for the bench: publishconf.py, a key generated once, state in the folder,
     three builds kept (the fewest that recycle; a site that keeps 7 recycles from night 8)."""
     from .publish import manifest
@@ -61,7 +61,7 @@ def settings_file(folder: Path, workers: int, languages: list[str] | None) -> Pa
     if not key.exists():
         manifest.keygen(key)
     over: dict[str, Any] = {"CB_PUBLISH_KEY": str(key), "CB_REPORT_DIR": str(folder / "reports"),
-                            "CB_ADMIN_DB": "", "CB_WORKERS": workers, "CB_PUBLISH_KEEP": 3}
+                            "CB_ADMIN_DB": "", "CB_WORKERS": workers, "CB_PUBLISH_KEEP": keep}
     if languages:
         over["CB_LANGUAGES"] = languages
     path = folder / "benchconf.py"
@@ -112,12 +112,19 @@ def stages(profile: Path, rate: int = 50) -> dict[str, float]:
 
 
 def run_nightly_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
-                      share: float = 0.01, languages: list[str] | None = None,
+                      share: float | list[float] = 0.01, languages: list[str] | None = None,
                       profile: bool = False, nights: int = 2) -> dict[str, Any]:
     """``nights`` nights through `invoke nightly` on a fresh site (see module doc): the first a
     full publish, each later one ``share`` of records changed from the night before. With
     CB_PUBLISH_KEEP = 3, the fourth night on recycles the oldest build (the steady state of a
-    site that keeps its builds); ``profile`` records the second night."""
+    site that keeps its builds); ``profile`` records the second night.
+
+    ``share`` as a list (``--share 0.01,0,0.1``): one night per share after the first, every one
+    into a fresh folder beside the live build (builds kept: one more than the nights, so none is
+    recycled): nights of different sizes measured alike, the full first night paid once."""
+    shares = share if isinstance(share, list) else [share] * (max(nights, 2) - 1)
+    nights = len(shares) + 1
+    share = shares[0]
     sizes = sizes_for(projects, scale)
     generated = export_for(sizes)
     base = config.ROOT / "bench" / "nightly"
@@ -128,11 +135,12 @@ def run_nightly_bench(projects: int = 3000, scale: str | None = None, workers: i
     days = [(date.fromisoformat(AS_OF) + timedelta(days=n)).isoformat() for n in range(max(nights, 2))]
     # Night one reads the generated export through hard links (never written to: cheap at any size).
     shutil.copytree(generated, exports / days[0], copy_function=os.link)
-    settings = settings_file(base, workers, languages)
+    settings = settings_file(base, workers, languages,
+                             keep=3 if len(set(shares)) == 1 else nights + 1)
     trace = base / "night2.pyspy.txt" if profile else None
     runs, changed = [night(exports, site, settings)], []
     for n, day in enumerate(days[1:], 1):
-        changed.append(changed_export(exports / days[n - 1], exports / day, share, seed=10 + n))
+        changed.append(changed_export(exports / days[n - 1], exports / day, shares[n - 1], seed=10 + n))
         runs.append(night(exports, site, settings, trace if n == 1 else None))
     first, second, last = runs[0], runs[1], runs[-1]
     figures: dict[str, Any] = {
@@ -140,7 +148,8 @@ def run_nightly_bench(projects: int = 3000, scale: str | None = None, workers: i
         "languages": languages or config.DEFAULTS["CB_LANGUAGES"], "exports": days,
         "first_night": first, "second_night": second}
     if len(runs) > 2:
-        figures.update(later_nights=runs[2:], later_records_changed=changed[1:])
+        figures.update(later_nights=runs[2:], later_records_changed=changed[1:],
+                       later_shares=shares[1:])
     if trace:
         figures["second_night_cpu_seconds_by_stage"] = stages(trace)
         figures["profile"] = str(trace)

@@ -12,8 +12,10 @@ two workers here for the run (clearbuild.localcluster).
 
 from __future__ import annotations
 
+import json
 import socket
 import statistics
+import sys
 import time
 from contextlib import ExitStack
 from typing import Any
@@ -74,8 +76,12 @@ def run_cluster_bench(address: str, projects: int = 3000, scale: str | None = No
             address = stack.enter_context(LocalCluster().start(2)).address
         pids = worker_pids(address)
         workers = sorted(pids)
-        runs = [one_run(address, workers[:n], pids, export, languages)
-                for n in sorted({1, min(2, len(workers))})]
+        runs = []
+        for n in sorted({1, min(2, len(workers))}):
+            runs.append(one_run(address, workers[:n], pids, export, languages))
+            # Each run as it ends (to stderr: stdout stays one JSON document): at K times Seoul a
+            # run takes a quarter of an hour, and an interrupted bench still leaves its figures.
+            print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     out: dict[str, Any] = {"cluster": address, "sizes": sizes, "times": times,
                            "languages": languages or config.DEFAULTS["CB_LANGUAGES"], "runs": runs}
     if len(runs) == 2:
