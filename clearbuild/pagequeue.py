@@ -81,7 +81,12 @@ class PageQueue:
                   context: Callable[[Any], dict[str, Any]]) -> None:
         """Data files made where they are written: ``context(arg)`` returns ``{"produce": f,
         "args": (...)}`` for each ``(path, arg)``, as ``add_file`` takes them. Why: the 175,000
-        OCDS record files at Seoul's size, each a compiled release, no longer wait in the parent."""
+        OCDS record files at Seoul's size, each a compiled release, no longer wait in the parent.
+
+        With a ``"digest"`` (bytes that change whenever ``produce(*args)`` would), the file's
+        hash is ``produce``'s name and the digest, not ``args``: an unchanged file is kept
+        without its arguments being hashed, and ``args`` may be cheap references (a writer and
+        a key) whose work is done only when the file is written."""
         group = self._group(DATA, "", context)
         for path, arg in items:
             if path.endswith(".html"):

@@ -41,6 +41,11 @@ from .progress import OFF, STEP, Progress
 
 __all__ = ["Job", "Renderer", "PartResult", "PAGES_FILE", "read_pages", "stable_json", "page_files"]
 PARTITION_PAGES = 2000  # pages per partition unless CB_PARTITION_PAGES says otherwise
+# Pages queued whole (listings, homes, signal lists) are cut finer. Why: they are the heavy
+# pages (a month of Seoul's contracts is one 1 MB listing), few enough to fit in one partition:
+# at Seoul's size all 600 contract listings fell to one worker, 29 CPU s alone at the end of a
+# night while the other worker idled.
+WHOLE_PAGES = 25
 
 
 @dataclass
@@ -100,8 +105,10 @@ class Renderer(PageQueue, PageWriter):
         for key in sorted(self.groups, key=lambda k: (self.groups[k].context is None, k)):
             group = self.groups[key]
             group.items.sort(key=lambda item: item[0])
-            for start in range(0, len(group.items), size):
-                self.partitions.append((key, start, min(start + size, len(group.items))))
+            whole = group.context is None and group.template != DATA
+            step = min(size, WHOLE_PAGES) if whole else size
+            for start in range(0, len(group.items), step):
+                self.partitions.append((key, start, min(start + step, len(group.items))))
         prev = self.settings.get("CB_PREVIOUS_BUILD")
         self._previous = read_pages(prev)
         self._own = read_pages(self.output)
@@ -162,7 +169,11 @@ class Renderer(PageQueue, PageWriter):
             context = group.context(item) if group.context else item
             if len(cache) > 256:  # it holds what it hashed: contexts made per page would pile up
                 cache.clear()
-            job = Job(group.template, path, context, group.kind, rec_key)
+            # A data file may name its bytes by a digest (clearbuild.pagequeue.add_files): then
+            # its arguments are not hashed, and need not be made unless the file is written.
+            hashed = {"produce": context["produce"], "digest": context["digest"]} \
+                if data and "digest" in context else context
+            job = Job(group.template, path, hashed, group.kind, rec_key)
             h = out.pages[path] = job_hash(self._fp, job, self.depends, cache)
             if own.get(path) == h:
                 out.kept += 1
@@ -221,7 +232,10 @@ class Renderer(PageQueue, PageWriter):
         total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0}
         pages: dict[str, str] = {}
         items = sum(stop - start for _, start, stop in self.partitions)
-        everything, remote = list(range(len(self.partitions))), self.remote()
+        remote = self.remote()
+        # The heavy pages queued whole first, so no worker ends the build alone on a listing.
+        later = set(remote)
+        everything = sorted(range(len(self.partitions)), key=lambda i: i in later)
         # On a cluster: the pages queued whole here first (forked, before any Dask client thread
         # exists in this process: a fork copies no thread), then the record partitions there.
         runs = [(self._local, everything)] if self.executor is None else [

@@ -209,3 +209,25 @@ def test_the_streamed_package_is_the_package_dumps_would_write(tmp_path, release
     assert n == len(releases)
     assert (tmp_path / "p.json").read_text(encoding="utf-8") == dumps(whole, compact=True)
     assert lines.getvalue().splitlines() == [dumps(r, compact=True).rstrip("\n") for r in releases]
+
+
+def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tmp_path):
+    """The render workers keep a contract's record file by its release's digest: the one the
+    package writer took, or (a cluster worker, which writes no package) one taken alone; both
+    must agree, and differ when the release does."""
+    import io
+
+    from cb_opendata import record_file, release_file
+    from clearbuild.ocds.writing import write_package
+
+    _, ocds, _, _, _ = export_dir
+    ocids, digests = list(ocds.releases), []
+    write_package(tmp_path / "p.json", ocds.package_head(), (ocds.releases[k] for k in ocids),
+                  io.StringIO(), digests)
+    from_package = dict(zip(ocids, digests, strict=True))
+    for ocid in ocids:
+        with_package, alone = record_file(ocds, from_package, ocid), record_file(ocds, {}, ocid)
+        assert with_package["digest"] == alone["digest"]
+        assert with_package["produce"] is alone["produce"] is release_file
+        assert release_file(*alone["args"]) == dumps(ocds.releases[ocid])
+    assert len(set(digests)) == len(ocids)

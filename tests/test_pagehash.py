@@ -98,3 +98,42 @@ def test_data_files_are_written_once_then_kept_or_linked_like_pages(tmp_path: Pa
 def test_add_file_refuses_pages() -> None:
     with pytest.raises(ValueError, match="add_file is for data files"):
         renderer(Path("unused"), {}).add_file("things/x/index.html", produce, {})
+
+
+class Source:
+    """Arguments a digest-named file must not have hashed: it counts what it is asked to make."""
+
+    def __init__(self, records: dict[str, dict]) -> None:
+        self.records, self.made, self.pickled = records, [], 0
+
+    def __reduce__(self):  # hashing the arguments would pickle this
+        self.pickled += 1
+        return (Source, ({},))
+
+    def text(self, rid: str) -> str:
+        self.made.append(rid)
+        return produce(self.records[rid])
+
+
+def digest_file(source: Source, rid: str) -> dict:
+    return {"produce": Source.text, "args": (source, rid), "digest": produce(source.records[rid]).encode()}
+
+
+def digest_renderer(out: Path, source: Source, previous: Path | None = None) -> Renderer:
+    r = renderer(out, {}, previous)
+    r.add_files(((f"things/{rid}.json", rid) for rid in source.records),
+                lambda rid: digest_file(source, rid))
+    return r
+
+
+def test_a_file_named_by_its_digest_is_made_only_when_written(tmp_path: Path) -> None:
+    one = Source({"a": {"n": 1}, "b": {"n": 2}})
+    digest_renderer(tmp_path / "one", one).write_all(workers=1)
+    assert sorted(one.made) == ["a", "b"] and one.pickled == 0
+    two = Source({"a": {"n": 1}, "b": {"n": 3}})
+    r = digest_renderer(tmp_path / "two", two, previous=tmp_path / "one")
+    r.write_all(workers=1)
+    assert two.made == ["b"] and two.pickled == 0  # a: same digest, linked without being made
+    assert os.path.samefile(tmp_path / "one/things/a.json", tmp_path / "two/things/a.json")
+    assert (tmp_path / "two/things/b.json").read_text() == produce({"n": 3})
+    assert r.stats["data_written"] == 1
