@@ -218,6 +218,7 @@ def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tm
     import io
 
     from cb_opendata import record_file, release_file
+
     from clearbuild.ocds.writing import write_package
 
     _, ocds, _, _, _ = export_dir

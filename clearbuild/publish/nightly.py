@@ -162,7 +162,8 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
     target = s.builds / name
     started = time.time()
     result = build(output=target, data=export, settings_file=settings_file, overrides=overrides,
-                   quiet=True, previous=previous, reuse_dataset=True, in_place=old is not None)
+                   quiet=True, previous=previous, reuse_dataset=True, in_place=old is not None,
+                   count=False)
 
     clock.phase("manifest")
     digest = history.digest or dataset.digest()

@@ -7,8 +7,10 @@ project package and the licence; queues the ``data/`` page (each file with its s
 date) and the data dictionary, generated from clearbuild.schema so it cannot drift.
 
 Files the data page describes are serialised and written while contexts are generated (the
-page needs their sizes; only the sizes are kept). The per-record files are queued on the shared
-renderer (``add_file``), whose workers write them beside the pages.
+page needs their sizes; only the sizes are kept): the CSV files here, the packages by a forked
+child (clearbuild.forked) while the later sections make their contexts; once every generator is
+done (``all_generators_finalized``) the data page and the per-record files are queued on the
+shared renderer (``add_files``), whose workers write them beside the pages.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pelican.generators import Generator
 
 from clearbuild import asof, csvsafe, public, schema, urls
 from clearbuild.dataset import Dataset
+from clearbuild.forked import Forked
 from clearbuild.ocds import coverage, extension
 from clearbuild.ocds.export import ExportOptions, OcdsWriter, dumps
 from clearbuild.ocds.oc4ids import writers
@@ -79,6 +82,37 @@ def licence_text(settings: dict[str, Any], opts: ExportOptions) -> str:
     )
 
 
+@dataclass
+class Downloads:
+    """What the forked package writer hands back: no package, only what the data page shows."""
+
+    files: list[DataFile]
+    counts: dict[str, int]  # Cardinal's coverage
+    digests: dict[str, bytes]  # ocid -> digest of its release (clearbuild.ocds.writing.digest)
+
+
+def write_downloads(ocds: OcdsWriter, oc4ids: Any, projects: list[dict[str, Any]], out: Path) -> Downloads:
+    """The OCDS release package with Cardinal's coverage of it, and the OC4IDS project package."""
+    # Streamed: one release at a time into the package and into Cardinal's lines.
+    with tempfile.TemporaryDirectory(prefix="cb-ocds-") as tmp:
+        lines = Path(tmp) / "releases.jsonl"
+        ocids, digests = list(ocds.releases), []
+        with lines.open("w", encoding="utf-8") as f:
+            n = write_package(out / "ocds-release-package.json", ocds.package_head(),
+                              (ocds.releases[k] for k in ocids), f, digests)
+        counts = coverage.coverage_of_lines(lines)
+    files = [DataFile("ocds-release-package.json", "OCDS",
+                      "OCDS 1.1 release package: one compiled release per contracting process",
+                      n, (out / "ocds-release-package.json").stat().st_size),
+             publish(out, COVERAGE_FILE, "Cardinal coverage",
+                     "Cardinal's coverage of the OCDS package: how often each field is filled",
+                     len(counts), dumps(counts).encode("utf-8")),
+             publish(out, "oc4ids-project-package.json", "OC4IDS",
+                     "OC4IDS 0.9 project package: one project per construction project", len(projects),
+                     dumps(oc4ids.package(projects), compact=True).encode("utf-8"))]
+    return Downloads(files, counts, dict(zip(ocids, digests, strict=True)))
+
+
 def record_file(ocds: OcdsWriter, digests: dict[str, bytes], ocid: str) -> dict[str, Any]:
     """A contract's record file: its process's compiled release, made where it is written.
 
@@ -101,43 +135,34 @@ class OpenDataGenerator(Generator):
         opts = ExportOptions.from_settings(self.settings)
         self.ocds, self.oc4ids = writers(ds, opts)
         self.projects = self.oc4ids.projects()
-        r = self.context["cb_renderer"]
         self.digests: dict[str, bytes] = {}  # ocid -> its release's digest, taken as the package is written
+        self.downloads: Forked[Downloads] | None = None
         if self.settings.get("CB_CLUSTER_WORKER"):  # record files only (clearbuild.cluster)
-            self._record_files(r)
+            self._record_files(self.context["cb_renderer"])
             return
         out = Path(self.output_path) / "data"
         out.mkdir(parents=True, exist_ok=True)
-        files = [
+        # The packages are written by a forked child while the other sections make their
+        # contexts (clearbuild.forked); ``finish`` collects it once every generator is done.
+        self.downloads = Forked(functools.partial(write_downloads, self.ocds, self.oc4ids,
+                                                  self.projects, out))
+        self.files = [
             publish(out, f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)),
                     table_csv(ds, name))
             for name in schema.ORDER
         ]
-        # Streamed: one release at a time into the package and into Cardinal's lines.
-        with tempfile.TemporaryDirectory(prefix="cb-ocds-") as tmp:
-            lines = Path(tmp) / "releases.jsonl"
-            ocids, digests = list(self.ocds.releases), []
-            with lines.open("w", encoding="utf-8") as f:
-                n = write_package(out / "ocds-release-package.json", self.ocds.package_head(),
-                                  (self.ocds.releases[k] for k in ocids), f, digests)
-            self.digests.update(zip(ocids, digests, strict=True))
-            counts = coverage.coverage_of_lines(lines)
-        files.append(DataFile("ocds-release-package.json", "OCDS",
-                              "OCDS 1.1 release package: one compiled release per contracting process",
-                              n, (out / "ocds-release-package.json").stat().st_size))
-        files.append(publish(out, COVERAGE_FILE, "Cardinal coverage",
-                             "Cardinal's coverage of the OCDS package: how often each field is filled",
-                             len(counts), dumps(counts).encode("utf-8")))
-        files.append(
-            publish(
-                out,
-                "oc4ids-project-package.json",
-                "OC4IDS",
-                "OC4IDS 0.9 project package: one project per construction project",
-                len(self.projects),
-                dumps(self.oc4ids.package(self.projects), compact=True).encode("utf-8"),
-            )
-        )
+        self.opts = opts
+
+    def finish(self) -> None:
+        """Once every generator has made its context: the packages' sizes and counts, the data
+        page, and the record files (named by the digests the package writer took)."""
+        if self.downloads is None:
+            return
+        done, self.downloads = self.downloads.result(), None
+        self.digests.update(done.digests)
+        ds: Dataset = self.context["cb_dataset"]
+        opts, out, r = self.opts, Path(self.output_path) / "data", self.context["cb_renderer"]
+        files = self.files + done.files
         ext = out / extension.FOLDER  # clearbuild's own OCDS extension, which the package declares
         ext.mkdir(exist_ok=True)
         for name, doc in (("extension.json", extension.metadata(opts.uri(""))),
@@ -154,8 +179,8 @@ class OpenDataGenerator(Generator):
             updated=asof.of(ds, self.settings),
             ocid_prefix=opts.prefix,
             extensions=extension.COMMUNITY,
-            coverage=coverage.fields(counts),
-            coverage_releases=counts.get("", 0),
+            coverage=coverage.fields(done.counts),
+            coverage_releases=done.counts.get("", 0),
             coverage_file=COVERAGE_FILE,
             local_extension=f"{extension.FOLDER}/extension.json",
         )
@@ -208,5 +233,12 @@ def get_generators(pelican: Any) -> type[Generator]:
     return OpenDataGenerator
 
 
+def finish(generators: list[Any]) -> None:
+    for g in generators:
+        if isinstance(g, OpenDataGenerator):
+            g.finish()
+
+
 def register() -> None:
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(finish)

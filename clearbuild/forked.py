@@ -1,0 +1,99 @@
+"""One piece of a build's work in a forked process, beside the parent's own.
+
+Why: the context phase runs in one process while the second core waits for the render workers.
+At Seoul's size the open-data downloads (the OCDS release package, Cardinal's coverage, the
+OC4IDS package: ~22 CPU s) need only the Dataset, so a child forked when they can start writes
+them while the parent makes the sections' contexts and the search index, and hands back only
+small results (sizes, counts, the releases' digests).
+
+The child is the parent's copy (fork): it reads what the parent built, returns a picklable
+value through a pipe, and dies with the parent (``PR_SET_PDEATHSIG`` on Linux), so a nightly
+killed half-way leaves no writer behind. An exception in the child is raised in the parent, with
+the child's traceback, when the result is asked for. Where ``fork`` does not exist the work runs
+at once, in the calling process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1
+
+
+class ForkedError(RuntimeError):
+    """The child failed; the message carries its traceback."""
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child still ends when its work does
+        pass
+
+
+class Forked(Generic[T]):
+    """``Forked(fn)`` starts ``fn()`` in a forked child; ``.result()`` waits and returns its value."""
+
+    def __init__(self, fn: Callable[[], T]) -> None:
+        self._pid = 0
+        self._fd = -1
+        self._value: tuple[bool, Any] | None = None
+        if not hasattr(os, "fork"):
+            self._value = self._run(fn)
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the parent's code
+            code = 0
+            try:
+                os.close(read)
+                gc.disable()  # a collection would touch (and so copy) every inherited object
+                _die_with_parent()
+                data = pickle.dumps(self._run(fn), protocol=5)
+                with os.fdopen(write, "wb") as f:
+                    f.write(data)
+            except BaseException:  # noqa: BLE001 - reported through the pipe or the exit code
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._fd = pid, read
+
+    @staticmethod
+    def _run(fn: Callable[[], T]) -> tuple[bool, Any]:
+        try:
+            return True, fn()
+        except Exception:  # noqa: BLE001 - carried to the parent as text
+            return False, traceback.format_exc()
+
+    def result(self) -> T:
+        if self._value is None:
+            with os.fdopen(self._fd, "rb") as f:
+                data = f.read()  # before waiting: the child blocks until its result is read
+            _, status = os.waitpid(self._pid, 0)
+            if not data:
+                raise ForkedError(f"forked work ended without a result (wait status {status})")
+            self._value = pickle.loads(data)
+        ok, value = self._value
+        if not ok:
+            raise ForkedError(f"forked work failed:\n{value}")
+        return value
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (the build failed elsewhere)."""
+        if self._value is None and self._pid:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            os.close(self._fd)
+            self._value = (False, "cancelled")
