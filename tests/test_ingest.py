@@ -193,3 +193,20 @@ def test_photo_must_be_an_image_it_claims_to_be(tmp_path, name, body, reason):
     (export / name).write_bytes(body)
     problems = refused(load(export), "photos.csv", "file")
     assert [p.row for p in problems] == [2] and reason in problems[0].reason
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "object", "str"])
+def test_reference_membership_is_isin_whatever_the_column(dtype):
+    """The reference checks use Arrow's is_in (clearbuild.ingest.checks.member): the same answer
+    as pandas' isin for text, empty cells, missing cells and Korean ids, on every dtype a table
+    column can have, with the known keys as an Arrow array or a set."""
+    import pandas as pd
+
+    from clearbuild.ingest.checks import distinct, member
+
+    keys = pd.Series(["C-1", "한글-2", "", None, "C-3"], dtype=dtype)
+    refs = pd.Series(["C-1", "C-9", "", None, "한글-2", "c-1", "C-3 "], dtype=dtype)
+    expected = refs.isin(set(keys)).tolist()
+    assert member(refs, distinct(keys)).tolist() == expected
+    assert member(refs, set(keys)).tolist() == expected
+    assert member(refs, distinct(keys)).index.equals(refs.index)

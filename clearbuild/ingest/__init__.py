@@ -24,7 +24,7 @@ from . import (  # noqa: F401 (checks)
     rules_paths,
     rules_payments,
 )
-from .checks import IngestContext, canonical_brn, is_true, run_checks
+from .checks import IngestContext, canonical_brn, distinct, is_true, run_checks
 from .limits import LimitError, Limits
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
@@ -118,8 +118,8 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
         ctx.frames[name] = df
         for col in table.columns:
             if f"{name}.{col.name}" in REFERENCED:
-                ctx.keys[f"{name}.{col.name}"] = set(canonical_brn(df[col.name]) if col.type == "brn"
-                                                     else df[col.name])
+                ctx.keys[f"{name}.{col.name}"] = distinct(canonical_brn(df[col.name]) if col.type == "brn"
+                                                          else df[col.name])
         tables[name] = normalise(df, table).reset_index(drop=True)
     return Dataset(tables=tables, report=report, source=str(folder),
                    export_date=dated_name(folder.name), withheld=withheld,

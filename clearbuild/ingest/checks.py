@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..brn import valid as brn_valid
 from ..filegate import DEFAULT_MAX_BYTES, SourceFile
@@ -28,7 +30,8 @@ class IngestContext:
     max_amount: int = 10**14
     party_ids: str = "brn"  # "any": brn columns take any SAFE_ID (foreign deployments, OCDS parties)
     max_file_bytes: int = DEFAULT_MAX_BYTES  # CB_MAX_ATTACHMENT_BYTES
-    keys: dict[str, set[str]] = field(default_factory=dict)  # "table.column" -> accepted values
+    # "table.column" -> the accepted values (an Arrow array of distinct strings, or a set)
+    keys: dict[str, set[str] | pa.Array] = field(default_factory=dict)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # accepted rows so far
     files: dict[tuple[str, int, str], SourceFile] = field(default_factory=dict)  # checked files
 
@@ -146,7 +149,28 @@ def check_refs(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[P
         if col.type == "brn":
             s = canonical_brn(s)
         ref_table = col.ref.split(".")[0]
-        yield from _problems(df, (s != "") & ~s.isin(known), col.name, f"unknown {ref_table} id")
+        yield from _problems(df, (s != "") & ~member(s, known), col.name, f"unknown {ref_table} id")
+
+
+def member(s: pd.Series, known: set[str] | pa.Array) -> pd.Series:
+    """``s.isin(known)``, by Arrow's hash join. Why: pandas turns the set into a new hash table
+    for every column it checks; at Seoul's size the reference checks took 5.3 s of ingest, and
+    ``pyarrow.compute.is_in`` does one in ~10 ms (the set made an Arrow array once, in ingest)."""
+    try:
+        values = known if isinstance(known, pa.Array) else pa.array(list(known), pa.string())
+        column = pa.array(s.array, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not text: pandas' own way
+        return s.isin(known.to_pylist() if isinstance(known, pa.Array) else known)
+    found = pc.is_in(column, value_set=values).to_numpy(zero_copy_only=False)
+    return pd.Series(found, index=s.index, dtype=bool)
+
+
+def distinct(s: pd.Series) -> set[str] | pa.Array:
+    """A column's distinct values as ``member`` takes them (an Arrow array; a set if not text)."""
+    try:
+        return pc.unique(pa.array(s.array, pa.string()))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return set(s)
 
 
 RowCheck = Callable[[pd.DataFrame, Table, IngestContext], Iterator[Problem]]
