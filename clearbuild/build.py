@@ -22,7 +22,7 @@ from pelican import Pelican, signals
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
-from . import config, hooks, loader
+from . import config, forked, hooks, loader
 
 
 @dataclass
@@ -151,6 +151,7 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         pelican = Pelican(settings)
         pelican.run()
     except BaseException:
+        forked.cancel_all()  # a child still writing (clearbuild.forked) would write into tmp
         if not in_place:
             shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -21,11 +21,13 @@ import os
 import pickle
 import signal
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1
+_RUNNING: weakref.WeakSet[Forked[Any]] = weakref.WeakSet()  # children not yet collected
 
 
 class ForkedError(RuntimeError):
@@ -66,6 +68,7 @@ class Forked(Generic[T]):
                 os._exit(code)
         os.close(write)
         self._pid, self._fd = pid, read
+        _RUNNING.add(self)
 
     @staticmethod
     def _run(fn: Callable[[], T]) -> tuple[bool, Any]:
@@ -82,6 +85,7 @@ class Forked(Generic[T]):
             if not data:
                 raise ForkedError(f"forked work ended without a result (wait status {status})")
             self._value = pickle.loads(data)
+            _RUNNING.discard(self)
         ok, value = self._value
         if not ok:
             raise ForkedError(f"forked work failed:\n{value}")
@@ -97,3 +101,11 @@ class Forked(Generic[T]):
                 pass
             os.close(self._fd)
             self._value = (False, "cancelled")
+            _RUNNING.discard(self)
+
+
+def cancel_all() -> None:
+    """Stop every child this process started and has not collected: a build that failed (or was
+    interrupted) after forking must not leave a child writing into the folder it removes."""
+    for job in list(_RUNNING):
+        job.cancel()

@@ -87,3 +87,18 @@ def test_cancel_stops_a_running_child() -> None:
     assert time.time() - started < 5
     with pytest.raises(ForkedError, match="cancelled"):
         job.result()
+
+
+def test_cancel_all_stops_every_child_not_collected() -> None:
+    from clearbuild import forked
+
+    jobs = [Forked(lambda: time.sleep(60)) for _ in range(2)]
+    done = Forked(lambda: 7)
+    assert done.result() == 7
+    pids = [job._pid for job in jobs]
+    forked.cancel_all()
+    assert not any(alive(pid) for pid in pids)
+    assert done.result() == 7  # a collected child keeps its value
+    for job in jobs:
+        with pytest.raises(ForkedError, match="cancelled"):
+            job.result()

@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .writing import compact_text
+
 # In a fresh interpreter: Cardinal's Rust code starts a thread pool, and a process that forks
 # after it (the build forks its page workers; the nightly's kill drill forks whole nightlies)
 # inherits the pool's locks without its threads: the child hung for ever in the next call.
@@ -24,7 +26,7 @@ def coverage(releases: list[dict[str, Any]]) -> dict[str, int]:
         path = Path(tmp) / "releases.jsonl"
         with path.open("w", encoding="utf-8") as f:
             for rel in releases:
-                f.write(json.dumps(rel, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+                f.write(compact_text(rel) + "\n")
         return coverage_of_lines(path)
 
 
