@@ -34,11 +34,13 @@ class ForkedError(RuntimeError):
     """The child failed; the message carries its traceback."""
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the child still ends when its work does
-        pass
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 class Forked(Generic[T]):
@@ -52,13 +54,14 @@ class Forked(Generic[T]):
             self._value = self._run(fn)
             return
         read, write = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns into the parent's code
             code = 0
             try:
                 os.close(read)
                 gc.disable()  # a collection would touch (and so copy) every inherited object
-                _die_with_parent()
+                _die_with_parent(parent)
                 data = pickle.dumps(self._run(fn), protocol=5)
                 with os.fdopen(write, "wb") as f:
                     f.write(data)

@@ -43,8 +43,8 @@ __all__ = ["Job", "Renderer", "PartResult", "PAGES_FILE", "read_pages", "stable_
 PARTITION_PAGES = 2000  # pages per partition unless CB_PARTITION_PAGES says otherwise
 # Pages queued whole (listings, homes, signal lists) are cut finer. Why: they are the heavy
 # pages (a month of Seoul's contracts is one 1 MB listing), few enough to fit in one partition:
-# at Seoul's size all 600 contract listings fell to one worker, 29 CPU s alone at the end of a
-# night while the other worker idled.
+# at Seoul's size all 1,700 listings (contracts, notices, plans: 29 CPU s) were one partition, so
+# one worker rendered them alone at the end of a night while the other idled.
 WHOLE_PAGES = 25
 
 
