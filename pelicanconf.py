@@ -42,8 +42,11 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "cb_theme", "cb_charts", "cb_maps", "cb_sanitize",  # filters and globals on every environment
     "cb_dataset",  # the Dataset and the renderer: before every section
+    # Reads the Dataset only: its forked package writer starts while the parent's heap is small
+    # and writes while the sections make their contexts (clearbuild.forked).
+    "cb_opendata",
     "cb_allimi", "cb_contracts", "cb_apartments",  # sections queue their pages
-    "cb_history", "cb_signals", "cb_opendata",  # read the Dataset, add to record pages
+    "cb_history", "cb_signals",  # read the Dataset, add to record pages
     "cb_pages",  # content pages (About) in every language
     "cb_near",  # the "near me" gazetteer (near/places.js)
     "cb_search",  # last: indexes what the sections publish

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import psutil
 
@@ -32,33 +33,58 @@ def pss(pid: int) -> int:
 
 def tree_pss(pid: int) -> int:
     """Bytes of PSS of ``pid`` and every live descendant (processes that vanish are skipped)."""
+    return sum(split_pss(pid))
+
+
+def split_pss(pid: int) -> tuple[int, int]:
+    """(``pid``'s own PSS, its live descendants' summed PSS), in bytes."""
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return 0, 0
+    own = children = 0
     for p in procs:
         try:
-            total += pss(p.pid)
+            size = pss(p.pid)
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
-    return total
+        if p.pid == pid:
+            own = size
+        else:
+            children += size
+    return own, children
 
 
 class PeakPss:
-    """``with PeakPss() as peak: ...`` then ``peak.mb``: the highest summed PSS seen."""
+    """``with PeakPss() as peak: ...`` then ``peak.mb``: the highest summed PSS seen.
 
-    def __init__(self, pid: int | None = None, every: float = 0.5):
+    It also keeps where the memory was: ``at_peak`` (the parent's and its children's share at
+    the peak) and ``timeline``, a sample every ``keep`` seconds of (seconds since start, parent
+    MB, children MB), so a bench can show which stage holds what."""
+
+    def __init__(self, pid: int | None = None, every: float = 0.5, keep: float = 10.0):
         self.pid = pid or os.getpid()
         self.every = every
+        self.keep = keep
         self.peak = 0
+        self.at_peak = (0, 0)
+        self.timeline: list[tuple[float, float, float]] = []
+        self._start = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def sample(self) -> None:
+        own, children = split_pss(self.pid)
+        if own + children > self.peak:
+            self.peak, self.at_peak = own + children, (own, children)
+        elapsed = time.monotonic() - self._start
+        if not self.timeline or elapsed - self.timeline[-1][0] >= self.keep:
+            self.timeline.append((round(elapsed, 1), _mb(own), _mb(children)))
+
     def _run(self) -> None:
         while True:
-            self.peak = max(self.peak, tree_pss(self.pid))
+            self.sample()
             if self._stop.wait(self.every):
                 return
 
@@ -69,11 +95,20 @@ class PeakPss:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, tree_pss(self.pid))
+        self.sample()
 
     @property
     def mb(self) -> float:
-        return round(self.peak / 2**20, 1)
+        return _mb(self.peak)
+
+    def figures(self) -> dict[str, object]:
+        """For a bench's JSON: the peak, its split, and the timeline."""
+        return {"peak_memory_mb": self.mb, "peak_parent_mb": _mb(self.at_peak[0]),
+                "peak_children_mb": _mb(self.at_peak[1]), "memory_timeline": self.timeline}
+
+
+def _mb(size: int) -> float:
+    return round(size / 2**20, 1)
 
 
 def give_back() -> None:

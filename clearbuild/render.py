@@ -26,6 +26,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import hooks, memwatch
+from . import config, hooks, memwatch
 from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json
 from .pagequeue import DATA, Group, PageQueue
 from .pagewrite import PageWriter
@@ -59,8 +60,12 @@ class PartResult:
     linked: int = 0
     kept: int = 0
     data_written: int = 0
+    # Milliseconds of this partition's work by step: the profile a bench prints (what bounds the
+    # rate: making contexts, hashing them, rendering and writing, linking unchanged pages).
+    ms: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STEPS, 0.0))
 
 
+STEPS = ("context", "hash", "render", "link", "data")
 Executor = Callable[["Renderer", list[int]], Iterable[PartResult]]
 
 
@@ -163,10 +168,14 @@ class Renderer(PageQueue, PageWriter):
         out = PartResult(i)
         cache: dict[int, tuple[Any, bytes]] = {}
         data = group.template == DATA
+        ms, clock = out.ms, time.perf_counter
         for n, (path, rec_key, item) in enumerate(group.items[start:stop], 1):
             if n % STEP == 0:
                 self.count(STEP)
+            t0 = clock()
             context = group.context(item) if group.context else item
+            t1 = clock()
+            ms["context"] += t1 - t0
             if len(cache) > 256:  # it holds what it hashed: contexts made per page would pile up
                 cache.clear()
             # A data file may name its bytes by a digest (clearbuild.pagequeue.add_files): then
@@ -175,6 +184,8 @@ class Renderer(PageQueue, PageWriter):
                 if data and "digest" in context else context
             job = Job(group.template, path, hashed, group.kind, rec_key)
             h = out.pages[path] = job_hash(self._fp, job, self.depends, cache)
+            t0 = clock()
+            ms["hash"] += t0 - t1
             if own.get(path) == h:
                 out.kept += 1
                 continue
@@ -184,15 +195,27 @@ class Renderer(PageQueue, PageWriter):
                 if all(sizes):
                     out.linked += not data  # data files are counted apart from pages
                     out.bytes += sum(sizes)
+                    ms["link"] += clock() - t0
                     continue
             if data:
                 out.bytes += self.write(path, context["produce"](*context["args"]))
                 out.data_written += 1
+                ms["data"] += clock() - t0
             else:
                 out.bytes += sum(self.render_one(job, lang, self.env_of(lang)) for lang in langs)
                 out.rendered += 1
+                ms["render"] += clock() - t0
         self.count((stop - start) % STEP)
+        out.ms = {k: round(v * 1000, 1) for k, v in ms.items()}
         return out
+
+    def warm(self) -> None:
+        """Compile every queued template in every language here, once, so each forked worker
+        inherits them instead of compiling its own."""
+        for lang in self.languages:
+            env = self.env_of(lang)
+            for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+                env.get_template(name)  # the pages' templates and what they include or import
 
     def count(self, n: int) -> None:
         """Pages done, for the progress display (a forked worker adds to the shared count)."""
@@ -212,9 +235,15 @@ class Renderer(PageQueue, PageWriter):
         # Workers inherit the Dataset and the queue by fork; freezing keeps the collector from
         # touching (and so copying) every inherited object in every worker.
         memwatch.give_back()  # the context phase's garbage, before the workers copy the heap
+        self.warm()
         gc.freeze()
+        # A worker copies every page of the parent's heap it touches (reading an object writes
+        # its reference count), so a worker kept for the whole build ends up with a private
+        # copy of every model its partitions read. A fresh fork every few partitions holds only
+        # what those partitions read.
+        fresh = int(config.setting(self.settings, "CB_WORKER_PARTITIONS") or 0) or None
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=fresh) as pool:
                 yield from pool.imap_unordered(_work, todo)
         finally:
             _ACTIVE = None
@@ -231,6 +260,7 @@ class Renderer(PageQueue, PageWriter):
         (self.output / PAGES_FILE).unlink(missing_ok=True)
         total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0}
         pages: dict[str, str] = {}
+        ms = dict.fromkeys(STEPS, 0.0)
         items = sum(stop - start for _, start, stop in self.partitions)
         remote = self.remote()
         # The heavy pages queued whole first, so no worker ends the build alone on a listing.
@@ -244,6 +274,8 @@ class Renderer(PageQueue, PageWriter):
             for run, todo in runs:
                 for part in run(self, todo):
                     pages.update(part.pages)
+                    for step, spent in part.ms.items():
+                        ms[step] += spent
                     for name in total:
                         total[name] += getattr(part, name)
         self._counter = None
@@ -257,6 +289,7 @@ class Renderer(PageQueue, PageWriter):
                       "linked": total["linked"] * langs, "data_files": n_data,
                       "data_written": total["data_written"]}
         self.stats["kept"] = n_pages - self.stats["rendered"] - self.stats["linked"]
+        self.stats.update({f"ms_{step}": round(spent) for step, spent in ms.items()})  # all workers
         hooks.render_finished.send(self, stats=dict(self.stats))
         for key in sorted(self.groups) if hooks.page_written.receivers else ():
             group = self.groups[key]  # announce every page now in the site (clearbuild.hooks)

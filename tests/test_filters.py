@@ -7,6 +7,7 @@ import re
 
 import pytest
 from cb_charts.svg import bar_chart, progress_chart
+from markupsafe import Markup
 
 from clearbuild import filters, urls
 
@@ -79,3 +80,15 @@ def test_progress_chart_with_a_single_report_draws_bars():
     assert widths == ["planned", "actual"] and "계획" in svg and "실적" in svg
     assert svg == str(progress_chart([{"date": "2025-06-30", "planned_pct": 35, "actual_pct": 25.5}],
                                      title="진척", planned_label="계획", actual_label="실적"))
+
+
+@pytest.mark.parametrize("value", ["(주)한빛 & <건설>", "O'Brien \"Ltd\"", Markup("<b>a</b>"), 12345,
+                                   1.5, "שלום", "  spaced  "])
+def test_bdi_isolates_and_escapes_a_name_like_markup_format(value: object) -> None:
+    assert filters.bdi(value) == Markup("<bdi>{}</bdi>").format(value)
+    assert isinstance(filters.bdi(value), Markup)
+
+
+@pytest.mark.parametrize("value", [None, "", float("nan")])
+def test_bdi_of_nothing_is_empty(value: object) -> None:
+    assert filters.bdi(value) == ""

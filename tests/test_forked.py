@@ -102,3 +102,29 @@ def test_cancel_all_stops_every_child_not_collected() -> None:
     for job in jobs:
         with pytest.raises(ForkedError, match="cancelled"):
             job.result()
+
+
+def test_the_parents_collector_leaves_shared_objects_alone_while_a_child_lives() -> None:
+    # A full collection in the parent writes into every object it walks, and so makes the
+    # kernel copy every page the child still shares: frozen while a child lives, then thawed.
+    import gc
+
+    before = gc.get_freeze_count()
+    keep = [{"row": i} for i in range(1000)]
+    first, second = Forked(lambda: len(keep)), Forked(lambda: 2)
+    assert gc.get_freeze_count() >= len(keep)
+    assert first.result() == 1000
+    assert gc.get_freeze_count() >= len(keep)  # the second child still shares them
+    assert second.result() == 2
+    assert gc.get_freeze_count() == before == 0
+
+
+def test_collect_all_waits_for_every_child_and_keeps_each_result_for_its_owner() -> None:
+    from clearbuild.forked import collect_all
+
+    good, bad = Forked(lambda: "done"), Forked(lambda: 1 / 0)
+    collect_all()
+    assert not alive(good._pid) and not alive(bad._pid)
+    assert good.result() == "done"
+    with pytest.raises(ForkedError, match="ZeroDivisionError"):
+        bad.result()

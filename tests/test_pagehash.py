@@ -88,6 +88,10 @@ def test_data_files_are_written_once_then_kept_or_linked_like_pages(tmp_path: Pa
     assert r.stats["data_files"] == 2 and r.stats["data_written"] == 1 and r.stats["pages"] == 4
     # Pages are counted apart from data files: a linked data file is not a linked page.
     assert (r.stats["rendered"], r.stats["linked"], r.stats["kept"]) == (2, 2, 0)
+    # Where the workers' time went, by step (what `invoke bench` prints as the profile).
+    assert {k for k in r.stats if k.startswith("ms_")} == {"ms_context", "ms_hash", "ms_render",
+                                                           "ms_link", "ms_data"}
+    assert all(r.stats[k] >= 0 for k in r.stats if k.startswith("ms_"))
 
     r = renderer(tmp_path / "one", night2)  # in place over night 1: the gone record's file goes
     r.write_all(workers=1)
@@ -137,3 +141,26 @@ def test_a_file_named_by_its_digest_is_made_only_when_written(tmp_path: Path) ->
     assert os.path.samefile(tmp_path / "one/things/a.json", tmp_path / "two/things/a.json")
     assert (tmp_path / "two/things/b.json").read_text() == produce({"n": 3})
     assert r.stats["data_written"] == 1
+
+
+def maker_pid(_: str) -> str:
+    return str(os.getpid())
+
+
+def pid_file(arg: str) -> dict:
+    return {"produce": maker_pid, "args": (arg,)}
+
+
+@pytest.mark.parametrize("fresh_every, most", [(1, 8), (0, 2)])
+def test_render_processes_are_replaced_every_few_partitions(tmp_path: Path, fresh_every: int,
+                                                           most: int) -> None:
+    # A process kept for the whole build ends up with a private copy of every page of the
+    # parent's memory its partitions read; CB_WORKER_PARTITIONS replaces it with a fresh fork.
+    env = Environment(loader=DictLoader({}), autoescape=True)
+    settings = {"CB_PARTITION_PAGES": 1, "CB_WORKERS": 2, "CB_WORKER_PARTITIONS": fresh_every}
+    r = Renderer(env=env, output=tmp_path, languages=["ko"], settings=settings)
+    r.add_files(((f"pids/{i}.txt", str(i)) for i in range(8)), pid_file)
+    r.write_all()
+    makers = {(tmp_path / "pids" / f"{i}.txt").read_text() for i in range(8)}
+    assert str(os.getpid()) not in makers
+    assert len(makers) == most if fresh_every else len(makers) <= most

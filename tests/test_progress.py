@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from factory import copy_rows, write_export
 
 from clearbuild.progress import Progress
@@ -91,3 +92,8 @@ def test_summed_pss_counts_the_workers_and_matches_psutil():
         stop.set()
         child.join()
     assert peak.peak - alone > 60 * 2**20
+    # The peak is split between the parent and the worker that held the memory.
+    figures = peak.figures()
+    assert figures["peak_children_mb"] > 60
+    assert figures["peak_parent_mb"] + figures["peak_children_mb"] == pytest.approx(peak.mb, abs=0.2)
+    assert figures["memory_timeline"][0][0] < 1  # the first sample is kept

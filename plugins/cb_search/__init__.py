@@ -18,6 +18,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from clearbuild import forked
 from clearbuild.search import PAGE, TEMPLATE, build_index, export, page_context, setting
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class SearchGenerator(Generator):
             return  # a cluster worker renders record partitions only (clearbuild.cluster)
         dataset = self.context.get("cb_dataset")
         tables = getattr(dataset, "tables", None) or {}
+        forked.collect_all()  # the index's memory, not on top of a child's (clearbuild.forked)
         index, files, times = build_index(tables, self.context.get("pages", []), self.settings)
         version = export.version(files)
         ctx = page_context(index, version, self.settings)
