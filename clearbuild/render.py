@@ -60,6 +60,7 @@ class PartResult:
     linked: int = 0
     kept: int = 0
     data_written: int = 0
+    page_bytes: int = 0  # of the HTML pages (rendered or linked), apart from data files
     # Milliseconds of this partition's work by step: the profile a bench prints (what bounds the
     # rate: making contexts, hashing them, rendering and writing, linking unchanged pages).
     ms: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STEPS, 0.0))
@@ -195,6 +196,7 @@ class Renderer(PageQueue, PageWriter):
                 if all(sizes):
                     out.linked += not data  # data files are counted apart from pages
                     out.bytes += sum(sizes)
+                    out.page_bytes += 0 if data else sum(sizes)
                     ms["link"] += clock() - t0
                     continue
             if data:
@@ -202,7 +204,9 @@ class Renderer(PageQueue, PageWriter):
                 out.data_written += 1
                 ms["data"] += clock() - t0
             else:
-                out.bytes += sum(self.render_one(job, lang, self.env_of(lang)) for lang in langs)
+                size = sum(self.render_one(job, lang, self.env_of(lang)) for lang in langs)
+                out.bytes += size
+                out.page_bytes += size
                 out.rendered += 1
                 ms["render"] += clock() - t0
         self.count((stop - start) % STEP)
@@ -258,7 +262,7 @@ class Renderer(PageQueue, PageWriter):
             self.remove(path)
         # The record goes first: a run killed half-way leaves a folder that claims nothing.
         (self.output / PAGES_FILE).unlink(missing_ok=True)
-        total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0}
+        total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0, "page_bytes": 0}
         pages: dict[str, str] = {}
         ms = dict.fromkeys(STEPS, 0.0)
         items = sum(stop - start for _, start, stop in self.partitions)
@@ -290,6 +294,7 @@ class Renderer(PageQueue, PageWriter):
                       "data_written": total["data_written"]}
         self.stats["kept"] = n_pages - self.stats["rendered"] - self.stats["linked"]
         self.stats.update({f"ms_{step}": round(spent) for step, spent in ms.items()})  # all workers
+        self.stats["page_bytes"] = total["page_bytes"]  # written or linked now (kept: not counted)
         hooks.render_finished.send(self, stats=dict(self.stats))
         for key in sorted(self.groups) if hooks.page_written.receivers else ():
             group = self.groups[key]  # announce every page now in the site (clearbuild.hooks)

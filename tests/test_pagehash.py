@@ -92,6 +92,8 @@ def test_data_files_are_written_once_then_kept_or_linked_like_pages(tmp_path: Pa
     assert {k for k in r.stats if k.startswith("ms_")} == {"ms_context", "ms_hash", "ms_render",
                                                            "ms_link", "ms_data"}
     assert all(r.stats[k] >= 0 for k in r.stats if k.startswith("ms_"))
+    html = [f for f in (tmp_path / "two").rglob("*.html")]
+    assert r.stats["page_bytes"] == sum(f.stat().st_size for f in html) > 0  # data files apart
 
     r = renderer(tmp_path / "one", night2)  # in place over night 1: the gone record's file goes
     r.write_all(workers=1)
