@@ -64,7 +64,7 @@ def run_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     rate = result.pages / seconds
     # The ceiling this rate is a share of, measured now, on the same machine and load; and the
-    # same plain page made as large as this build's pages on average (a page of 7.9 KB costs
+    # same plain page made as large as this build's pages on average (a page of 7 KB costs
     # more to render and write than one of 3 KB, whoever renders it).
     limit = raw_limit(workers=workers, where=config.ROOT / "bench")
     stats = result.stats or {}
@@ -72,7 +72,7 @@ def run_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
     matched = raw_limit(workers=workers, where=config.ROOT / "bench", rows=rows_for(average))
     memory = peak.figures()
     cores = workers or os.cpu_count() or 1
-    steps = {k[3:]: round(v / 1000, 1) for k, v in (result.stats or {}).items() if k.startswith("ms_")}
+    steps = {k[3:]: round(v / 1000, 1) for k, v in stats.items() if k.startswith("ms_")}
     # The rate if rendering and writing the pages were all a build did: what our own templates
     # allow (the pages must stay what they are), beside the plain 3 KB page of the raw limit.
     bound = result.pages / (steps["render"] / cores) if steps.get("render") else 0.0

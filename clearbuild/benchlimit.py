@@ -75,9 +75,10 @@ def page_bytes(rows: int = 18) -> int:
 
 def rows_for(size: int) -> int:
     """Table rows that make the plain page about ``size`` bytes (at least the 3 KB page's 18)."""
-    rows = 18
-    while page_bytes(rows) < size and rows < 10_000:
-        rows += max(1, (size - page_bytes(rows)) // 100)
+    rows, size_now = 18, page_bytes(18)
+    while size_now < size and rows < 10_000:
+        rows += max(1, (size - size_now) // 100)  # ~80 bytes a row: close in from below
+        size_now = page_bytes(rows)
     return rows
 
 
