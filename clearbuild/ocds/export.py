@@ -62,7 +62,9 @@ class OcdsWriter:
         by_notice: dict[str, list[dict[str, Any]]] = {}
         for c in contracts:
             by_notice.setdefault(c.get("notice_id") or "", []).append(c)
-        bids = ds.group("bid_results", "notice_id")
+        # Read when a release is made (Dataset.group makes a group's rows then): kept per
+        # notice here, the bids were a second copy of the table for as long as the build ran.
+        self.bids = ds.group("bid_results", "notice_id")
         amendments = ds.group("contract_amendments", "contract_id")
         self.amendments = amendments
         self.payments = ds.group("contract_payments", "contract_id")
@@ -70,9 +72,9 @@ class OcdsWriter:
             self._add(f"{opts.prefix}-{p['plan_id']}", (p,), [])
         for n in sorted(ds.index("bid_notices", "notice_id").values(), key=lambda r: r["notice_id"]):
             mine = by_notice.get(n["notice_id"], [])
-            self._add(f"{opts.prefix}-{n['notice_id']}", (n, mine, bids.get(n["notice_id"], [])), mine)
+            self._add(f"{opts.prefix}-{n['notice_id']}", (n, mine), mine)
         for c in by_notice.get("", []):
-            self._add(f"{opts.prefix}-{c['contract_id']}", (None, [c], []), [c])
+            self._add(f"{opts.prefix}-{c['contract_id']}", (None, [c]), [c])
         self.releases = Releases(self)
 
     def _add(self, ocid: str, made_of: tuple[Any, ...], contracts: list[dict[str, Any]]) -> None:
@@ -83,7 +85,10 @@ class OcdsWriter:
     def release(self, ocid: str) -> dict[str, Any]:
         """The compiled release of one contracting process (or plan), made now."""
         made_of = self._made_of[ocid]
-        return self._plan(made_of[0]) if len(made_of) == 1 else self._process(ocid, *made_of)
+        if len(made_of) == 1:
+            return self._plan(made_of[0])
+        n, contracts = made_of
+        return self._process(ocid, n, contracts, self.bids.get(n["notice_id"], []) if n else [])
 
     def _release(self, ocid: str, dates: list[str], agency: str) -> dict[str, Any]:
         when = max(self.o.stamp(d) for d in dates if d)

@@ -39,7 +39,7 @@ def document_page(ds: Any, by_id: dict[str, dict[str, Any]],
     """A document's page: its complex, and its place among the complex's documents."""
     c = by_id[doc["complex_id"]]
     siblings = complex_context(c, docs_by_complex.get(c["complex_id"], []))["documents"]
-    i = next(n for n, d in enumerate(siblings) if d is doc)
+    i = next(n for n, d in enumerate(siblings) if d["doc_id"] == doc["doc_id"])
     return document_context(ds, doc, c, siblings, i, attachment(doc, ds.files))
 
 
