@@ -1,0 +1,57 @@
+"""The contracting chain's bids (plugins/cb_contracts/model.py): read per notice and per company
+when a page asks, in the order the pages show, on a generated export with lots, withdrawn and
+disqualified bids and ties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cb_contracts.model import _rank_key, build_chain
+
+from clearbuild import loader
+from clearbuild.build import settings_for
+from clearbuild.sample import generate
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    folder: Path = tmp_path_factory.mktemp("chain") / "export"
+    generate(folder, seed=11, photos=False, projects=40, contracts=400, notices=160, companies=60)
+    loader.forget()
+    yield loader.dataset_for(settings_for(overrides={"CB_DATA": str(folder)}))
+    loader.forget()
+
+
+def eager(ds):
+    """The bids as the chain once built them, all at once: every bid sorted newest notice
+    first, appended to its notice and company, each notice's list then ranked."""
+    notices, companies = ds.index("bid_notices", "notice_id"), ds.index("companies", "company_id")
+    bids = [r for rows in ds.group("bid_results", "notice_id").values() for r in rows]
+    bids.sort(key=lambda r: (notices[r["notice_id"]]["published_at"], r["notice_id"]), reverse=True)
+    by_notice, by_company, titles = {}, {}, {}
+    for r in bids:
+        by_notice.setdefault(r["notice_id"], []).append((r, companies[r["company_id"]]))
+        by_company.setdefault(r["company_id"], []).append((r, notices[r["notice_id"]]))
+        if r.get("lot_id"):
+            key = (r["notice_id"], r["lot_id"])
+            titles[key] = titles.get(key) or r.get("lot_title") or ""
+    for rows in by_notice.values():
+        rows.sort(key=_rank_key)
+    return by_notice, by_company, titles
+
+
+def test_bids_per_notice_and_company_are_the_pages_order(ds) -> None:
+    ch = build_chain(ds)
+    by_notice, by_company, titles = eager(ds)
+    assert len(by_notice) > 50 and any(len(v) > 3 for v in by_company.values())
+    assert any(r.get("lot_id") for rows in by_notice.values() for r, _ in rows)  # lots are in it
+    assert set(ch.results_by_notice) == set(by_notice)
+    assert set(ch.results_by_company) == set(by_company)
+    for nid, rows in by_notice.items():
+        assert ch.results_by_notice[nid] == rows, nid
+    for cid, rows in by_company.items():
+        assert ch.results_by_company[cid] == rows, cid
+    assert ch.lot_titles == titles
+    assert ch.results_by_notice.get("no such notice", []) == []
+    assert "no such company" not in ch.results_by_company
