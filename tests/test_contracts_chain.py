@@ -1,6 +1,6 @@
 """The contracting chain's bids (plugins/cb_contracts/model.py): read per notice and per company
-when a page asks, in the order the pages show, on a generated export with lots, withdrawn and
-disqualified bids and ties."""
+when a page asks, in the order the pages show, on a generated export with lots, disqualified
+and unranked bids."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def test_bids_per_notice_and_company_are_the_pages_order(ds) -> None:
     ch = build_chain(ds)
     by_notice, by_company, titles = eager(ds)
     assert len(by_notice) > 50 and any(len(v) > 3 for v in by_company.values())
-    assert any(r.get("lot_id") for rows in by_notice.values() for r, _ in rows)  # lots are in it
+    every = [r for rows in by_notice.values() for r, _ in rows]
+    assert any(r.get("lot_id") for r in every)  # lots, disqualified and unranked bids are in it
+    assert any(r.get("disqualified_reason") for r in every) and any(r.get("rank") is None for r in every)
     assert set(ch.results_by_notice) == set(by_notice)
     assert set(ch.results_by_company) == set(by_company)
     for nid, rows in by_notice.items():

@@ -172,7 +172,7 @@ def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
     del t, d
     # (Temporaries are dropped as soon as used: at Seoul scale each one is ~80 MB.)
     order = np.argsort(key, kind="stable")
-    key = key[order]  # one at a time: each copy is ~90 MB at Seoul's size
+    key = key[order]  # one at a time: each copy is at least 94 MB at Seoul's size
     w = w[order]
     del order
     first_of = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
