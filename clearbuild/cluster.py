@@ -180,7 +180,7 @@ def run_task(spec: BuildSpec, index: int, known: tuple[dict[str, str], dict[str,
     ready = time.monotonic()
     result = renderer.run_partition(index, known)
     done = time.monotonic()
-    return result, TaskFigures(index, len(result.pages), done - ready, ready - started, os.getpid(),
+    return result, TaskFigures(index, result.jobs, done - ready, ready - started, os.getpid(),
                                os.uname().nodename)
 
 

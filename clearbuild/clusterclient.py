@@ -106,7 +106,7 @@ def sweep(renderer: Renderer, indices: list[int]) -> int:
 
 def pages_of(renderer: Renderer, result: PartResult) -> int:
     """Pages a finished partition counts for in the progress display: its jobs."""
-    return len(result.pages)
+    return result.jobs
 
 
 def worker_pids(address: str, security: Any = None) -> dict[str, int]:

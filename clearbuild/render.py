@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
+import heapq
 import multiprocessing
 import os
 import time
@@ -35,7 +35,7 @@ from typing import Any
 from jinja2 import Environment
 
 from . import config, hooks, memwatch
-from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json
+from .pagehash import PAGES_FILE, Job, fingerprint, job_hash, page_files, read_pages, stable_json, write_pages
 from .pagequeue import DATA, Group, PageQueue
 from .pagewrite import PageWriter
 from .progress import OFF, STEP, Progress
@@ -54,7 +54,11 @@ class PartResult:
     """What one partition did; picklable, so a Dask worker can send it back."""
 
     index: int
-    pages: dict[str, str] = field(default_factory=dict)  # path -> input hash
+    # The input hash of each of its jobs, in the partition's order, as 32 raw bytes each. Why
+    # not a dict of path -> hex: the parent keeps every partition's until the pages file is
+    # written; for twice Seoul's 1.1 million entries that dict grew the parent by ~270 MB over
+    # the render, these bytes by 35 MB (the parent has the paths already, in its queue).
+    hashes: bytes = b""
     bytes: int = 0
     rendered: int = 0
     linked: int = 0
@@ -65,8 +69,14 @@ class PartResult:
     # rate: making contexts, hashing them, rendering and writing, linking unchanged pages).
     ms: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STEPS, 0.0))
 
+    @property
+    def jobs(self) -> int:
+        """How many jobs (pages in one language, data files) the partition had."""
+        return len(self.hashes) // HASH_BYTES
+
 
 STEPS = ("context", "hash", "render", "link", "data")
+HASH_BYTES = 32  # a page's input hash (SHA-256), raw
 Executor = Callable[["Renderer", list[int]], Iterable[PartResult]]
 
 
@@ -167,6 +177,7 @@ class Renderer(PageQueue, PageWriter):
         group = self.groups[key]
         own, previous = known if known is not None else (self._own, self._previous)
         out = PartResult(i)
+        hashes: list[bytes] = []
         cache: dict[int, tuple[Any, bytes]] = {}
         data = group.template == DATA
         ms, clock = out.ms, time.perf_counter
@@ -184,7 +195,8 @@ class Renderer(PageQueue, PageWriter):
             hashed = {"produce": context["produce"], "digest": context["digest"]} \
                 if data and "digest" in context else context
             job = Job(group.template, path, hashed, group.kind, rec_key)
-            h = out.pages[path] = job_hash(self._fp, job, self.depends, cache)
+            h = job_hash(self._fp, job, self.depends, cache)
+            hashes.append(bytes.fromhex(h))
             t0 = clock()
             ms["hash"] += t0 - t1
             if own.get(path) == h:
@@ -210,6 +222,7 @@ class Renderer(PageQueue, PageWriter):
                 out.rendered += 1
                 ms["render"] += clock() - t0
         self.count((stop - start) % STEP)
+        out.hashes = b"".join(hashes)
         out.ms = {k: round(v * 1000, 1) for k, v in ms.items()}
         return out
 
@@ -263,34 +276,38 @@ class Renderer(PageQueue, PageWriter):
         # The record goes first: a run killed half-way leaves a folder that claims nothing.
         (self.output / PAGES_FILE).unlink(missing_ok=True)
         total = {"bytes": 0, "rendered": 0, "linked": 0, "kept": 0, "data_written": 0, "page_bytes": 0}
-        pages: dict[str, str] = {}
+        done: dict[int, bytes] = {}  # partition -> its jobs' hashes (PartResult.hashes)
         ms = dict.fromkeys(STEPS, 0.0)
         items = sum(stop - start for _, start, stop in self.partitions)
         remote = self.remote()
         # The heavy pages queued whole first, so no worker ends the build alone on a listing.
         later = set(remote)
         everything = sorted(range(len(self.partitions)), key=lambda i: i in later)
+        whole = set(everything) - later
         # On a cluster: the pages queued whole here first (forked, before any Dask client thread
         # exists in this process: a fork copies no thread), then the record partitions there.
         runs = [(self._local, everything)] if self.executor is None else [
-            (self._local, sorted(set(everything) - set(remote))), (self.executor, remote)]
+            (self._local, sorted(whole)), (self.executor, remote)]
         with self.progress.stage("writing pages", items) as self._counter:
             for run, todo in runs:
                 for part in run(self, todo):
-                    pages.update(part.pages)
+                    done[part.index] = part.hashes
+                    self._let_go(part.index)
+                    if part.index in whole:
+                        whole.discard(part.index)
+                        if not whole:  # the listings' contexts are gone: hand their memory back
+                            gc.collect()
+                            memwatch.give_back()
                     for step, spent in part.ms.items():
                         ms[step] += spent
                     for name in total:
                         total[name] += getattr(part, name)
         self._counter = None
-        # Streamed into the file: as one string (json.dumps with an indent builds a list of every
-        # piece first) 1.1 million entries (twice Seoul) took 309 MB more for a while; streamed, 76.
-        with (self.output / PAGES_FILE).open("w", encoding="utf-8") as f:
-            json.dump({"fingerprint": self._fp, "pages": pages}, f, sort_keys=True, indent=0)
-            f.write("\n")
+        entries = self._write_pages_file(done)
+        del done
         n_data = sum(len(g.items) for g in self.groups.values() if g.template == DATA)
         langs = len(self.languages)
-        n_pages = (len(pages) - n_data) * langs
+        n_pages = (entries - n_data) * langs
         self.stats = {"pages": n_pages, "rendered": total["rendered"] * langs,
                       "linked": total["linked"] * langs, "data_files": n_data,
                       "data_written": total["data_written"]}
@@ -305,6 +322,30 @@ class Renderer(PageQueue, PageWriter):
                     hooks.page_written.send(self, path=path, kind=group.kind, key=rec_key,
                                             languages=self.languages)
         return n_pages, total["bytes"]
+
+    def _let_go(self, i: int) -> None:
+        """Drop what partition ``i``'s jobs carried (a listing's context, a data file's
+        arguments, a record) once it is done; the paths and keys stay for the pages file and the
+        ``page_written`` hook. Why: the pages queued whole hold their contexts (177 MB at
+        Seoul's size in Korean) in the parent, which every fresh worker maps, until the end."""
+        key, start, stop = self.partitions[i]
+        items = self.groups[key].items
+        items[start:stop] = [(path, rec_key, None) for path, rec_key, _ in items[start:stop]]
+
+    def _write_pages_file(self, done: dict[int, bytes]) -> int:
+        """Write ``.cb-pages.json`` straight from the partitions' hashes, every group's paths
+        merged in order (each group's are sorted by ``plan``); how many paths it holds."""
+        def entries(key: tuple[str, str]) -> Iterator[tuple[str, str]]:
+            items = self.groups[key].items
+            for i in sorted((i for i in done if self.partitions[i][0] == key),
+                            key=lambda i: self.partitions[i][1]):
+                _, start, stop = self.partitions[i]
+                blob = done[i]
+                for n, (path, _, _) in enumerate(items[start:stop]):
+                    yield path, blob[n * HASH_BYTES:(n + 1) * HASH_BYTES].hex()
+
+        merged = heapq.merge(*(entries(key) for key in sorted(self.groups)), key=lambda e: e[0])
+        return write_pages(self.output, self._fp, merged)
 
 
 _ACTIVE: Renderer | None = None

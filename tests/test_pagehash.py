@@ -8,14 +8,16 @@ hashed, kept and linked like pages, written once (not per language).
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import weakref
 from pathlib import Path
 
 import pytest
 from jinja2 import DictLoader, Environment
 
-from clearbuild.pagehash import Job, job_hash
+from clearbuild.pagehash import PAGES_FILE, Job, job_hash, write_pages
 from clearbuild.render import Renderer
 
 
@@ -174,3 +176,47 @@ def test_a_partition_says_where_its_time_went(tmp_path: Path) -> None:
     spent = r.run_partition(pages).ms
     assert set(spent) == {"context", "hash", "render", "link", "data"}
     assert spent["render"] > 0 and spent["link"] == spent["data"] == 0  # nothing to link yet
+
+
+@pytest.mark.parametrize("pages", [
+    {},
+    {"a/index.html": "0" * 64},
+    {"z/b.json": "1" * 64, "a/\"quoted\"\\/index.html": "2" * 64, "가/index.html": "3" * 64,
+     "a/index.html": "4" * 64, "a-1/index.html": "5" * 64, "a/1/index.html": "6" * 64},
+])
+def test_the_pages_file_is_written_as_json_dump_would(tmp_path: Path, pages: dict[str, str]) -> None:
+    count = write_pages(tmp_path, "fp\"x", iter(sorted(pages.items())))
+    expected = io.StringIO()
+    json.dump({"fingerprint": "fp\"x", "pages": pages}, expected, sort_keys=True, indent=0)
+    assert count == len(pages)
+    assert (tmp_path / PAGES_FILE).read_text(encoding="utf-8") == expected.getvalue() + "\n"
+
+
+class Held:
+    """An object a listing's context holds: does the parent still hold it after the render?"""
+
+
+def test_each_pages_hash_is_recorded_and_what_it_carried_let_go(tmp_path: Path) -> None:
+    # Partitions of one page, on two forked workers: they finish in any order; the pages file
+    # is in path order all the same, and holds each page's and file's own input hash.
+    records = {f"r{i}": {"name": f"이름 {i}"} for i in range(12)}
+    r = renderer(tmp_path / "one", records)
+    held = Held()
+    r.add("p.html", "things/held/index.html", r={"name": "held"}, held=held)
+    alive = weakref.ref(held)
+    del held
+    r.settings = {"CB_PARTITION_PAGES": 1, "CB_WORKERS": 2}
+    r.write_all()
+    written = json.loads((tmp_path / "one" / PAGES_FILE).read_text(encoding="utf-8"))["pages"]
+    assert list(written) == sorted(written) and len(written) == 2 * 12 + 1
+    assert r.stats["pages"] == (12 + 1) * 2 and r.stats["data_files"] == 12
+    for rid, rec in records.items():
+        job = Job("p.html", f"things/{rid}/index.html", {"r": rec})
+        assert written[job.path] == job_hash(r._fp, job, r.depends, {})
+    assert alive() is None  # the listing's context went once its partition was done
+    assert all(item is None for g in r.groups.values() for _, _, item in g.items)
+    # A second build given this one keeps or links every page: the hashes were the right ones.
+    again = renderer(tmp_path / "two", records, previous=tmp_path / "one")
+    again.add("p.html", "things/held/index.html", r={"name": "held"}, held=Held())
+    again.write_all(workers=1)
+    assert (again.stats["rendered"], again.stats["linked"], again.stats["data_written"]) == (0, 26, 0)
