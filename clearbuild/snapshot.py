@@ -24,6 +24,9 @@ import json
 import os
 import pickle
 import shutil
+import tempfile
+import weakref
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -211,22 +214,8 @@ def read(location: str | Path) -> Dataset:
         tables_meta = dict(meta["tables"])
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise SnapshotError(f"{location}/{META}: {_why(e)}") from e
-    tables = {}
-    for table_name, info in tables_meta.items():
-        where = f"{location}/{info.get('file', '?') if isinstance(info, dict) else '?'}"
-        try:
-            if remote:
-                with fs.open_input_file(f"{root}/{info['file']}") as f:
-                    df = _decode(pa.ipc.open_file(f).read_all(), info["columns"])
-            else:  # decoded while mapped: pandas copies what it keeps
-                with pa.memory_map(str(Path(location) / info["file"]), "r") as source:
-                    df = _decode(pa.ipc.open_file(source).read_all(), info["columns"])
-            if len(df) != info["rows"]:
-                raise ValueError(f"{len(df)} rows, {info['rows']} recorded")
-        except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError,
-                pa.ArrowException) as e:
-            raise SnapshotError(f"{where} ({table_name}): {_why(e)}") from e
-        tables[table_name] = df
+    opened = (fs, root) if remote else None
+    tables = {name: _read_table(location, name, info, opened) for name, info in tables_meta.items()}
     try:
         names = {f.name for f in dataclasses.fields(Dataset)}
         plain = {k: v for k, v in meta.items() if k in names and k not in _OWN}
@@ -234,6 +223,69 @@ def read(location: str | Path) -> Dataset:
                        files={k: SourceFile(**v) for k, v in meta["files"].items()}, **plain)
     except (KeyError, TypeError, AttributeError) as e:
         raise SnapshotError(f"{location}/{META}: {_why(e)}") from e
+
+
+def _read_table(location: str | Path, table_name: str, info: Any, opened: tuple[Any, str] | None
+                ) -> pd.DataFrame:
+    """One table of a snapshot (``opened``: a remote one's file system and root)."""
+    where = f"{location}/{info.get('file', '?') if isinstance(info, dict) else '?'}"
+    try:
+        if opened is not None:
+            fs, root = opened
+            with fs.open_input_file(f"{root}/{info['file']}") as f:
+                df = _decode(pa.ipc.open_file(f).read_all(), info["columns"])
+        else:  # decoded while mapped: pandas copies what it keeps
+            with pa.memory_map(str(Path(location) / info["file"]), "r") as source:
+                df = _decode(pa.ipc.open_file(source).read_all(), info["columns"])
+        if len(df) != info["rows"]:
+            raise ValueError(f"{len(df)} rows, {info['rows']} recorded")
+    except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError,
+            pa.ArrowException) as e:
+        raise SnapshotError(f"{where} ({table_name}): {_why(e)}") from e
+    return df
+
+
+class StoredTables(Mapping[str, pd.DataFrame]):
+    """A Dataset's tables put away in a local snapshot (``put_away``): each is read when asked
+    for and not kept. The folder goes when this object does (or when the process ends)."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self._info = json.loads((Path(location) / META).read_text(encoding="utf-8"))["tables"]
+        self._done = weakref.finalize(self, _remove_own, Path(location).parent, os.getpid())
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return _read_table(self.location, name, self._info[name], None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._info)
+
+    def __len__(self) -> int:
+        return len(self._info)
+
+
+def _remove_own(folder: Path, pid: int) -> None:
+    if os.getpid() == pid:  # not in a forked child that happens to end through atexit
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def put_away(dataset: Dataset) -> None:
+    """Write the dataset's tables to a snapshot in a private temporary folder and hold them
+    there (``StoredTables``) instead of in memory.
+
+    Why: the render needs the rows the sections' contexts made of them, not the tables: at
+    Seoul's size the tables were 316 MB of the parent's heap (Arrow and numpy columns), which
+    every forked render worker mapped. Written in ~2 s; read again, memory-mapped, by whatever
+    asks for a table afterwards (a nightly's manifest digest, a late grouping)."""
+    if isinstance(dataset.tables, StoredTables):
+        return
+    folder = tempfile.mkdtemp(prefix="cb-tables-")  # 0700: only this user reads it
+    try:
+        location = write(Dataset(tables=dataset.tables), folder, "tables")
+        dataset.tables = StoredTables(location)  # type: ignore[assignment]  # a Mapping, read-only
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
 
 
 def remove(location: str | Path) -> None:
