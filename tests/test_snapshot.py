@@ -3,8 +3,12 @@ exactly what the parent ingested, table by table, dtype by dtype, None apart fro
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import gc
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -122,3 +126,28 @@ def test_url_round_trip(fixture_dataset, tmp_path):
     assert_same(fixture_dataset, snapshot.read(where))
     snapshot.remove(where)
     assert not (tmp_path / "remote" / "b2").exists()
+
+
+def test_put_away_tables_read_the_same_and_go_with_the_dataset(fixture_dataset):
+    # A copy: the module's fixture keeps its tables in memory for the other tests.
+    ds = dataclasses.replace(fixture_dataset, tables=dict(fixture_dataset.tables), _groups={},
+                             _records={}, _rows={}, _columns={})
+    snapshot.put_away(ds)
+    assert isinstance(ds.tables, snapshot.StoredTables)
+    folder = Path(ds.tables.location).parent
+    assert folder.stat().st_mode & 0o777 == 0o700  # only the build's user reads it
+    snapshot.put_away(ds)  # once is enough: the same snapshot
+    assert Path(ds.tables.location).parent == folder
+    assert_same(fixture_dataset, ds)  # every table, every cell, the records, the digest
+    assert ds.table("no_such_table").empty
+    pid = os.fork()
+    if pid == 0:  # a forked child that ends through atexit must not remove the parent's folder
+        try:
+            atexit._run_exitfuncs()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert folder.is_dir()
+    del ds
+    gc.collect()
+    assert not folder.exists()
