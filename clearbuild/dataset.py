@@ -160,6 +160,9 @@ class Dataset:
     _columns: dict[str, tuple[list[str], list[list[Any]]]] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
+        """A table (an empty frame when there is none). In a build the tables live in a
+        memory-mapped snapshot (clearbuild.snapshot.put_away): each call reads the table again,
+        in milliseconds; hold it while you use it, not for the rest of the build."""
         return self.tables.get(name, pd.DataFrame())
 
     def records(self, name: str) -> list[dict[str, Any]]:
