@@ -180,3 +180,22 @@ def test_unpackable_keys_fall_back_to_the_same_result(monkeypatch):
     slow = build(docs, settings)
     for name in ("post_term", "post_doc", "post_score"):
         assert np.array_equal(getattr(packed, name), getattr(slow, name)), name
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_scored_a_chunk_of_documents_at_a_time_the_index_is_the_same(monkeypatch, chunk):
+    # The pairs are scored in chunks of documents and each chunk's best postings per term kept:
+    # with a small cap (3) many terms are capped across chunks, and the index must not change.
+    from clearbuild.search import index as index_mod
+    from clearbuild.search import synthetic
+
+    docs = all_documents(synthetic.tables(seed=3, contracts=300, notices=80, companies=90), [], {})
+    settings = {"CB_SEARCH_TOP_K": 3}
+    whole = build(docs, settings)
+    monkeypatch.setattr(index_mod, "CHUNK_DOCS", chunk)
+    chunked = build(docs, settings)
+    assert whole.stats == chunked.stats and whole.stats["capped_terms"] > 10
+    assert len(docs) > 5 * chunk or chunk == 64
+    for name in ("terms", "df", "post_term", "post_doc", "post_score"):
+        a, b = getattr(whole, name), getattr(chunked, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name

@@ -3,7 +3,9 @@
 Why not whoosh's writer: it indexes ~435 documents/s with a bigram analyzer (11 minutes at Seoul
 scale). We only need the analyzer and the formula: each distinct field value is analysed once
 (agency and company names repeat across thousands of rows), the (term, document, field)
-frequencies become numpy arrays, and BM25F is computed on whole arrays.
+frequencies become numpy arrays, and BM25F is computed on whole arrays, a chunk of documents at a
+time (``CHUNK_DOCS``): at twice Seoul's size the whole corpus's pairs at once (23 million) took
+1.5 GB for a few seconds, the build's peak; a chunk's take ~0.2 GB, for 1 s more.
 
 BM25F (Robertson & Zaragoza): per field f, tf_f is normalised by the field's length,
 ``w_f * tf_f / (1 - b_f + b_f * len_f / avglen_f)``; the sum over fields is saturated once with
@@ -136,6 +138,48 @@ def _top_k(arrays: list[np.ndarray], n: int, k: int) -> tuple[np.ndarray, np.nda
     return packed // n, packed % n, q, k
 
 
+CHUNK_DOCS = 100_000  # documents scored at a time: ~3.6 million (term, document) pairs at Seoul's mix
+
+
+class _Pairs:
+    """The (term, document) pairs of a range of documents with their summed BM25F weight, in
+    (document, term) order: what one chunk of ``build`` scores."""
+
+    def __init__(self, parts: dict[str, list[str]], codes: dict[str, np.ndarray],
+                 norms: dict[str, np.ndarray], v_start: np.ndarray, v_term: np.ndarray,
+                 v_tf: np.ndarray, nv: int) -> None:
+        self.parts, self.codes, self.norms, self.nv = parts, codes, norms, nv
+        self.v_start, self.v_term, self.v_tf = v_start, v_term, v_tf
+
+    def of(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term, document, weight) of documents lo..hi-1, one row per distinct pair."""
+        parts_t, parts_d, parts_w = [], [], []
+        for name, cols in self.parts.items():
+            norm = self.norms[name][lo:hi]
+            for col in cols:
+                vals = self.codes[col][lo:hi]
+                lens = self.v_start[vals + 1] - self.v_start[vals]
+                idx = _ragged(self.v_start[vals], lens)
+                parts_t.append(self.v_term[idx].astype(np.int32))
+                parts_d.append(np.repeat(np.arange(lo, hi, dtype=np.int32), lens))
+                parts_w.append(self.v_tf[idx] * np.repeat(norm, lens))
+        t, d, w = (np.concatenate(p) if p else np.zeros(0, dtype=dt)
+                   for p, dt in ((parts_t, np.int32), (parts_d, np.int32), (parts_w, np.float64)))
+        del parts_t, parts_d, parts_w
+        # Each part's pairs are already in (doc, term) order: a stable sort merges the runs, so
+        # a pair's weights are summed in the same order whatever the chunk.
+        key = d.astype(np.int64) * self.nv + t
+        del t, d
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        w = w[order]
+        del order
+        first_of = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
+        wsum = np.add.reduceat(w, first_of) if len(key) else w
+        key = key[first_of]
+        return key % self.nv, key // self.nv, wsum
+
+
 def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
     docs = order_documents(docs)
     groups, kinds, years, districts = _facets(docs)
@@ -151,45 +195,40 @@ def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
         values.extend(uniques.tolist())
     vocab, v_term, v_value, v_tf, v_len = count_terms(values)
     v_start = np.searchsorted(v_value, np.arange(len(values) + 1))  # pairs of value v: a slice
-    parts_t, parts_d, parts_w = [], [], []
+    del v_value
+    norms = {}
     for name, (weight, b) in fields.items():
         doc_len = sum((v_len[codes[col]] for col in parts[name]), np.zeros(ndocs, dtype=np.int64))
         avg = float(doc_len[doc_len > 0].mean()) if (doc_len > 0).any() else 1.0
-        norm = weight / (1 - b + b * doc_len / avg)  # BM25F: per document and field
-        for col in parts[name]:
-            vals = codes[col]
-            lens = v_start[vals + 1] - v_start[vals]
-            idx = _ragged(v_start[vals], lens)
-            parts_t.append(v_term[idx].astype(np.int32))
-            parts_d.append(np.repeat(np.arange(ndocs, dtype=np.int32), lens))
-            parts_w.append(v_tf[idx] * np.repeat(norm, lens))
-    del v_term, v_value, v_tf, codes
-    t, d, w = np.concatenate(parts_t), np.concatenate(parts_d), np.concatenate(parts_w)
-    del parts_t, parts_d, parts_w
-    nv = max(len(vocab), 1)
-    # Each part's pairs are already in (doc, term) order: a stable sort merges the runs.
-    key = d.astype(np.int64) * nv + t
-    del t, d
-    # (Temporaries are dropped as soon as used: at Seoul scale each one is ~80 MB.)
-    order = np.argsort(key, kind="stable")
-    key = key[order]  # one at a time: each copy is at least 94 MB at Seoul's size
-    w = w[order]
-    del order
-    first_of = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else key
-    wsum = np.add.reduceat(w, first_of) if len(key) else w
-    key = key[first_of]
-    del w, first_of
-    pair_t, pair_d = key % nv, key // nv
-    del key
-    df = np.bincount(pair_t, minlength=len(vocab)).astype(np.int64)
-    idf = np.log(ndocs / (df[pair_t] + 1.0)) + 1.0
-    score = bm25(idf, wsum, 1.0, 1.0, 0.0, float(setting(settings, "CB_SEARCH_K1")))
-    del idf, wsum
-    q = np.maximum(1, np.rint(score * float(setting(settings, "CB_SEARCH_SCALE")))).astype(np.int64)
-    del score
-    arrays = [pair_t, pair_d, q]
-    del pair_t, pair_d, q
-    pair_t, pair_d, q, top_k = _top_k(arrays, max(ndocs, 1), int(setting(settings, "CB_SEARCH_TOP_K")))
+        norms[name] = weight / (1 - b + b * doc_len / avg)  # BM25F: per document and field
+    del v_len
+    pairs = _Pairs(parts, codes, norms, v_start, v_term, v_tf, max(len(vocab), 1))
+    # Twice over the documents, a chunk at a time, so the memory is the chunk's, not the
+    # corpus's: first the document frequencies, then the scores (they need the frequencies) and
+    # each chunk's best postings per term; the best of those are the best of all.
+    chunks = [(lo, min(lo + CHUNK_DOCS, ndocs)) for lo in range(0, ndocs, CHUNK_DOCS)] or [(0, 0)]
+    df = np.zeros(len(vocab), dtype=np.int64)
+    for lo, hi in chunks:
+        df += np.bincount(pairs.of(lo, hi)[0], minlength=len(vocab))
+    k1, scale = float(setting(settings, "CB_SEARCH_K1")), float(setting(settings, "CB_SEARCH_SCALE"))
+    top_k = int(setting(settings, "CB_SEARCH_TOP_K"))
+    kept: list[list[np.ndarray]] = [[], [], []]
+    for lo, hi in chunks:
+        pair_t, pair_d, wsum = pairs.of(lo, hi)
+        idf = np.log(ndocs / (df[pair_t] + 1.0)) + 1.0
+        score = bm25(idf, wsum, 1.0, 1.0, 0.0, k1)
+        del idf, wsum
+        q = np.maximum(1, np.rint(score * scale)).astype(np.int64)
+        del score
+        arrays = [pair_t.astype(np.int64), pair_d.astype(np.int64), q]
+        del pair_t, pair_d, q
+        for i, part in enumerate(_top_k(arrays, max(ndocs, 1), top_k)[:3]):
+            kept[i].append(part.astype(np.int32) if i < 2 else part)
+    del pairs, codes
+    arrays = [np.concatenate(kept[0]).astype(np.int64), np.concatenate(kept[1]).astype(np.int64),
+              np.concatenate(kept[2])]
+    del kept
+    pair_t, pair_d, q, top_k = _top_k(arrays, max(ndocs, 1), top_k)
     index = Index(docs=docs, terms=vocab, df=df,
                   post_term=pair_t, post_doc=pair_d, post_score=q,
                   groups=groups, kinds=kinds, years=years, districts=districts)
