@@ -35,6 +35,7 @@ class Job:
 
 
 PAGES_FILE = ".cb-pages.json"
+HASH_BYTES = 32  # a page's input hash (SHA-256) as raw bytes, as partitions send them back
 # Settings that name where things are, not what pages say: a build in another folder, from
 # another night's export folder, must hash the same.
 PLACE_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "PLUGIN_PATHS", "CACHE_PATH", "CB_DATA",
