@@ -269,6 +269,27 @@ def _remove_own(folder: Path, pid: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+PUT_AWAY = "cb-tables-"  # + the owner's pid + "-" + random: a put-away snapshot's folder
+
+
+def sweep(where: str | None = None) -> list[Path]:
+    """Remove the put-away folders of processes that are gone (a build killed half-way never
+    removes its own); this user's only. Returns what it removed."""
+    gone = []
+    for folder in Path(where or tempfile.gettempdir()).glob(f"{PUT_AWAY}*-*"):
+        pid = folder.name[len(PUT_AWAY):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or int(pid) == os.getpid():
+                continue
+            os.kill(int(pid), 0)  # raises when no such process
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder)
+        except OSError:  # alive (another user's), or the folder went meanwhile
+            continue
+    return gone
+
+
 def put_away(dataset: Dataset) -> None:
     """Write the dataset's tables to a snapshot in a private temporary folder and hold them
     there (``StoredTables``) instead of in memory.
@@ -279,7 +300,8 @@ def put_away(dataset: Dataset) -> None:
     asks for a table afterwards (a nightly's manifest digest, a late grouping)."""
     if isinstance(dataset.tables, StoredTables):
         return
-    folder = tempfile.mkdtemp(prefix="cb-tables-")  # 0700: only this user reads it
+    sweep()
+    folder = tempfile.mkdtemp(prefix=f"{PUT_AWAY}{os.getpid()}-")  # 0700: only this user reads it
     try:
         location = write(Dataset(tables=dataset.tables), folder, "tables")
         dataset.tables = StoredTables(location)  # type: ignore[assignment]  # a Mapping, read-only

@@ -8,6 +8,8 @@ import dataclasses
 import gc
 import math
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -151,3 +153,17 @@ def test_put_away_tables_read_the_same_and_go_with_the_dataset(fixture_dataset):
     del ds
     gc.collect()
     assert not folder.exists()
+
+
+def test_a_killed_builds_tables_are_swept_by_the_next(tmp_path):
+    # A build killed half-way (SIGKILL, a nightly's kill test) never removes its folder.
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = tmp_path / f"{snapshot.PUT_AWAY}{done.stdout.strip()}-abc"
+    alive = tmp_path / f"{snapshot.PUT_AWAY}{os.getppid()}-def"  # pytest's parent: running
+    mine = tmp_path / f"{snapshot.PUT_AWAY}{os.getpid()}-ghi"
+    odd = tmp_path / f"{snapshot.PUT_AWAY}x-jkl"
+    for folder in (dead, alive, mine, odd):
+        (folder / "tables").mkdir(parents=True)
+    assert snapshot.sweep(str(tmp_path)) == [dead]
+    assert not dead.exists() and alive.is_dir() and mine.is_dir() and odd.is_dir()
