@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -189,7 +190,6 @@ class Renderer(PageQueue, PagePlan, PageWriter):
             yield from (self.run_partition(i) for i in todo)
             return
         global _ACTIVE
-        _ACTIVE = self
         # Workers inherit the Dataset and the queue by fork; freezing keeps the collector from
         # touching (and so copying) every inherited object in every worker.
         memwatch.give_back()  # the context phase's garbage, before the workers copy the heap
@@ -200,9 +200,31 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         # copy of every model its partitions read. A fresh fork every few partitions holds only
         # what those partitions read.
         fresh = int(config.setting(self.settings, "CB_WORKER_PARTITIONS") or 0) or None
+        # The parent takes partitions too, beside workers - 1 forked workers: it reads its own
+        # heap without copying it, where every worker copies what it reads (at Seoul's size a
+        # worker's private memory reached 200-230 MB), and it was idle while they worked.
+        ctx = multiprocessing.get_context("fork")
+        claims = _Claims(todo, ctx.Value("q", 0))
+        _ACTIVE = self, claims
+        results: queue.SimpleQueue[Any] = queue.SimpleQueue()
         try:
-            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=fresh) as pool:
-                yield from pool.imap_unordered(_work, todo)
+            with ctx.Pool(workers - 1, maxtasksperchild=fresh) as pool:
+                for _ in todo:  # as many claims as partitions; those left over return None
+                    pool.apply_async(_work, callback=results.put, error_callback=results.put)
+                left = len(todo)
+                while left:
+                    i = claims.next()
+                    if i is not None:
+                        left -= 1
+                        yield self.run_partition(i)
+                    # What the workers finished; once nothing is left to take, wait for them.
+                    while left and (i is None or not results.empty()):
+                        part = results.get()
+                        if isinstance(part, BaseException):
+                            raise part
+                        if part is not None:
+                            left -= 1
+                            yield part
         finally:
             _ACTIVE = None
             gc.unfreeze()
@@ -265,9 +287,29 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         return n_pages, total["bytes"]
 
 
-_ACTIVE: Renderer | None = None
+@dataclass
+class _Claims:
+    """The partitions left, taken one at a time by whichever process is free (a count shared by
+    the forked workers and the parent)."""
+
+    todo: list[int]
+    taken: Any  # multiprocessing.Value("q")
+
+    def next(self) -> int | None:
+        with self.taken.get_lock():
+            n = self.taken.value
+            if n >= len(self.todo):
+                return None
+            self.taken.value = n + 1
+        return self.todo[n]
 
 
-def _work(i: int) -> PartResult:
+_ACTIVE: tuple[Renderer, _Claims] | None = None
+
+
+def _work() -> PartResult | None:
+    """A forked worker's task: the next partition nobody has taken, or None when none is left."""
     assert _ACTIVE is not None
-    return _ACTIVE.run_partition(i)
+    renderer, claims = _ACTIVE
+    i = claims.next()
+    return None if i is None else renderer.run_partition(i)

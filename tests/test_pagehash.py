@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 import weakref
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -154,19 +156,47 @@ def pid_file(arg: str) -> dict:
     return {"produce": maker_pid, "args": (arg,)}
 
 
-@pytest.mark.parametrize("fresh_every, most", [(1, 8), (0, 2)])
-def test_render_processes_are_replaced_every_few_partitions(tmp_path: Path, fresh_every: int,
-                                                           most: int) -> None:
+def slow_pid_file(arg: str) -> dict:
+    time.sleep(0.05)  # long enough that the parent and the worker both take partitions
+    return {"produce": maker_pid, "args": (arg,)}
+
+
+@pytest.mark.parametrize("fresh_every", [1, 3, 0])
+def test_render_processes_are_replaced_every_few_partitions(tmp_path: Path, fresh_every: int) -> None:
     # A process kept for the whole build ends up with a private copy of every page of the
     # parent's memory its partitions read; CB_WORKER_PARTITIONS replaces it with a fresh fork.
+    # The parent takes partitions too (it copies nothing by reading its own heap).
     env = Environment(loader=DictLoader({}), autoescape=True)
     settings = {"CB_PARTITION_PAGES": 1, "CB_WORKERS": 2, "CB_WORKER_PARTITIONS": fresh_every}
     r = Renderer(env=env, output=tmp_path, languages=["ko"], settings=settings)
-    r.add_files(((f"pids/{i}.txt", str(i)) for i in range(8)), pid_file)
+    r.add_files(((f"pids/{i}.txt", str(i)) for i in range(12)), slow_pid_file)
     r.write_all()
-    makers = {(tmp_path / "pids" / f"{i}.txt").read_text() for i in range(8)}
-    assert str(os.getpid()) not in makers
-    assert len(makers) == most if fresh_every else len(makers) <= most
+    makers = Counter((tmp_path / "pids" / f"{i}.txt").read_text() for i in range(12))
+    assert sum(makers.values()) == 12
+    parent = makers.pop(str(os.getpid()), 0)
+    assert parent >= 1 and makers  # both took partitions: the parent and (one at a time) a worker
+    if fresh_every:
+        assert max(makers.values()) <= fresh_every
+        assert len(makers) >= -(-sum(makers.values()) // fresh_every)
+    else:
+        assert len(makers) == 1  # CB_WORKERS 2: the parent and one kept worker
+
+
+def failing_file(arg: str) -> dict:
+    if os.getpid() != int(arg):
+        raise ValueError(f"no file for {arg} here")
+    time.sleep(0.05)  # the parent is slow: the worker is sure to take one
+    return {"produce": maker_pid, "args": (arg,)}
+
+
+def test_a_worker_failing_fails_the_render(tmp_path: Path) -> None:
+    env = Environment(loader=DictLoader({}), autoescape=True)
+    settings = {"CB_PARTITION_PAGES": 1, "CB_WORKERS": 2}
+    r = Renderer(env=env, output=tmp_path, languages=["ko"], settings=settings)
+    parent = str(os.getpid())
+    r.add_files(((f"f/{i}.txt", parent) for i in range(40)), failing_file)
+    with pytest.raises(ValueError, match="no file for"):
+        r.write_all()
 
 
 def test_a_partition_says_where_its_time_went(tmp_path: Path) -> None:
