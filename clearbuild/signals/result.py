@@ -7,7 +7,7 @@ indicator already flagged on the record itself is not repeated from a parent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -98,6 +98,36 @@ def explain(flag: Flag, lang: str, money: Callable[[Any], str] | None = None,
     return template.format(**values)
 
 
+class FlagMap(Mapping[Key, list[str]]):
+    """{(kind, id): [indicator ids, in display order]} of every record whose page shows a flag,
+    worked out when read. Why not a dict: made whole in every build for search filters that
+    read a few keys, it held ~100,000 keys with their lists at Seoul's size in the parent that
+    every render worker maps."""
+
+    def __init__(self, sig: Signals) -> None:
+        self._sig = sig
+        self._order = {ind.id: i for i, ind in enumerate(sig.indicators)}
+
+    def __getitem__(self, key: Key) -> list[str]:
+        try:
+            kind, record_id = key
+        except (TypeError, ValueError):
+            raise KeyError(key) from None
+        ids = sorted({f.indicator for f in self._sig.for_record(kind, record_id)},
+                     key=self._order.__getitem__)
+        if not ids:
+            raise KeyError(key)
+        return ids
+
+    def __iter__(self) -> Iterator[Key]:
+        for key in sorted(set(self._sig._own) | set(self._sig.links)):
+            if key in self:
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass
 class Signals:
     today: date
@@ -144,15 +174,9 @@ class Signals:
                 todo.extend(self.links.get(k, []))
         return out
 
-    def flag_map(self) -> dict[Key, list[str]]:
+    def flag_map(self) -> FlagMap:
         """{(kind, id): [indicator ids]} for every record whose page shows a flag (for search)."""
-        order = {ind.id: i for i, ind in enumerate(self.indicators)}
-        out: dict[Key, list[str]] = {}
-        for k in sorted(set(self._own) | set(self.links)):
-            ids = sorted({f.indicator for f in self.for_record(*k)}, key=order.__getitem__)
-            if ids:
-                out[k] = ids
-        return out
+        return FlagMap(self)
 
     def counts(self) -> dict[str, int]:
         """Records flagged per indicator (own flags only), every computed indicator present."""
