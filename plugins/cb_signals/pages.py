@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from clearbuild import urls
 from clearbuild.signals import Signals
@@ -20,10 +20,33 @@ from clearbuild.signals import Signals
 KINDS = ("projects", "contracts", "notices")
 
 
+class Row(NamedTuple):
+    """One flagged record in a list. Why a tuple: at Seoul's size the lists hold 96,509 rows and
+    a copy per indicator (122,761), queued whole until they are rendered: as dicts, with their
+    link and signal ids as strings, they were 107 MB of the parent's heap that every render
+    worker maps; ``url`` and ``signals`` are worked out when the page reads them."""
+
+    kind: str
+    id: str
+    title: str
+    agency: str
+    district: str
+    year: str
+    flags: tuple[Any, ...]  # its own flags (Flag), or the one an indicator's list is about
+
+    @property
+    def signals(self) -> str:
+        return " ".join(f.indicator for f in self.flags)
+
+    @property
+    def url(self) -> str:
+        return urls.record_path(self.kind, self.id)
+
+
 @dataclass
 class Listing:
     path: str  # page path, e.g. signals/index.html or signals/years/2024/index.html
-    rows: list[dict[str, Any]]
+    rows: list[Row]
     year: str = ""
     part: int = 0
     parts: int = 0
@@ -32,7 +55,7 @@ class Listing:
     next: dict[str, Any] | None = None
 
 
-def rows(sig: Signals) -> list[dict[str, Any]]:
+def rows(sig: Signals) -> list[Row]:
     """One row per flagged record with its own flags, newest year first."""
     flags: dict[tuple[str, str], list[Any]] = {}
     for f in sig.flags:
@@ -44,31 +67,27 @@ def rows(sig: Signals) -> list[dict[str, Any]]:
     out = []
     for key, fl in flags.items():
         title, agency, district, year = info.get(key, (key[1], "", "", ""))
-        out.append({"kind": key[0], "id": key[1], "title": title or key[1], "agency": agency,
-                    "district": district, "year": year, "flags": fl,
-                    "signals": " ".join(f.indicator for f in fl),
-                    "url": urls.record_path(key[0], key[1])})
-    out.sort(key=lambda r: (-int(r["year"] or 0), KINDS.index(r["kind"]) if r["kind"] in KINDS else 9,
-                            r["id"]))
+        out.append(Row(key[0], key[1], title or key[1], agency, district, year, tuple(fl)))
+    out.sort(key=lambda r: (-int(r.year or 0), KINDS.index(r.kind) if r.kind in KINDS else 9, r.id))
     return out
 
 
-def by_indicator(all_rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def by_indicator(all_rows: list[Row]) -> dict[str, list[Row]]:
     """The rows of each indicator's own list (one flag each), in the same order, in one pass."""
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[Row]] = {}
     for r in all_rows:
-        for f in r["flags"]:
-            out.setdefault(f.indicator, []).append({**r, "flags": [f], "signals": f.indicator})
+        for f in r.flags:
+            out.setdefault(f.indicator, []).append(r._replace(flags=(f,)))
     return out
 
 
-def listings(base: str, all_rows: list[dict[str, Any]], limit: int) -> list[Listing]:
+def listings(base: str, all_rows: list[Row], limit: int) -> list[Listing]:
     """The pages a list needs: base/index.html, or base/ + year/ (+ part/) pages when long."""
     if len(all_rows) <= limit:
         return [Listing(f"{base}/index.html", all_rows)]
-    by_year: dict[str, list[dict[str, Any]]] = {}
+    by_year: dict[str, list[Row]] = {}
     for r in all_rows:
-        by_year.setdefault(r["year"] or "unknown", []).append(r)
+        by_year.setdefault(r.year or "unknown", []).append(r)
     pages = [Listing(f"{base}/index.html", [])]  # the summary page: links to the years
     for year, mine in by_year.items():
         parts = max(1, math.ceil(len(mine) / limit))
@@ -86,11 +105,11 @@ def listings(base: str, all_rows: list[dict[str, Any]], limit: int) -> list[List
     return pages
 
 
-def options(all_rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+def options(all_rows: list[Row]) -> dict[str, list[str]]:
     """Filter choices present in the rows, sorted (years newest first)."""
-    return {"agencies": sorted({r["agency"] for r in all_rows if r["agency"]}),
-            "districts": sorted({r["district"] for r in all_rows if r["district"]}),
-            "years": sorted({r["year"] for r in all_rows if r["year"]}, reverse=True)}
+    return {"agencies": sorted({r.agency for r in all_rows if r.agency}),
+            "districts": sorted({r.district for r in all_rows if r.district}),
+            "years": sorted({r.year for r in all_rows if r.year}, reverse=True)}
 
 
 def _num(v: Any) -> float | None:
