@@ -78,10 +78,14 @@ def test_contract_page_shows_payment_status_and_claims(site):
 
 
 def test_contracts_are_listed_by_payment_status(site):
-    assert "C-2025-0001" in page(site, "contracts/by/payment/partly_paid/2025/index.html")
-    assert "C-2025-0002" in page(site, "contracts/by/payment/paid/2025/index.html")
-    index = text(page(site, "en/contracts/by/payment/index.html"))
-    assert "Partly paid" in index and "Paid in full" in index
+    # By status and month signed (a year of paid contracts was one 15 MB page at Seoul's size).
+    assert "C-2025-0001" in page(site, "contracts/by/payment/partly_paid/2025-03/index.html")
+    assert "C-2025-0002" in page(site, "contracts/by/payment/paid/2025-04/index.html")
+    assert "C-2025-0001" not in page(site, "contracts/by/payment/paid/2025-04/index.html")
+    assert not (site / "contracts/by/payment/paid/2025/index.html").exists()
+    index = page(site, "en/contracts/by/payment/index.html")
+    assert "Partly paid" in text(index) and "Paid in full" in text(index)
+    assert 'href="../../../../en/contracts/by/payment/paid/2025-04/index.html"' in index
 
 
 def test_services_certificates_count_what_was_paid():
