@@ -86,7 +86,7 @@ def sweep(renderer: Renderer, indices: list[int]) -> int:
     folders: dict[str, set[str]] = {}
     for i in indices:
         key, start, stop = renderer.partitions[i]
-        for path, _, _ in renderer.groups[key].items[start:stop]:
+        for path, _, _ in renderer.groups[key].jobs(start, stop):
             for rel in page_files(path, renderer.languages):
                 folder, name = os.path.split(os.path.join(renderer.output, rel))
                 folders.setdefault(folder, set()).add(name)

@@ -51,7 +51,7 @@ class PagePlan:
         # on a cluster worker, which queues nothing else.
         for key in sorted(self.groups, key=lambda k: (self.groups[k].context is None, k)):
             group = self.groups[key]
-            group.items.sort(key=lambda item: item[0])
+            group.items.sort(key=group.path)
             whole = group.context is None and group.template != DATA
             step = min(size, WHOLE_PAGES) if whole else size
             for start in range(0, len(group.items), step):
@@ -73,20 +73,20 @@ class PagePlan:
         for i in self.remote():
             key, start, stop = self.partitions[i]
             h.update(f"\0{i}\0{key}\0{start}\0{stop}".encode())  # a task names its partition by i
-            for path, _, _ in self.groups[key].items[start:stop]:
+            for path, _, _ in self.groups[key].jobs(start, stop):
                 h.update(path.encode() + b"\0")
         return h.hexdigest()
 
     def known(self, i: int) -> tuple[dict[str, str], dict[str, str]]:
         """(own, previous) input hashes of partition ``i``'s pages: what a remote worker needs."""
         key, start, stop = self.partitions[i]
-        paths = [item[0] for item in self.groups[key].items[start:stop]]
+        paths = [path for path, _, _ in self.groups[key].jobs(start, stop)]
         return ({p: self._own[p] for p in paths if p in self._own},
                 {p: self._previous[p] for p in paths if p in self._previous})
 
     def stale(self) -> list[str]:
         """Pages of records that are gone, left in a folder updated in place."""
-        paths = {item[0] for g in self.groups.values() for item in g.items}
+        paths = {path for g in self.groups.values() for path, _, _ in g.jobs()}
         return sorted(p for p in self._own if p not in paths)
 
     # -- once a partition is done ---------------------------------------------------------------
@@ -104,12 +104,12 @@ class PagePlan:
         """Write ``.cb-pages.json`` straight from the partitions' hashes, every group's paths
         merged in order (each group's are sorted by ``plan``); how many paths it holds."""
         def entries(key: tuple[str, str]) -> Iterator[tuple[str, str]]:
-            items = self.groups[key].items
+            group = self.groups[key]
             for i in sorted((i for i in done if self.partitions[i][0] == key),
                             key=lambda i: self.partitions[i][1]):
                 _, start, stop = self.partitions[i]
                 blob = done[i]
-                for n, (path, _, _) in enumerate(items[start:stop]):
+                for n, (path, _, _) in enumerate(group.jobs(start, stop)):
                     yield path, blob[n * HASH_BYTES:(n + 1) * HASH_BYTES].hex()
 
         merged = heapq.merge(*(entries(key) for key in sorted(self.groups)), key=lambda e: e[0])

@@ -6,7 +6,7 @@ queue is cut into partitions and written is the renderer's business.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,19 @@ class Group:
     kind: str = ""
     # item -> context; None: the item's third field is the context itself (a page added whole)
     context: Callable[[Any], dict[str, Any]] | None = None
-    items: list[tuple[str, str, Any]] = field(default_factory=list)  # (path, key, record or context)
+    # (path, key, record or context); a record page's path is "" and made from its key when
+    # read (``path``, ``jobs``): at Seoul's size 322,000 record paths were 27 MB of the parent
+    # that every render worker maps.
+    items: list[tuple[str, str, Any]] = field(default_factory=list)
+    folder: str = ""  # a record kind's folder (clearbuild.kinds)
+
+    def path(self, item: tuple[str, str, Any]) -> str:
+        return item[0] or f"{self.folder}/{item[1]}/index.html"  # = Kind.path(key), key checked
+
+    def jobs(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[str, str, Any]]:
+        """(path, key, record or context) of items[start:stop]."""
+        for item in self.items[start:stop]:
+            yield self.path(item), item[1], item[2]
 
 
 class PageQueue:
@@ -52,8 +64,12 @@ class PageQueue:
 
         k = KINDS[kind]
         group = self._group(template or k.template, kind, context)
+        group.folder = k.folder
         before = len(group.items)
-        group.items.extend((k.path(str(r[k.key])), str(r[k.key]), r) for r in records)
+        for r in records:
+            key = str(r[k.key])
+            k.path(key)  # refuses an id that is unsafe in a path
+            group.items.append(("", key, r))
         if len(group.items) > before:
             # Once here, in the parent: shared indexes a context builds on first use (Dataset.group,
             # a Chain's caches) then exist before the workers fork, not once per worker.

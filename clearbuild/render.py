@@ -123,7 +123,7 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         cache: dict[int, tuple[Any, bytes]] = {}
         data = group.template == DATA
         ms, clock = out.ms, time.perf_counter
-        for n, (path, rec_key, item) in enumerate(group.items[start:stop], 1):
+        for n, (path, rec_key, item) in enumerate(group.jobs(start, stop), 1):
             if n % STEP == 0:
                 self.count(STEP)
             t0 = clock()
@@ -280,7 +280,7 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         hooks.render_finished.send(self, stats=dict(self.stats))
         for key in sorted(self.groups) if hooks.page_written.receivers else ():
             group = self.groups[key]  # announce every page now in the site (clearbuild.hooks)
-            for path, rec_key, _ in group.items:
+            for path, rec_key, _ in group.jobs():
                 if group.template != DATA:
                     hooks.page_written.send(self, path=path, kind=group.kind, key=rec_key,
                                             languages=self.languages)

@@ -137,10 +137,12 @@ def test_sweep_removes_what_dead_workers_left(tmp_path):
                 "p/A/index.html.7.link", "p/B/index.html.5.tmp", "d/A.json.4.tmp", "p/A/keep.tmp"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
+    from clearbuild.pagequeue import Group
+
     renderer = SimpleNamespace(output=tmp_path, languages=["ko", "en"],
                                partitions=[(("t", ""), 0, 1), (("d", ""), 0, 1)],
-                               groups={("t", ""): SimpleNamespace(items=[("p/A/index.html", "A", {})]),
-                                       ("d", ""): SimpleNamespace(items=[("d/A.json", "A", {})])})
+                               groups={("t", ""): Group("t", "p", items=[("", "A", {})], folder="p"),
+                                       ("d", ""): Group("d", items=[("d/A.json", "A", {})])})
     assert sweep(renderer, [0, 1]) == 4
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert left == ["p/A/index.html", "p/A/keep.tmp", "p/B/index.html.5.tmp"]  # B: not these partitions

@@ -102,3 +102,27 @@ def test_the_plan_does_not_depend_on_the_order_records_came_in(toy, tmp_path: Pa
         r.plan(size=2)
         digests.add(r.plan_digest())
     assert len(digests) == 1
+
+
+def test_record_paths_are_made_from_keys_in_the_order_paths_sort(toy, tmp_path: Path) -> None:
+    # The queue keeps a record's key, not its path (Group.path makes it): the same paths, in
+    # the same order, as the paths themselves sort ("I-1/" after "I-1-2/", as "/" > "-").
+    rows = [{"incident_id": i, "title": i} for i in ("I-10", "I-1", "I-1-2", "I-1.5", "I-2")]
+    r = renderer(tmp_path)
+    r.add_records("incidents", rows, functools.partial(incident_context, {}))
+    r.plan(size=2)
+    (group,) = r.groups.values()
+    assert all(path == "" for path, _, _ in group.items)  # nothing held but the key
+    paths = [path for path, _, _ in group.jobs()]
+    assert paths == sorted(TOY.path(row["incident_id"]) for row in rows)
+    assert [key for _, key, _ in group.jobs(1, 3)] == ["I-1.5", "I-1"]
+    r.write_all(workers=1)
+    assert sorted(p.as_posix() for p in (tmp_path / "incidents").glob("*/index.html")) == sorted(
+        (tmp_path / path).as_posix() for path in paths)
+
+
+def test_a_record_whose_key_is_unsafe_in_a_path_is_refused_when_queued(toy, tmp_path: Path) -> None:
+    r = renderer(tmp_path)
+    with pytest.raises(ValueError, match="unsafe id"):
+        r.add_records("incidents", [{"incident_id": "../etc", "title": "x"}],
+                      functools.partial(incident_context, {}))

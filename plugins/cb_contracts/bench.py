@@ -56,7 +56,7 @@ def measure(data: str, render: int = 100) -> dict[str, Any]:
     context_s = time.time() - t
     jobs = [Job(g.template, path, g.context(item) if g.context else item, g.kind, key)
             for k, g in sorted(renderer.groups.items())
-            for path, key, item in g.items[before.get(k, 0):before.get(k, 0) + render]]
+            for path, key, item in g.jobs(before.get(k, 0), before.get(k, 0) + render)]
     per_template = Counter(g.template for k, g in renderer.groups.items()
                            for _ in range(len(g.items) - before.get(k, 0)))
     t = time.time()
