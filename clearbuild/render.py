@@ -9,9 +9,10 @@ job per page with its context made in the parent: at Seoul's size 700,000 contex
 parent, copied page by page into every forked worker as they were hashed. Now a plugin hands over
 a record kind's records and the function that makes a page's context
 (``add_records(kind, records, context)``); the queue holds (path, key, record) references only,
-cut into partitions of ``CB_PARTITION_PAGES`` pages of one kind. A worker (a forked process, or a
-Dask worker, clearbuild.cluster) takes a whole partition: it makes each context, hashes it,
-and keeps, links or renders the page in every language, so one context serves all languages.
+cut into partitions of ``CB_PARTITION_PAGES`` pages of one kind. A worker (the parent itself
+beside ``CB_WORKERS`` - 1 forked processes, or a Dask worker, clearbuild.cluster) takes a whole
+partition: it makes each context, hashes it, and keeps, links or renders the page in every
+language, so one context serves all languages.
 
 Incremental: a hash of a page's inputs (its context, the templates, code and settings, and what
 plugins declare it also depends on) names its bytes. The hashes go in ``.cb-pages.json``; a
@@ -22,9 +23,6 @@ unchanged instead of rendering it, so an incremental build equals a full one.
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
-import queue
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,7 +31,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import config, hooks, memwatch
+from . import hooks, memwatch
 from .pagehash import HASH_BYTES, PAGES_FILE, Job, job_hash, page_files, read_pages, stable_json
 from .pageplan import PARTITION_PAGES, WHOLE_PAGES, PagePlan
 from .pagequeue import DATA, Group, PageQueue
@@ -185,49 +183,10 @@ class Renderer(PageQueue, PagePlan, PageWriter):
     # -- the whole build -----------------------------------------------------------------------
 
     def _local(self, _: Renderer, todo: list[int]) -> Iterator[PartResult]:
-        workers = int(self.settings.get("CB_WORKERS") or 0) or os.cpu_count() or 1
-        if workers == 1 or len(todo) < 2:
-            yield from (self.run_partition(i) for i in todo)
-            return
-        global _ACTIVE
-        # Workers inherit the Dataset and the queue by fork; freezing keeps the collector from
-        # touching (and so copying) every inherited object in every worker.
-        memwatch.give_back()  # the context phase's garbage, before the workers copy the heap
-        self.warm()
-        gc.freeze()
-        # A worker copies every page of the parent's heap it touches (reading an object writes
-        # its reference count), so a worker kept for the whole build ends up with a private
-        # copy of every model its partitions read. A fresh fork every few partitions holds only
-        # what those partitions read.
-        fresh = int(config.setting(self.settings, "CB_WORKER_PARTITIONS") or 0) or None
-        # The parent takes partitions too, beside workers - 1 forked workers: it reads its own
-        # heap without copying it, where every worker copies what it reads (at Seoul's size a
-        # worker's private memory reached 200-230 MB), and it was idle while they worked.
-        ctx = multiprocessing.get_context("fork")
-        claims = _Claims(todo, ctx.Value("q", 0))
-        _ACTIVE = self, claims
-        results: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        try:
-            with ctx.Pool(workers - 1, maxtasksperchild=fresh) as pool:
-                for _ in todo:  # as many claims as partitions; those left over return None
-                    pool.apply_async(_work, callback=results.put, error_callback=results.put)
-                left = len(todo)
-                while left:
-                    i = claims.next()
-                    if i is not None:
-                        left -= 1
-                        yield self.run_partition(i)
-                    # What the workers finished; once nothing is left to take, wait for them.
-                    while left and (i is None or not results.empty()):
-                        part = results.get()
-                        if isinstance(part, BaseException):
-                            raise part
-                        if part is not None:
-                            left -= 1
-                            yield part
-        finally:
-            _ACTIVE = None
-            gc.unfreeze()
+        """Partitions ``todo`` here and in forked workers (clearbuild.renderpool)."""
+        from .renderpool import run_local
+
+        return run_local(self, todo)
 
     def write_all(self, workers: int = 0) -> tuple[int, int]:
         """Make every queued page (or link it, when unchanged) in every language; (pages, bytes)."""
@@ -285,31 +244,3 @@ class Renderer(PageQueue, PagePlan, PageWriter):
                     hooks.page_written.send(self, path=path, kind=group.kind, key=rec_key,
                                             languages=self.languages)
         return n_pages, total["bytes"]
-
-
-@dataclass
-class _Claims:
-    """The partitions left, taken one at a time by whichever process is free (a count shared by
-    the forked workers and the parent)."""
-
-    todo: list[int]
-    taken: Any  # multiprocessing.Value("q")
-
-    def next(self) -> int | None:
-        with self.taken.get_lock():
-            n = self.taken.value
-            if n >= len(self.todo):
-                return None
-            self.taken.value = n + 1
-        return self.todo[n]
-
-
-_ACTIVE: tuple[Renderer, _Claims] | None = None
-
-
-def _work() -> PartResult | None:
-    """A forked worker's task: the next partition nobody has taken, or None when none is left."""
-    assert _ACTIVE is not None
-    renderer, claims = _ACTIVE
-    i = claims.next()
-    return None if i is None else renderer.run_partition(i)
