@@ -15,9 +15,12 @@ import gc
 import multiprocessing
 import os
 import queue
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import psutil
 
 from . import config, memwatch
 
@@ -25,13 +28,18 @@ if TYPE_CHECKING:
     from .render import PartResult, Renderer
 
 
+WAIT = 1.0  # seconds between looks at the workers while waiting for one
+GRACE = 3.0  # seconds a partition's worker may be gone before its result is given up for lost
+
+
 @dataclass
 class _Claims:
     """The partitions left, taken one at a time by whichever process is free (a count shared by
-    the forked workers and the parent)."""
+    the forked workers and the parent), and which process took each."""
 
     todo: list[int]
     taken: Any  # multiprocessing.Value("q")
+    owner: Any  # multiprocessing.Array("q", len(todo)): the pid that took todo[n]
 
     def next(self) -> int | None:
         with self.taken.get_lock():
@@ -39,7 +47,29 @@ class _Claims:
             if n >= len(self.todo):
                 return None
             self.taken.value = n + 1
+            self.owner[n] = os.getpid()
         return self.todo[n]
+
+    def lost(self, done: set[int], gone: dict[int, float]) -> tuple[int, int] | None:
+        """(partition, pid): one a worker took and ended without sending back, for ``GRACE``
+        seconds (a worker replaced after its partitions may end a moment before its last result
+        is read). Why: a worker killed outright (out of memory) never answers, and the build
+        waited for it forever instead of failing."""
+        now, me = time.monotonic(), os.getpid()
+        for n in range(min(self.taken.value, len(self.todo))):
+            i, pid = self.todo[n], self.owner[n]
+            if i in done or pid in (0, me) or _alive(pid):
+                continue
+            if now - gone.setdefault(i, now) > GRACE:
+                return i, pid
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
 
 
 _ACTIVE: tuple[Renderer, _Claims] | None = None
@@ -74,28 +104,42 @@ def run_local(renderer: Renderer, todo: list[int]) -> Iterator[PartResult]:
     # heap without copying it, where every worker copies what it reads (at Seoul's size a
     # worker's private memory reached 200-230 MB), and it was idle while they worked.
     ctx = multiprocessing.get_context("fork")
-    claims = _Claims(todo, ctx.Value("q", 0))
+    claims = _Claims(todo, ctx.Value("q", 0), ctx.Array("q", len(todo)))
     _ACTIVE = renderer, claims
     results: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    done: set[int] = set()
+    gone: dict[int, float] = {}
     try:
         with ctx.Pool(workers - 1, maxtasksperchild=fresh) as pool:
             for _ in todo:  # as many claims as partitions; those left over return None
                 pool.apply_async(_work, callback=results.put, error_callback=results.put)
-            left = len(todo)
-            while left:
+            while len(done) < len(todo):
                 i = claims.next()
                 if i is not None:
-                    left -= 1
+                    done.add(i)
                     yield renderer.run_partition(i)
                 # What the workers finished; once nothing is left to take, wait for them.
-                while left and (i is None or not results.empty()):
-                    part = results.get()
+                while len(done) < len(todo) and (i is None or not results.empty()):
+                    try:
+                        part = results.get(timeout=WAIT)
+                    except queue.Empty:
+                        _check(renderer, claims, done, gone)
+                        continue
                     if isinstance(part, BaseException):
                         raise part
                     if part is not None:
-                        left -= 1
+                        done.add(part.index)
                         yield part
     finally:
         _ACTIVE = None
         gc.unfreeze()
 
+
+
+def _check(renderer: Renderer, claims: _Claims, done: set[int], gone: dict[int, float]) -> None:
+    lost = claims.lost(done, gone)
+    if lost is not None:
+        i, pid = lost
+        (template, _), start, stop = renderer.partitions[i]
+        raise RuntimeError(f"render worker {pid} ended without finishing partition {i} "
+                           f"({template}, items {start}-{stop}): was it killed (out of memory?)")

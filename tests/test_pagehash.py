@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import time
 import weakref
 from collections import Counter
@@ -250,3 +251,21 @@ def test_each_pages_hash_is_recorded_and_what_it_carried_let_go(tmp_path: Path) 
     again.add("p.html", "things/held/index.html", r={"name": "held"}, held=Held())
     again.write_all(workers=1)
     assert (again.stats["rendered"], again.stats["linked"], again.stats["data_written"]) == (0, 26, 0)
+
+
+def dying_file(arg: str) -> dict:
+    if os.getpid() != int(arg):
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    time.sleep(0.05)
+    return {"produce": maker_pid, "args": (arg,)}
+
+
+def test_a_worker_killed_outright_fails_the_render_instead_of_waiting_forever(tmp_path: Path) -> None:
+    env = Environment(loader=DictLoader({}), autoescape=True)
+    settings = {"CB_PARTITION_PAGES": 1, "CB_WORKERS": 2}
+    r = Renderer(env=env, output=tmp_path, languages=["ko"], settings=settings)
+    r.add_files(((f"f/{i}.txt", str(os.getpid())) for i in range(40)), dying_file)
+    t = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"render worker \d+ ended without finishing partition \d+"):
+        r.write_all()
+    assert time.monotonic() - t < 30
