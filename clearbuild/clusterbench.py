@@ -18,10 +18,11 @@ import statistics
 import sys
 import time
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 from . import config
-from .bench import export_for, sizes_for
+from .bench import export_for, rows_limit, sizes_for
 from .memwatch import PeakPss
 
 
@@ -35,7 +36,8 @@ def one_run(address: str, workers: list[str], pids: dict[str, int], export: Any,
     from . import clusterclient
     from .build import build
 
-    overrides: dict[str, Any] = {"CB_CLUSTER": address, "CB_CLUSTER_WORKERS": workers}
+    overrides: dict[str, Any] = {"CB_CLUSTER": address, "CB_CLUSTER_WORKERS": workers,
+                                 **rows_limit(Path(export))}
     if languages:
         overrides["CB_LANGUAGES"] = languages
     with ExitStack() as stack:

@@ -26,3 +26,29 @@ def test_raw_limit_renders_and_writes_the_pages_it_counts(tmp_path: Path) -> Non
     assert small["raw_page_bytes"] < 3100 and large["raw_page_bytes"] >= 12_000
     assert small["raw_pages_per_second"] > 0 and large["raw_pages_per_second"] > 0
     assert list(tmp_path.iterdir()) == []  # its pages are removed after each run
+
+
+def test_a_bench_reads_every_row_of_its_export(tmp_path, monkeypatch) -> None:
+    # CB_MAX_ROWS guards a real export; a generated one at K times Seoul has more rows in a table
+    # (twice Seoul: 1.14 million contract payments), and the whole file used to be refused.
+    from factory import write_export
+
+    from clearbuild import config, loader
+    from clearbuild.bench import rows_limit
+    from clearbuild.ingest.limits import LimitError
+
+    export = write_export(tmp_path / "export")
+    monkeypatch.setitem(config.DEFAULTS, "CB_MAX_ROWS", 2)
+    wanted = rows_limit(export)["CB_MAX_ROWS"]
+    biggest = max(sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in export.glob("*.csv"))
+    assert biggest > 2 and wanted >= biggest
+    settings = {**config.DEFAULTS, "CB_DATA": str(export), "CB_MAX_ROWS": wanted}
+    loader.forget()
+    try:
+        ds = loader.dataset_for(settings)
+        assert not [p for p in ds.report if "CB_MAX_ROWS" in p.reason]
+        loader.forget()
+        with pytest.raises(LimitError, match="CB_MAX_ROWS"):  # the same export, refused
+            loader.dataset_for({**settings, "CB_MAX_ROWS": 2})
+    finally:
+        loader.forget()
