@@ -22,8 +22,8 @@ class Group:
     # item -> context; None: the item's third field is the context itself (a page added whole)
     context: Callable[[Any], dict[str, Any]] | None = None
     # (path, key, record or context); a record page's path is "" and made from its key when
-    # read (``path``, ``jobs``): at Seoul's size 322,000 record paths were 27 MB of the parent
-    # that every render worker maps.
+    # read (``path``, ``jobs``): at Seoul's size 322,000 record paths of ~78 bytes each (~25 MB,
+    # counted from their sizes) in the parent that every render worker maps.
     items: list[tuple[str, str, Any]] = field(default_factory=list)
     folder: str = ""  # a record kind's folder (clearbuild.kinds)
 

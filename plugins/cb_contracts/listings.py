@@ -27,8 +27,9 @@ SECTIONS = {
 DIMENSIONS = {"agency": 4, "kind": 7, "method": 7, "month": 7}
 # Contracts also by payment status (issue 18) x month signed: contracts/by/payment/<status>/<month>/.
 # Why months, not years: most contracts are paid, so a year of paid contracts was one page of
-# ~45,000 rows at Seoul's size (15 MB: no phone opens it, and rendering it took the build's
-# memory to its peak); a month of them is ~3,800 rows, as long as a month of all contracts.
+# ~40,000 rows at Seoul's size (15 MB: no phone opens it, and rendering it took the build's
+# memory to its peak); a month of them is ~3,300 rows (6,700 counted at twice Seoul's size),
+# shorter than a month of all contracts.
 SECTION_DIMENSIONS = {"plans": DIMENSIONS, "notices": DIMENSIONS,
                       "contracts": {**DIMENSIONS, "payment": 7}}
 
