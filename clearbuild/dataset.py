@@ -136,13 +136,19 @@ class Groups(Mapping[Any, list[dict[str, Any]]]):
     def __init__(self, df: pd.DataFrame, key: str, columns: tuple[list[str], list[list[Any]]]) -> None:
         self._names, self._cols = columns  # the table's (names, values), shared by its groupings
         self._make = row_maker(self._names)
-        codes, uniques = pd.factorize(df[key], use_na_sentinel=True)
+        self._order, starts = self._index(df[key])
+        self._starts = starts.tolist()
+
+    def _index(self, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """The rows by group, in file order within a group, and where each group starts; sets
+        ``_at`` (key -> group number, keys in the order they first appear)."""
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
         codes = np.asarray(codes)
         keep = np.flatnonzero(codes >= 0)
-        self._order = keep[np.argsort(codes[keep], kind="stable")]  # rows by group, file order
+        order = keep[np.argsort(codes[keep], kind="stable")]
         counts = np.bincount(codes[keep], minlength=len(uniques))
-        self._starts = np.concatenate([[0], np.cumsum(counts)]).tolist()
-        self._at = {k: i for i, k in enumerate(_values(pd.Series(uniques, dtype=df[key].dtype)))}
+        self._at = {k: i for i, k in enumerate(_values(pd.Series(uniques, dtype=keys.dtype)))}
+        return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     def _rows(self, i: int) -> list[dict[str, Any]]:
         cols, make = self._cols, self._make
@@ -166,6 +172,60 @@ class Groups(Mapping[Any, list[dict[str, Any]]]):
 
     def __len__(self) -> int:
         return len(self._at)
+
+
+# Column dtypes whose Arrow values (``to_pylist``) are exactly ``_values``': int, float, bool.
+_PLAIN_DTYPES = frozenset({"bool", "boolean", "float32", "float64"}
+                          | {f"{i}{b}" for i in ("int", "uint", "Int", "UInt") for b in (8, 16, 32, 64)})
+
+
+def arrow_columns(df: pd.DataFrame) -> list[pa.Array | pa.ChunkedArray] | None:
+    """The frame's columns as Arrow arrays whose Python values are exactly what ``_values``
+    gives: text, integers, floats and booleans, None where missing (NaN included). None when a
+    column holds anything else (dates as Timestamps, categories, mixed objects): such a table
+    keeps its Python columns."""
+    arrays: list[pa.Array | pa.ChunkedArray] = []
+    for name in df.columns:
+        s = df[name]
+        if s.dtype == object:
+            if not all(v is None or type(v) is str or (type(v) is float and v != v) for v in s):
+                return None
+            arrays.append(pa.array(s.to_numpy(), type=pa.large_string(), from_pandas=True))
+        elif isinstance(s.dtype, pd.StringDtype) or str(s.dtype) in _PLAIN_DTYPES:
+            arrays.append(pa.array(s, from_pandas=True))
+        else:
+            return None
+    return arrays
+
+
+class ArrowGroups(Groups):
+    """Groups whose rows are made from Arrow columns sorted by group, not from Python values.
+
+    Why: a table only ever read in groups (contract payments by contract, bids by notice) needs
+    no Python object per cell. At Seoul's size the 568,000 contract payments took 101 MB of the
+    parent as Python values; as Arrow columns ~25 MB, in buffers a forked worker reads without
+    copying (reading a Python object writes its reference count, so the kernel copies its page
+    into the reader). A group's rows cost ~6 us to make instead of ~3 (3 rows of 7 columns);
+    they are equal to the Python rows, value for value and type for type."""
+
+    def __init__(self, df: pd.DataFrame, key: str, arrays: list[pa.Array | pa.ChunkedArray]) -> None:
+        self._names = list(df.columns)
+        self._make = row_maker(self._names)
+        order, starts = self._index(df[key])
+        take = pa.array(order, type=pa.int64())
+        self._arrays = [_one_chunk(a.take(take)) for a in arrays]
+        self._starts = starts  # positions in the sorted arrays (numpy: 8 bytes a group)
+
+    def _rows(self, i: int) -> list[dict[str, Any]]:
+        start = int(self._starts[i])
+        n = int(self._starts[i + 1]) - start
+        cols = [a.slice(start, n).to_pylist() for a in self._arrays]
+        make = self._make
+        return [make(values) for values in zip(*cols, strict=True)]
+
+
+def _one_chunk(a: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
 
 
 @dataclass
@@ -224,14 +284,18 @@ class Dataset:
     def group(self, name: str, key: str) -> Mapping[Any, list[dict[str, Any]]]:
         """Records grouped by a column (e.g. progress by project_id), in file order; rows
         without the column's value are in no group. The grouping is computed once; a group's
-        rows are new dicts each time it is read (``Groups``): keep what you need of them."""
+        rows are new dicts each time it is read (``Groups``): keep what you need of them. A table
+        whose records nobody has asked for yet is grouped from its Arrow columns
+        (``ArrowGroups``), with no Python value per cell."""
         if (name, key) not in self._groups:
             df = self.table(name)
             if key not in df.columns:
                 df = pd.DataFrame({key: []})
                 self._groups[(name, key)] = Groups(df, key, ([key], [[]]))
-            else:
+            elif name in self._columns or (arrays := arrow_columns(df)) is None:
                 self._groups[(name, key)] = Groups(df, key, self._columns_of(name))
+            else:  # no Python values made for this table yet: none are made for its groups
+                self._groups[(name, key)] = ArrowGroups(df, key, arrays)
         return self._groups[(name, key)]
 
     def digest(self) -> str:

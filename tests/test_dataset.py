@@ -95,3 +95,78 @@ def test_rows_share_their_keys_and_take_less_memory_than_plain_dicts(columns: in
     tracemalloc.stop()
     assert rows == copies
     assert ours < 0.7 * theirs, (ours, theirs)  # Seoul: contracts (15) 39 MB against 79
+
+
+# Groups made from Arrow columns (ArrowGroups) against the same groups made from Python values.
+
+def both_ways(frame: pd.DataFrame, key: str):
+    """(from Arrow, from Python values) for one table and key: the first asked of a fresh
+    Dataset, the second after its records were made."""
+    arrow = Dataset(tables={"t": frame}).group("t", key)
+    d = Dataset(tables={"t": frame})
+    d.records("t")
+    return arrow, d.group("t", key)
+
+
+def same(a, b) -> None:
+    assert list(a) == list(b) and len(a) == len(b)
+    for k in b:
+        ra, rb = a[k], b[k]
+        assert ra == rb
+        assert [[(n, type(v)) for n, v in r.items()] for r in ra] == \
+            [[(n, type(v)) for n, v in r.items()] for r in rb]
+        assert json.dumps(ra, default=str) == json.dumps(rb, default=str)
+
+
+def test_arrow_groups_equal_python_groups_on_every_table_of_a_generated_export(tmp_path) -> None:
+    from clearbuild import loader
+    from clearbuild.build import settings_for
+    from clearbuild.dataset import ArrowGroups, Groups
+    from clearbuild.sample import generate
+
+    folder = tmp_path / "export"
+    generate(folder, seed=5, photos=False, projects=30, contracts=300, notices=120, companies=50)
+    loader.forget()
+    real = loader.dataset_for(settings_for(overrides={"CB_DATA": str(folder)}))
+    loader.forget()
+    checked = 0
+    for name in sorted(real.tables):
+        frame = real.table(name)
+        for key in [c for c in frame.columns if c.endswith("_id")]:
+            arrow, python = both_ways(frame, key)
+            assert type(arrow) is ArrowGroups and type(python) is Groups, (name, key)
+            same(arrow, python)
+            checked += len(python)
+    assert checked > 1000  # every bid, payment and contract group, not an empty export
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series([1, None, 3, 4], dtype="Int64"),
+    pd.Series([1.5, float("nan"), -0.0, 1e16]),  # NaN is missing: None
+    pd.Series([True, False, True, False]),
+    pd.Series([True, None, False, None], dtype="boolean"),
+    pd.Series(["가", None, float("nan"), "\u200f"], dtype=object),  # text, None and NaN
+    pd.Series(["a", None, "c", ""], dtype="string"),
+    pd.Series([7, 8, 9, 2**62], dtype="uint64"),
+])
+def test_arrow_groups_keep_every_plain_column_type(column: pd.Series) -> None:
+    frame = pd.DataFrame({"k": ["x", "y", "x", None], "v": column})
+    arrow, python = both_ways(frame, "k")
+    from clearbuild.dataset import ArrowGroups
+    assert type(arrow) is ArrowGroups
+    same(arrow, python)
+    assert list(arrow) == ["x", "y"]
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series([1, "1", 2.5, None], dtype=object),  # mixed objects: Arrow would change them
+    pd.Series(pd.to_datetime(["2024-01-01", None, "2024-01-03", "2024-01-04"])),
+    pd.Series(["a", "b", "a", "b"], dtype="category"),
+    pd.Series([1.5, None, 2.0, 3.0], dtype="Float64"),
+])
+def test_other_columns_keep_their_python_values(column: pd.Series) -> None:
+    from clearbuild.dataset import Groups
+    frame = pd.DataFrame({"k": ["x", "y", "x", "y"], "v": column})
+    arrow, python = both_ways(frame, "k")
+    assert type(arrow) is Groups  # not converted: the values are exactly the records'
+    same(arrow, python)
