@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,22 +17,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .rows import ArrowGroups, Column, Groups, columns, row_maker
+from .rows import values as _values
+
 if TYPE_CHECKING:
     from .filegate import SourceFile
     from .ingest.problems import Problem
-
-
-def _values(s: pd.Series) -> list[Any]:
-    """A column as Python values, None where missing. Text columns give one object per distinct
-    value: a contract id repeated on its three payment rows, a date, a kind are one string each,
-    not one per cell (at Seoul's size the payments alone are 568,000 rows of seven cells)."""
-    if isinstance(s.dtype, pd.StringDtype):
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        pool = np.empty(len(uniques) + 1, dtype=object)
-        pool[:-1] = list(uniques)
-        pool[-1] = None  # code -1: missing
-        return pool[codes].tolist()
-    return s.astype(object).where(s.notna(), None).tolist()
 
 
 def text_column(s: pd.Series) -> pd.Series:
@@ -97,137 +87,6 @@ def digest(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, pd.DataFrame]
     return h.hexdigest()
 
 
-# CPython shares one table of keys among the attribute dicts of a class's instances (up to 29
-# keys, PEP 412): such a dict holds only its values.
-_SHARED_KEYS_MAX = 29
-
-
-def row_maker(names: list[str]) -> Callable[[Iterable[Any]], dict[str, Any]]:
-    """A function making a table's rows as dicts that share one table of keys.
-
-    Why: a row as a plain dict stores every column's name and hash beside its value; these
-    dicts store the values only. The parent holds ~315,000 rows at Seoul's size, mapped by every
-    render worker: the 175,000 contracts (15 columns) take 39 MB instead of 79, every table's
-    rows 208 MB instead of 382. They are plain ``dict`` objects: equal, hashed into pages and
-    printed as JSON exactly as before; a row given a new key becomes an ordinary dict. A table
-    of 30 columns or more (where CPython stops sharing keys) gets plain dicts."""
-    if len(names) > _SHARED_KEYS_MAX or len(set(names)) != len(names) \
-            or not all(type(n) is str for n in names):
-        return lambda values: dict(zip(names, values, strict=True))
-    host = type("Row", (), {})  # one class per table: its instances share the table's keys
-
-    def make(values: Iterable[Any]) -> dict[str, Any]:
-        row = host().__dict__
-        row.update(zip(names, values, strict=True))
-        return row
-
-    return make
-
-
-class Groups(Mapping[Any, list[dict[str, Any]]]):
-    """A table's rows grouped by a column, each group made into dicts when it is read.
-
-    Why: held as dicts, rows cost far more than their columns (at Seoul's size the 568,000
-    contract payments take 56 MB in pandas, 232 MB as dicts, 136 MB as Groups), and every
-    process forked from the parent maps them. A page reads a few groups and lets them go. The columns are the
-    Python values ``records`` would hold (one object per distinct text), so a group's rows
-    equal the records' rows, in file order; keys iterate in the order they first appear."""
-
-    def __init__(self, df: pd.DataFrame, key: str, columns: tuple[list[str], list[list[Any]]]) -> None:
-        self._names, self._cols = columns  # the table's (names, values), shared by its groupings
-        self._make = row_maker(self._names)
-        self._order, starts = self._index(df[key])
-        self._starts = starts.tolist()
-
-    def _index(self, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """The rows by group, in file order within a group, and where each group starts; sets
-        ``_at`` (key -> group number, keys in the order they first appear)."""
-        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-        codes = np.asarray(codes)
-        keep = np.flatnonzero(codes >= 0)
-        order = keep[np.argsort(codes[keep], kind="stable")]
-        counts = np.bincount(codes[keep], minlength=len(uniques))
-        self._at = {k: i for i, k in enumerate(_values(pd.Series(uniques, dtype=keys.dtype)))}
-        return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-
-    def _rows(self, i: int) -> list[dict[str, Any]]:
-        cols, make = self._cols, self._make
-        return [make([c[r] for c in cols]) for r in self._order[self._starts[i]:self._starts[i + 1]].tolist()]
-
-    def __getitem__(self, key: Any) -> list[dict[str, Any]]:
-        try:
-            i = self._at[key]
-        except (KeyError, TypeError):  # TypeError: an unhashable key is in no group
-            raise KeyError(key) from None
-        return self._rows(i)
-
-    def __contains__(self, key: object) -> bool:
-        try:
-            return key in self._at
-        except TypeError:
-            return False
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self._at)
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-
-# Column dtypes whose Arrow values (``to_pylist``) are exactly ``_values``': int, float, bool.
-_PLAIN_DTYPES = frozenset({"bool", "boolean", "float32", "float64"}
-                          | {f"{i}{b}" for i in ("int", "uint", "Int", "UInt") for b in (8, 16, 32, 64)})
-
-
-def arrow_columns(df: pd.DataFrame) -> list[pa.Array | pa.ChunkedArray] | None:
-    """The frame's columns as Arrow arrays whose Python values are exactly what ``_values``
-    gives: text, integers, floats and booleans, None where missing (NaN included). None when a
-    column holds anything else (dates as Timestamps, categories, mixed objects): such a table
-    keeps its Python columns."""
-    arrays: list[pa.Array | pa.ChunkedArray] = []
-    for name in df.columns:
-        s = df[name]
-        if s.dtype == object:
-            if not all(v is None or type(v) is str or (type(v) is float and v != v) for v in s):
-                return None
-            arrays.append(pa.array(s.to_numpy(), type=pa.large_string(), from_pandas=True))
-        elif isinstance(s.dtype, pd.StringDtype) or str(s.dtype) in _PLAIN_DTYPES:
-            arrays.append(pa.array(s, from_pandas=True))
-        else:
-            return None
-    return arrays
-
-
-class ArrowGroups(Groups):
-    """Groups whose rows are made from Arrow columns sorted by group, not from Python values.
-
-    Why: a table only ever read in groups (contract payments by contract, bids by notice) needs
-    no Python object per cell. At Seoul's size the 568,000 contract payments took 101 MB of the
-    parent as Python values; as Arrow columns ~25 MB, in buffers a forked worker reads without
-    copying (reading a Python object writes its reference count, so the kernel copies its page
-    into the reader). A group's rows cost ~6 us to make instead of ~3 (3 rows of 7 columns);
-    they are equal to the Python rows, value for value and type for type."""
-
-    def __init__(self, df: pd.DataFrame, key: str, arrays: list[pa.Array | pa.ChunkedArray]) -> None:
-        self._names = list(df.columns)
-        self._make = row_maker(self._names)
-        order, starts = self._index(df[key])
-        take = pa.array(order, type=pa.int64())
-        self._arrays = [_one_chunk(a.take(take)) for a in arrays]
-        self._starts = starts  # positions in the sorted arrays (numpy: 8 bytes a group)
-
-    def _rows(self, i: int) -> list[dict[str, Any]]:
-        start = int(self._starts[i])
-        n = int(self._starts[i + 1]) - start
-        cols = [a.slice(start, n).to_pylist() for a in self._arrays]
-        make = self._make
-        return [make(values) for values in zip(*cols, strict=True)]
-
-
-def _one_chunk(a: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-
-
 @dataclass
 class Dataset:
     tables: dict[str, pd.DataFrame]
@@ -245,6 +104,7 @@ class Dataset:
                                                                        repr=False)
     _rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _columns: dict[str, tuple[list[str], list[list[Any]]]] = field(default_factory=dict, repr=False)
+    _held: dict[str, list[Column] | None] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
         """A table (an empty frame when there is none). In a build the tables live in a
@@ -275,6 +135,13 @@ class Dataset:
             self._columns[name] = (list(df.columns), [_values(df[c]) for c in df.columns])
         return self._columns[name]
 
+    def _held_of(self, name: str, df: pd.DataFrame) -> list[Column] | None:
+        """The table's ``rows.columns`` (codes and Arrow arrays), made once: its groupings
+        share them (bids by notice and by company)."""
+        if name not in self._held:
+            self._held[name] = columns(df)
+        return self._held[name]
+
     def index(self, name: str, key: str) -> dict[str, dict[str, Any]]:
         """One record per key value, computed once per build."""
         if (name, key) not in self._records:
@@ -292,10 +159,10 @@ class Dataset:
             if key not in df.columns:
                 df = pd.DataFrame({key: []})
                 self._groups[(name, key)] = Groups(df, key, ([key], [[]]))
-            elif name in self._columns or (arrays := arrow_columns(df)) is None:
+            elif name in self._columns or (table := self._held_of(name, df)) is None:
                 self._groups[(name, key)] = Groups(df, key, self._columns_of(name))
             else:  # no Python values made for this table yet: none are made for its groups
-                self._groups[(name, key)] = ArrowGroups(df, key, arrays)
+                self._groups[(name, key)] = ArrowGroups(df, key, table)
         return self._groups[(name, key)]
 
     def digest(self) -> str:

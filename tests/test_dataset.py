@@ -121,7 +121,7 @@ def same(a, b) -> None:
 def test_arrow_groups_equal_python_groups_on_every_table_of_a_generated_export(tmp_path) -> None:
     from clearbuild import loader
     from clearbuild.build import settings_for
-    from clearbuild.dataset import ArrowGroups, Groups
+    from clearbuild.rows import ArrowGroups, Groups
     from clearbuild.sample import generate
 
     folder = tmp_path / "export"
@@ -152,7 +152,7 @@ def test_arrow_groups_equal_python_groups_on_every_table_of_a_generated_export(t
 def test_arrow_groups_keep_every_plain_column_type(column: pd.Series) -> None:
     frame = pd.DataFrame({"k": ["x", "y", "x", None], "v": column})
     arrow, python = both_ways(frame, "k")
-    from clearbuild.dataset import ArrowGroups
+    from clearbuild.rows import ArrowGroups
     assert type(arrow) is ArrowGroups
     same(arrow, python)
     assert list(arrow) == ["x", "y"]
@@ -165,8 +165,58 @@ def test_arrow_groups_keep_every_plain_column_type(column: pd.Series) -> None:
     pd.Series([1.5, None, 2.0, 3.0], dtype="Float64"),
 ])
 def test_other_columns_keep_their_python_values(column: pd.Series) -> None:
-    from clearbuild.dataset import Groups
+    from clearbuild.rows import Groups
     frame = pd.DataFrame({"k": ["x", "y", "x", "y"], "v": column})
     arrow, python = both_ways(frame, "k")
     assert type(arrow) is Groups  # not converted: the values are exactly the records'
     same(arrow, python)
+
+
+def payments_like(rows: int) -> pd.DataFrame:
+    """Contract payments' shape: a unique id, the contract (three rows each, in order), a kind,
+    two dates and two amounts, one in five unpaid."""
+    return pd.DataFrame({
+        "payment_id": [f"CP-{i:08d}" for i in range(rows)],
+        "contract_id": [f"C-{i // 3:07d}" for i in range(rows)],
+        "kind": [("advance", "progress", "final")[i % 3] for i in range(rows)],
+        "claim_date": [f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(rows)],
+        "amount": [1_000_000 + 7919 * i for i in range(rows)],
+        "paid_date": [None if i % 5 == 0 else f"2024-{1 + i % 12:02d}-28" for i in range(rows)],
+        "paid_amount": [None if i % 5 == 0 else 1_000_000 + 7919 * i for i in range(rows)],
+    }).astype({"payment_id": "str", "contract_id": "str", "kind": "str", "claim_date": "str",
+               "paid_date": "str", "amount": "Int64", "paid_amount": "Int64"})
+
+
+def test_groups_from_columns_hold_codes_and_arrow_arrays_not_python_values() -> None:
+    import pyarrow as pa
+
+    from clearbuild.rows import Coded
+
+    frame = payments_like(60_000)
+    d = Dataset(tables={"t": frame})
+    gc.collect()
+    tracemalloc.start()
+    arrow_before = pa.total_allocated_bytes()
+    by_contract = d.group("t", "contract_id")
+    ours = tracemalloc.get_traced_memory()[0] + pa.total_allocated_bytes() - arrow_before
+    tracemalloc.stop()
+    kinds = {n: type(c).__name__ for n, c in zip(frame.columns, d._held["t"], strict=True)}
+    assert kinds == {"payment_id": "StringArray", "contract_id": "Coded", "kind": "Coded",
+                     "claim_date": "Coded", "amount": "Int64Array", "paid_date": "Coded",
+                     "paid_amount": "Int64Array"}
+    # rows already in contract order: the groups are slices of the table's own columns
+    assert all(a is b for a, b in zip(by_contract._columns, d._held["t"], strict=True))
+    by_kind = d.group("t", "kind")  # not in order: a sorted copy of the codes, the same pools
+    assert isinstance(by_kind._columns[1], Coded) and by_kind._columns[1].pool is d._held["t"][1].pool
+    assert [r["payment_id"] for r in by_kind["final"][:2]] == ["CP-00000002", "CP-00000005"]
+
+    python = Dataset(tables={"t": frame})
+    gc.collect()
+    tracemalloc.start()
+    python.records("t")  # makes the Python values ...
+    del python._rows["t"]  # ... and rows; only the values are compared
+    python.group("t", "contract_id")
+    theirs = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    same(by_contract, python.group("t", "contract_id"))
+    assert ours < 0.5 * theirs, (ours, theirs)

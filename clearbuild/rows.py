@@ -1,0 +1,181 @@
+"""A table's rows as Python dicts, and its groupings (rows by a column's value).
+
+Why a module of its own: the rows are most of the parent's heap at Seoul's size, and every
+forked render worker maps them, so how a row is held is measured here (tests/test_dataset.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+
+def values(s: pd.Series) -> list[Any]:
+    """A column as Python values, None where missing. Text columns give one object per distinct
+    value: a contract id repeated on its three payment rows, a date, a kind are one string each,
+    not one per cell (at Seoul's size the payments alone are 568,000 rows of seven cells)."""
+    if isinstance(s.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        pool = np.empty(len(uniques) + 1, dtype=object)
+        pool[:-1] = list(uniques)
+        pool[-1] = None  # code -1: missing
+        return pool[codes].tolist()
+    return s.astype(object).where(s.notna(), None).tolist()
+
+
+# CPython shares one table of keys among the attribute dicts of a class's instances (up to 29
+# keys, PEP 412): such a dict holds only its values.
+_SHARED_KEYS_MAX = 29
+
+
+def row_maker(names: list[str]) -> Callable[[Iterable[Any]], dict[str, Any]]:
+    """A function making a table's rows as dicts that share one table of keys.
+
+    Why: a row as a plain dict stores every column's name and hash beside its value; these
+    dicts store the values only. The parent holds ~315,000 rows at Seoul's size, mapped by every
+    render worker: the 175,000 contracts (15 columns) take 39 MB instead of 79, every table's
+    rows 208 MB instead of 382. They are plain ``dict`` objects: equal, hashed into pages and
+    printed as JSON exactly as before; a row given a new key becomes an ordinary dict. A table
+    of 30 columns or more (where CPython stops sharing keys) gets plain dicts."""
+    if len(names) > _SHARED_KEYS_MAX or len(set(names)) != len(names) \
+            or not all(type(n) is str for n in names):
+        return lambda values: dict(zip(names, values, strict=True))
+    host = type("Row", (), {})  # one class per table: its instances share the table's keys
+
+    def make(values: Iterable[Any]) -> dict[str, Any]:
+        row = host().__dict__
+        row.update(zip(names, values, strict=True))
+        return row
+
+    return make
+
+
+class Groups(Mapping[Any, list[dict[str, Any]]]):
+    """A table's rows grouped by a column, each group made into dicts when it is read.
+
+    Why: held as dicts, rows cost far more than their columns (at Seoul's size the 568,000
+    contract payments take 56 MB in pandas, 232 MB as dicts, 136 MB as Groups), and every
+    process forked from the parent maps them. A page reads a few groups and lets them go. The columns are the
+    Python values ``records`` would hold (one object per distinct text), so a group's rows
+    equal the records' rows, in file order; keys iterate in the order they first appear."""
+
+    def __init__(self, df: pd.DataFrame, key: str, columns: tuple[list[str], list[list[Any]]]) -> None:
+        self._names, self._cols = columns  # the table's (names, values), shared by its groupings
+        self._make = row_maker(self._names)
+        self._order, starts = self._index(df[key])
+        self._starts = starts.tolist()
+
+    def _index(self, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """The rows by group, in file order within a group, and where each group starts; sets
+        ``_at`` (key -> group number, keys in the order they first appear)."""
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+        codes = np.asarray(codes)
+        keep = np.flatnonzero(codes >= 0)
+        order = keep[np.argsort(codes[keep], kind="stable")]
+        counts = np.bincount(codes[keep], minlength=len(uniques))
+        self._at = {k: i for i, k in enumerate(values(pd.Series(uniques, dtype=keys.dtype)))}
+        return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def _rows(self, i: int) -> list[dict[str, Any]]:
+        cols, make = self._cols, self._make
+        return [make([c[r] for c in cols]) for r in self._order[self._starts[i]:self._starts[i + 1]].tolist()]
+
+    def __getitem__(self, key: Any) -> list[dict[str, Any]]:
+        try:
+            i = self._at[key]
+        except (KeyError, TypeError):  # TypeError: an unhashable key is in no group
+            raise KeyError(key) from None
+        return self._rows(i)
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._at
+        except TypeError:
+            return False
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
+# Column dtypes whose Arrow values (``to_pylist``) are exactly ``values``': int, float, bool.
+_PLAIN_DTYPES = frozenset({"bool", "boolean", "float32", "float64"}
+                          | {f"{i}{b}" for i in ("int", "uint", "Int", "UInt") for b in (8, 16, 32, 64)})
+
+
+class Coded(NamedTuple):
+    """A column as one code per row into its distinct values (``pool``, None last: code -1)."""
+
+    codes: np.ndarray  # int32
+    pool: list[Any]
+
+
+Column = pa.Array | Coded
+
+
+def columns(df: pd.DataFrame) -> list[Column] | None:
+    """The frame's columns held without a Python object per cell, each giving exactly the values
+    ``values`` gives: a column whose values repeat (at most one distinct value in two rows: ids
+    of the records a row belongs to, dates, kinds) as codes into its distinct values; any
+    other as an Arrow array (text, integers, floats, booleans; None where missing, NaN
+    included). None when a column holds anything else (dates as Timestamps, categories, mixed
+    objects): such a table keeps its Python values (``Groups``)."""
+    out: list[Column] = []
+    for name in df.columns:
+        s = df[name]
+        if s.dtype == object:
+            if not all(v is None or type(v) is str or (type(v) is float and v != v) for v in s):
+                return None
+        elif not (isinstance(s.dtype, pd.StringDtype) or str(s.dtype) in _PLAIN_DTYPES):
+            return None
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        if 2 * len(uniques) <= len(s):
+            out.append(Coded(np.asarray(codes, dtype=np.int32),
+                             values(pd.Series(uniques, dtype=s.dtype)) + [None]))
+        elif s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+            out.append(_one_chunk(pa.array(s.to_numpy(dtype=object, na_value=None),
+                                            type=pa.string(), from_pandas=True)))
+        else:
+            out.append(_one_chunk(pa.array(s, from_pandas=True)))
+    return out
+
+
+class ArrowGroups(Groups):
+    """Groups whose rows are made from ``columns`` (codes and Arrow arrays), not Python values.
+
+    Why: a table only ever read in groups (contract payments by contract, bids by notice) needs
+    no Python object per cell. At Seoul's size the 568,000 contract payments took 101 MB of the
+    parent as Python values; as columns ~20 MB: a payment id's text, 4 bytes for its contract,
+    kind and dates, 8 for an amount. They lie in buffers a forked worker reads without copying
+    (reading a Python object writes its reference count, so the kernel copies its page into the
+    reader). A group's rows are equal to the Python rows, value for value and type for type, and
+    cost ~4 us to make instead of ~3 (3 rows of 7 columns). When the table's rows already come
+    in groups, in the order the groups first appear (payments by contract, bids by notice), the
+    groups are slices of the table's columns; otherwise of a copy sorted by group."""
+
+    def __init__(self, df: pd.DataFrame, key: str, table: list[Column]) -> None:
+        self._names = list(df.columns)
+        self._make = row_maker(self._names)
+        order, starts = self._index(df[key])
+        if len(order) != len(df) or np.any(order != np.arange(len(order))):
+            take = pa.array(order, type=pa.int64())
+            table = [Coded(c.codes[order], c.pool) if isinstance(c, Coded) else c.take(take)
+                     for c in table]
+        self._columns = table
+        self._starts = starts  # where each group starts in the columns (8 bytes a group)
+
+    def _rows(self, i: int) -> list[dict[str, Any]]:
+        start, stop = int(self._starts[i]), int(self._starts[i + 1])
+        cols = [[c.pool[j] for j in c.codes[start:stop].tolist()] if type(c) is Coded
+                else c.slice(start, stop - start).to_pylist() for c in self._columns]
+        make = self._make
+        return [make(row) for row in zip(*cols, strict=True)]
+
+
+def _one_chunk(a: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
