@@ -133,6 +133,9 @@ def columns(df: pd.DataFrame) -> list[Column] | None:
                 return None
         elif not (isinstance(s.dtype, pd.StringDtype) or str(s.dtype) in _PLAIN_DTYPES):
             return None
+        if s.dtype.kind == "f":  # Arrow: coding would merge -0.0 with 0.0 (equal, printed apart)
+            out.append(_one_chunk(pa.array(s, from_pandas=True)))
+            continue
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
         if 2 * len(uniques) <= len(s):
             out.append(Coded(np.asarray(codes, dtype=np.int32),
