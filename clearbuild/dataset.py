@@ -152,8 +152,8 @@ class Dataset:
         """Records grouped by a column (e.g. progress by project_id), in file order; rows
         without the column's value are in no group. The grouping is computed once; a group's
         rows are new dicts each time it is read (``Groups``): keep what you need of them. A table
-        whose records nobody has asked for yet is grouped from its Arrow columns
-        (``ArrowGroups``), with no Python value per cell."""
+        whose records nobody has asked for yet is grouped from ``rows.columns`` (codes and
+        Arrow arrays: ``ArrowGroups``), with no Python value per cell."""
         if (name, key) not in self._groups:
             df = self.table(name)
             if key not in df.columns:

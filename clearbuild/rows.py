@@ -140,9 +140,10 @@ def columns(df: pd.DataFrame) -> list[Column] | None:
         if 2 * len(uniques) <= len(s):
             out.append(Coded(np.asarray(codes, dtype=np.int32),
                              values(pd.Series(uniques, dtype=s.dtype)) + [None]))
-        elif s.dtype == object or isinstance(s.dtype, pd.StringDtype):
-            out.append(_one_chunk(pa.array(s.to_numpy(dtype=object, na_value=None),
-                                            type=pa.string(), from_pandas=True)))
+        elif s.dtype == object:
+            out.append(pa.array(s.to_numpy(), type=pa.string(), from_pandas=True))
+        elif isinstance(s.dtype, pd.StringDtype):  # Arrow's own buffers: no Python string made
+            out.append(_one_chunk(pa.array(s, from_pandas=True)).cast(pa.string()))
         else:
             out.append(_one_chunk(pa.array(s, from_pandas=True)))
     return out
