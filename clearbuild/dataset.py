@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .rows import ArrowGroups, Column, Groups, columns, row_maker
+from .rows import ArrowGroups, Column, Groups, RowGroups, columns, row_maker
 from .rows import values as _values
 
 if TYPE_CHECKING:
@@ -125,11 +125,15 @@ class Dataset:
                 return []
             make = row_maker(names)
             self._rows[name] = [make(row) for row in zip(*cols, strict=True)]
+            # The rows hold the values now; its groupings read the rows (RowGroups). A grouping
+            # made earlier (Groups) keeps the lists it reads.
+            del self._columns[name]
         return list(self._rows[name])
 
     def _columns_of(self, name: str) -> tuple[list[str], list[list[Any]]]:
-        """The table's column names and each column's Python values (``_values``), made once:
-        its records and every grouping of it share the same value objects."""
+        """The table's column names and each column's Python values (``_values``), made once
+        and let go when the records are made of them: the records and every grouping of the
+        table share the same value objects."""
         if name not in self._columns:
             df = self.table(name)
             self._columns[name] = (list(df.columns), [_values(df[c]) for c in df.columns])
@@ -150,15 +154,19 @@ class Dataset:
 
     def group(self, name: str, key: str) -> Mapping[Any, list[dict[str, Any]]]:
         """Records grouped by a column (e.g. progress by project_id), in file order; rows
-        without the column's value are in no group. The grouping is computed once; a group's
-        rows are new dicts each time it is read (``Groups``): keep what you need of them. A table
-        whose records nobody has asked for yet is grouped from ``rows.columns`` (codes and
-        Arrow arrays: ``ArrowGroups``), with no Python value per cell."""
+        without the column's value are in no group. The grouping is computed once. A table
+        whose records exist gives those records (``RowGroups``: nobody may change a row it is
+        given). Otherwise a group's rows are new dicts each time it is read: keep what you need
+        of them. They are made from ``rows.columns`` (codes and Arrow arrays: ``ArrowGroups``),
+        with no Python value per cell, or, for a table of other column types, from its Python
+        values (``Groups``)."""
         if (name, key) not in self._groups:
             df = self.table(name)
             if key not in df.columns:
                 df = pd.DataFrame({key: []})
                 self._groups[(name, key)] = Groups(df, key, ([key], [[]]))
+            elif name in self._rows:  # the records exist: a group is a list of them
+                self._groups[(name, key)] = RowGroups(df, key, self._rows[name])
             elif name in self._columns or (table := self._held_of(name, df)) is None:
                 self._groups[(name, key)] = Groups(df, key, self._columns_of(name))
             else:  # no Python values made for this table yet: none are made for its groups

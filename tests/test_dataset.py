@@ -47,6 +47,32 @@ def test_a_group_is_the_records_rows_in_file_order_made_when_read() -> None:
     assert dict(d.group("no_such_table", "contract_id")) == {}
 
 
+def test_once_the_records_exist_a_group_is_made_of_them_and_the_column_lists_go() -> None:
+    from clearbuild.rows import ArrowGroups, RowGroups
+    d = ds()
+    early = d.group("contracts", "amount")  # asked before the records: made from columns
+    rows = d.records("contracts")
+    assert "contracts" not in d._columns  # the rows hold the values: no second set of lists
+    by_project = d.group("contracts", "project_id")
+    assert type(by_project) is RowGroups and type(early) is ArrowGroups
+    assert list(by_project) == ["P-1", "P-2"] and by_project.get(None) is None
+    assert by_project["P-1"][0] is rows[0] and by_project["P-1"][1] is rows[3]
+    assert by_project["P-1"] is not by_project["P-1"]  # a new list of the same rows
+    assert early[300] == [rows[3]] and early[300][0] is not rows[3]
+    assert d.records("contracts")[0] is rows[0]  # made once, not again from new lists
+
+
+def test_a_table_of_other_types_grouped_first_keeps_sharing_its_values_with_its_records() -> None:
+    from clearbuild.rows import Groups, RowGroups
+    frame = pd.DataFrame({"k": ["x", "y", "x"], "when": pd.to_datetime(["2024-01-01", None, "2024-01-03"])})
+    d = Dataset(tables={"t": frame})
+    first = d.group("t", "k")
+    assert type(first) is Groups  # dates as Timestamps: Python values
+    rows = d.records("t")
+    assert first["x"][1]["when"] is rows[2]["when"]  # one value object, read both ways
+    assert type(d.group("t", "when")) is RowGroups
+
+
 def test_records_is_a_new_list_each_time() -> None:
     d = ds()
     mine = d.records("contracts")
@@ -99,13 +125,27 @@ def test_rows_share_their_keys_and_take_less_memory_than_plain_dicts(columns: in
 
 # Groups made from Arrow columns (ArrowGroups) against the same groups made from Python values.
 
+def python_groups(frame: pd.DataFrame, key: str):
+    """The groups made from the table's Python values (``rows.values``, what records hold)."""
+    from clearbuild.rows import Groups, values
+    return Groups(frame, key, (list(frame.columns), [values(frame[c]) for c in frame.columns]))
+
+
 def both_ways(frame: pd.DataFrame, key: str):
-    """(from Arrow, from Python values) for one table and key: the first asked of a fresh
-    Dataset, the second after its records were made."""
+    """(asked of a fresh Dataset, made from Python values) for one table and key. On the way,
+    the groups of a Dataset whose records exist (``RowGroups``: the records themselves) are
+    checked equal to the second."""
+    from clearbuild.rows import RowGroups
     arrow = Dataset(tables={"t": frame}).group("t", key)
+    python = python_groups(frame, key)
     d = Dataset(tables={"t": frame})
-    d.records("t")
-    return arrow, d.group("t", key)
+    records = d.records("t")
+    of_records = d.group("t", key)
+    assert type(of_records) is RowGroups or not records  # an empty table keeps no records
+    same(of_records, python)
+    ids = {id(r) for r in records}
+    assert all(id(r) in ids for k in of_records for r in of_records[k])
+    return arrow, python
 
 
 def same(a, b) -> None:
@@ -212,13 +252,10 @@ def test_groups_from_columns_hold_codes_and_arrow_arrays_not_python_values() -> 
     assert isinstance(by_kind._columns[1], Coded) and by_kind._columns[1].pool is d._held["t"][1].pool
     assert [r["payment_id"] for r in by_kind["final"][:2]] == ["CP-00000002", "CP-00000005"]
 
-    python = Dataset(tables={"t": frame})
     gc.collect()
     tracemalloc.start()
-    python.records("t")  # makes the Python values ...
-    del python._rows["t"]  # ... and rows; only the values are compared
-    python.group("t", "contract_id")
+    python = python_groups(frame, "contract_id")  # the Python values and the same grouping
     theirs = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    same(by_contract, python.group("t", "contract_id"))
+    same(by_contract, python)
     assert ours < 0.5 * theirs, (ours, theirs)
