@@ -232,3 +232,22 @@ def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tm
         assert with_package["produce"] is alone["produce"] is release_file
         assert release_file(*alone["args"]) == dumps(ocds.releases[ocid])
     assert len(set(digests)) == len(ocids)
+
+
+def test_a_project_file_is_the_package_s_project_named_by_the_digest_of_its_text(export_dir):
+    """A project's OC4IDS file is made where it is written (the parent holds no project
+    document): its bytes are the package's project, and its digest changes exactly when they do."""
+    from cb_opendata import project_file, project_text
+
+    ds, _, oc4ids, _, _ = export_dir
+    in_package = {p["id"]: p for p in oc4ids.package()["projects"]}
+    assert len(in_package) == len(ds.table("projects")) > 1
+    seen = set()
+    for pid, project in in_package.items():
+        job = project_file(oc4ids, pid)
+        assert job["produce"] is project_text and job["args"] == (oc4ids, pid)
+        text = job["produce"](*job["args"])
+        assert text == dumps(project) and json.loads(text) == project
+        assert project_file(oc4ids, pid)["digest"] == job["digest"]  # the same text, the same name
+        seen.add(job["digest"])
+    assert len(seen) == len(in_package)  # another project, another digest

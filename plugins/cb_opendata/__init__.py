@@ -91,8 +91,9 @@ class Downloads:
     digests: dict[str, bytes]  # ocid -> digest of its release (clearbuild.ocds.writing.digest)
 
 
-def write_downloads(ocds: OcdsWriter, oc4ids: Any, projects: list[dict[str, Any]], out: Path) -> Downloads:
-    """The OCDS release package with Cardinal's coverage of it, and the OC4IDS project package."""
+def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
+    """The OCDS release package with Cardinal's coverage of it, and the OC4IDS project package
+    (its projects made here, in the forked child: the parent holds none of them)."""
     # Streamed: one release at a time into the package and into Cardinal's lines.
     with tempfile.TemporaryDirectory(prefix="cb-ocds-") as tmp:
         lines = Path(tmp) / "releases.jsonl"
@@ -101,6 +102,7 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, projects: list[dict[str, Any]
             n = write_package(out / "ocds-release-package.json", ocds.package_head(),
                               (ocds.releases[k] for k in ocids), f, digests)
         counts = coverage.coverage_of_lines(lines)
+    projects = oc4ids.projects()
     files = [DataFile("ocds-release-package.json", "OCDS",
                       "OCDS 1.1 release package: one compiled release per contracting process",
                       n, (out / "ocds-release-package.json").stat().st_size),
@@ -129,12 +131,26 @@ def release_file(ocds: OcdsWriter, ocid: str) -> str:
     return dumps(ocds.releases[ocid])
 
 
+def project_file(oc4ids: Any, project_id: str) -> dict[str, Any]:
+    """A project's OC4IDS file, made where it is written and named by the digest of its text.
+
+    Why not made once in the parent: the parent held every project's document, with its
+    contracts' parties, in the queue for the whole render (at Seoul's size 2,600 documents,
+    ~25 MB traced; they grow with the corpus). A project is made twice where its file is
+    written (once for the digest, once for the bytes): 2,600 of them cost ~2 s of CPU."""
+    text = project_text(oc4ids, project_id)
+    return {"produce": project_text, "args": (oc4ids, project_id), "digest": digest(text)}
+
+
+def project_text(oc4ids: Any, project_id: str) -> str:
+    return dumps(oc4ids.project(oc4ids.ds.index("projects", "project_id")[project_id]))
+
+
 class OpenDataGenerator(Generator):
     def generate_context(self) -> None:
         ds: Dataset = self.context["cb_dataset"]
         opts = ExportOptions.from_settings(self.settings)
         self.ocds, self.oc4ids = writers(ds, opts)
-        self.projects = self.oc4ids.projects()
         self.digests: dict[str, bytes] = {}  # ocid -> its release's digest, taken as the package is written
         self.downloads: Forked[Downloads] | None = None
         if self.settings.get("CB_CLUSTER_WORKER"):  # record files only (clearbuild.cluster)
@@ -144,8 +160,7 @@ class OpenDataGenerator(Generator):
         out.mkdir(parents=True, exist_ok=True)
         # The packages are written by a forked child while the other sections make their
         # contexts (clearbuild.forked); ``finish`` collects it once every generator is done.
-        self.downloads = Forked(functools.partial(write_downloads, self.ocds, self.oc4ids,
-                                                  self.projects, out))
+        self.downloads = Forked(functools.partial(write_downloads, self.ocds, self.oc4ids, out))
         self.files = [
             publish(out, f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)),
                     table_csv(ds, name))
@@ -194,8 +209,9 @@ class OpenDataGenerator(Generator):
             # Each release is made by the worker that writes its file (clearbuild.render.add_files).
             r.add_files(((beside("contracts", cid), ocid) for cid, ocid in sorted(self.ocds.ocid_of.items())),
                         functools.partial(record_file, self.ocds, self.digests))
-            for p in self.projects:
-                r.add_file(beside("projects", p["id"]), dumps, p)
+            projects = sorted(str(p["project_id"]) for p in self.oc4ids.ds.records("projects"))
+            r.add_files(((beside("projects", pid), pid) for pid in projects),
+                        functools.partial(project_file, self.oc4ids))
 
     def generate_output(self, writer: Any) -> None:
         if self.settings.get("CB_CLUSTER_WORKER"):
