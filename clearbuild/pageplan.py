@@ -51,11 +51,11 @@ class PagePlan:
         # on a cluster worker, which queues nothing else.
         for key in sorted(self.groups, key=lambda k: (self.groups[k].context is None, k)):
             group = self.groups[key]
-            group.items.sort(key=group.path)
+            group.sort()
             whole = group.context is None and group.template != DATA
             step = min(size, WHOLE_PAGES) if whole else size
-            for start in range(0, len(group.items), step):
-                self.partitions.append((key, start, min(start + step, len(group.items))))
+            for start in range(0, len(group), step):
+                self.partitions.append((key, start, min(start + step, len(group))))
         prev = self.settings.get("CB_PREVIOUS_BUILD")
         self._previous = read_pages(prev)
         self._own = read_pages(self.output)
@@ -97,8 +97,7 @@ class PagePlan:
         ``page_written`` hook. Why: the pages queued whole hold their contexts (177 MB at
         Seoul's size in Korean) in the parent, which every fresh worker maps, until the end."""
         key, start, stop = self.partitions[i]
-        items = self.groups[key].items
-        items[start:stop] = [(path, rec_key, None) for path, rec_key, _ in items[start:stop]]
+        self.groups[key].let_go(start, stop)
 
     def _write_pages_file(self, done: dict[int, bytes]) -> int:
         """Write ``.cb-pages.json`` straight from the partitions' hashes, every group's paths

@@ -15,25 +15,55 @@ DATA = "\0data"  # the template name of a data-file job: written once, in no lan
 
 @dataclass
 class Group:
-    """Jobs of one template, and of one record kind when they are record pages."""
+    """Jobs of one template, and of one record kind when they are record pages.
+
+    A job is (path, key, record or context), held in three lists, not a tuple per job: at
+    Seoul's size ~590,000 jobs (Korean) wait in the parent that every render worker maps, and a
+    tuple is 64 bytes more than three list slots (48 bytes a job, ~28 MB). A record page's path
+    is "" and made from its key when read (``path``, ``jobs``): 322,000 record paths of ~78
+    bytes each (~25 MB, counted from their sizes)."""
 
     template: str
     kind: str = ""
     # item -> context; None: the item's third field is the context itself (a page added whole)
     context: Callable[[Any], dict[str, Any]] | None = None
-    # (path, key, record or context); a record page's path is "" and made from its key when
-    # read (``path``, ``jobs``): at Seoul's size 322,000 record paths of ~78 bytes each (~25 MB,
-    # counted from their sizes) in the parent that every render worker maps.
-    items: list[tuple[str, str, Any]] = field(default_factory=list)
     folder: str = ""  # a record kind's folder (clearbuild.kinds)
+    paths: list[str] = field(default_factory=list)  # "" for a record page
+    keys: list[str] = field(default_factory=list)  # the record a record page shows, else ""
+    args: list[Any] = field(default_factory=list)  # record, argument or context; None once done
 
-    def path(self, item: tuple[str, str, Any]) -> str:
-        return item[0] or f"{self.folder}/{item[1]}/index.html"  # = Kind.path(key), key checked
+    def add(self, path: str, key: str, arg: Any) -> None:
+        self.paths.append(path)
+        self.keys.append(key)
+        self.args.append(arg)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def path(self, i: int) -> str:
+        return self.paths[i] or f"{self.folder}/{self.keys[i]}/index.html"  # = Kind.path(key), key checked
 
     def jobs(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[str, str, Any]]:
-        """(path, key, record or context) of items[start:stop]."""
-        for item in self.items[start:stop]:
-            yield self.path(item), item[1], item[2]
+        """(path, key, record or context) of jobs[start:stop]."""
+        paths, keys, args, folder = self.paths, self.keys, self.args, self.folder
+        for i in range(start, len(paths) if stop is None else min(stop, len(paths))):
+            yield paths[i] or f"{folder}/{keys[i]}/index.html", keys[i], args[i]
+
+    @property
+    def items(self) -> list[tuple[str, str, Any]]:
+        """The jobs as (path as queued, key, arg) tuples: for tests and tools, made when read."""
+        return list(zip(self.paths, self.keys, self.args, strict=True))
+
+    def sort(self) -> None:
+        """Jobs in path order (the plan's, whatever order generators queued them in)."""
+        order = sorted(range(len(self.paths)), key=self.path)
+        self.paths[:] = [self.paths[i] for i in order]
+        self.keys[:] = [self.keys[i] for i in order]
+        self.args[:] = [self.args[i] for i in order]
+
+    def let_go(self, start: int, stop: int) -> None:
+        """Drop what jobs[start:stop] carried; paths and keys stay."""
+        self.args[start:stop] = [None] * (stop - start)
 
 
 class PageQueue:
@@ -52,7 +82,7 @@ class PageQueue:
 
     def add(self, template: str, path: str, **context: Any) -> None:
         """A page whose context is made now (section homes, listings: a few thousand pages)."""
-        self._group(template).items.append((path, "", context))
+        self._group(template).add(path, "", context)
 
     def add_records(self, kind: str, records: Iterable[dict[str, Any]],
                     context: Callable[[dict[str, Any]], dict[str, Any]],
@@ -65,22 +95,23 @@ class PageQueue:
         k = KINDS[kind]
         group = self._group(template or k.template, kind, context)
         group.folder = k.folder
-        before = len(group.items)
+        before = len(group)
         for r in records:
             key = str(r[k.key])
             k.path(key)  # refuses an id that is unsafe in a path
-            group.items.append(("", key, r))
-        if len(group.items) > before:
+            group.add("", key, r)
+        if len(group) > before:
             # Once here, in the parent: shared indexes a context builds on first use (Dataset.group,
             # a Chain's caches) then exist before the workers fork, not once per worker.
-            context(group.items[before][2])
+            context(group.args[before])
 
     def add_lazy(self, template: str, items: Iterable[tuple[str, Any]],
                  context: Callable[[Any], dict[str, Any]]) -> None:
         """Pages that are not a record kind's but whose contexts are made where they are rendered:
         ``context(arg)`` for each ``(path, arg)`` (e.g. a company's certificate of one kind)."""
         group = self._group(template, "", context)
-        group.items.extend((path, "", arg) for path, arg in items)
+        for path, arg in items:
+            group.add(path, "", arg)
 
     def add_file(self, path: str, produce: Callable[..., str | bytes], *args: Any) -> None:
         """Queue a data file (not HTML, not translated) whose bytes are ``produce(*args)``.
@@ -91,7 +122,7 @@ class PageQueue:
         """
         if path.endswith(".html"):
             raise ValueError(f"add_file is for data files; queue pages with add(): {path}")
-        self._group(DATA).items.append((path, "", {"produce": produce, "args": args}))
+        self._group(DATA).add(path, "", {"produce": produce, "args": args})
 
     def add_files(self, items: Iterable[tuple[str, Any]],
                   context: Callable[[Any], dict[str, Any]]) -> None:
@@ -107,8 +138,8 @@ class PageQueue:
         for path, arg in items:
             if path.endswith(".html"):
                 raise ValueError(f"add_files is for data files; queue pages with add(): {path}")
-            group.items.append((path, "", arg))
+            group.add(path, "", arg)
 
     def queued(self) -> int:
         """How many jobs are queued (pages in one language, and data files)."""
-        return sum(len(g.items) for g in self.groups.values())
+        return sum(len(g) for g in self.groups.values())

@@ -227,7 +227,7 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         self._counter = None
         entries = self._write_pages_file(done)
         del done
-        n_data = sum(len(g.items) for g in self.groups.values() if g.template == DATA)
+        n_data = sum(len(g) for g in self.groups.values() if g.template == DATA)
         langs = len(self.languages)
         n_pages = (entries - n_data) * langs
         self.stats = {"pages": n_pages, "rendered": total["rendered"] * langs,

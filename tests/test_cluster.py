@@ -141,8 +141,8 @@ def test_sweep_removes_what_dead_workers_left(tmp_path):
 
     renderer = SimpleNamespace(output=tmp_path, languages=["ko", "en"],
                                partitions=[(("t", ""), 0, 1), (("d", ""), 0, 1)],
-                               groups={("t", ""): Group("t", "p", items=[("", "A", {})], folder="p"),
-                                       ("d", ""): Group("d", items=[("d/A.json", "A", {})])})
+                               groups={("t", ""): Group("t", "p", folder="p", paths=[""], keys=["A"], args=[{}]),
+                                       ("d", ""): Group("d", paths=["d/A.json"], keys=["A"], args=[{}])})
     assert sweep(renderer, [0, 1]) == 4
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
     assert left == ["p/A/index.html", "p/A/keep.tmp", "p/B/index.html.5.tmp"]  # B: not these partitions

@@ -121,6 +121,31 @@ def test_record_paths_are_made_from_keys_in_the_order_paths_sort(toy, tmp_path: 
         (tmp_path / path).as_posix() for path in paths)
 
 
+def test_a_queued_record_page_costs_its_three_list_slots_and_nothing_more(toy, tmp_path: Path) -> None:
+    # At Seoul's size ~590,000 jobs wait in the parent every render worker maps: a job is a slot
+    # in each of three lists (path, key, record), not a tuple of its own (64 bytes more).
+    import gc
+    import tracemalloc
+
+    rows = [{"incident_id": f"I-{i}", "title": "t"} for i in range(50_000)]
+    for row in rows:
+        row["incident_id"] = str(row["incident_id"])  # the keys exist before: only the queue counts
+    r = renderer(tmp_path)
+    gc.collect()
+    tracemalloc.start()
+    r.add_records("incidents", rows, functools.partial(incident_context, {}))
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert held < 30 * len(rows), held / len(rows)  # three 8-byte slots (and list growth)
+    (group,) = r.groups.values()
+    assert len(group) == len(rows) and group.args[7] is rows[7] and group.keys[7] == "I-7"
+    r.plan(size=1000)
+    assert [k for _, k, _ in group.jobs(0, 3)] == sorted(row["incident_id"] for row in rows)[:3]
+    r._let_go(0)  # a done partition lets go of its records; paths and keys stay
+    assert group.args[:1000] == [None] * 1000 and group.args[1000] is not None
+    assert [p for p, _, _ in group.jobs(0, 1)] == [TOY.path(group.keys[0])]
+
+
 def test_a_record_whose_key_is_unsafe_in_a_path_is_refused_when_queued(toy, tmp_path: Path) -> None:
     r = renderer(tmp_path)
     with pytest.raises(ValueError, match="unsafe id"):

@@ -50,7 +50,7 @@ def measure(data: str, render: int = 100) -> dict[str, Any]:
     by_name = {type(g).__name__: g for g in gens}
     by_name["DatasetGenerator"].generate_context()
     renderer = context["cb_renderer"]
-    before = {k: len(g.items) for k, g in renderer.groups.items()}
+    before = {k: len(g) for k, g in renderer.groups.items()}
     t = time.time()
     by_name["ContractsGenerator"].generate_context()
     context_s = time.time() - t
@@ -58,7 +58,7 @@ def measure(data: str, render: int = 100) -> dict[str, Any]:
             for k, g in sorted(renderer.groups.items())
             for path, key, item in g.jobs(before.get(k, 0), before.get(k, 0) + render)]
     per_template = Counter(g.template for k, g in renderer.groups.items()
-                           for _ in range(len(g.items) - before.get(k, 0)))
+                           for _ in range(len(g) - before.get(k, 0)))
     t = time.time()
     by_name["ContractsGenerator"].generate_output(None)
     output_s = time.time() - t
