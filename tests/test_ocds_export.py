@@ -217,7 +217,7 @@ def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tm
     must agree, and differ when the release does."""
     import io
 
-    from cb_opendata import record_file, release_file
+    from cb_opendata.recordfiles import Digests, ocid_order, record_file, release_file
 
     from clearbuild.ocds.writing import write_package
 
@@ -226,7 +226,11 @@ def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tm
     write_package(tmp_path / "p.json", ocds.package_head(), (ocds.releases[k] for k in ocids),
                   io.StringIO(), digests)
     from_package = dict(zip(ocids, digests, strict=True))
+    held = Digests(list(ocds.releases), b"".join(digests), ocid_order(ocids))  # what the parent keeps
+    assert dict(held) == from_package and list(held) == ocids
+    assert held.get("ocds-nobody") is None and "ocds-nobody" not in held
     for ocid in ocids:
+        assert record_file(ocds, held, ocid)["digest"] == from_package[ocid]
         with_package, alone = record_file(ocds, from_package, ocid), record_file(ocds, {}, ocid)
         assert with_package["digest"] == alone["digest"]
         assert with_package["produce"] is alone["produce"] is release_file
@@ -237,7 +241,7 @@ def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tm
 def test_a_project_file_is_the_package_s_project_named_by_the_digest_of_its_text(export_dir):
     """A project's OC4IDS file is made where it is written (the parent holds no project
     document): its bytes are the package's project, and its digest changes exactly when they do."""
-    from cb_opendata import project_file, project_text
+    from cb_opendata.recordfiles import project_file, project_text
 
     ds, _, oc4ids, _, _ = export_dir
     in_package = {p["id"]: p for p in oc4ids.package()["projects"]}
@@ -251,3 +255,21 @@ def test_a_project_file_is_the_package_s_project_named_by_the_digest_of_its_text
         assert project_file(oc4ids, pid)["digest"] == job["digest"]  # the same text, the same name
         seen.add(job["digest"])
     assert len(seen) == len(in_package)  # another project, another digest
+
+
+def test_digests_read_against_other_releases_are_refused(export_dir):
+    """The parent reads the child's digests in its own ocids' order: a blob of another length,
+    or taken over other ocids (a release more, one less, another order), is an error, never a
+    record file named by another release's digest."""
+    from cb_opendata.recordfiles import Digests, ocid_order
+
+    _, ocds, _, _, _ = export_dir
+    ocids = list(ocds.releases)
+    blob = bytes(range(16)) * len(ocids)
+    assert len(Digests(ocids, blob, ocid_order(ocids))) == len(ocids)
+    for wrong in (blob[:-16], blob + bytes(16)):
+        with pytest.raises(ValueError, match="not of this build"):
+            Digests(ocids, wrong, ocid_order(ocids))
+    for other in (ocids[1:], [*ocids, "ocds-x"], ocids[::-1]):
+        with pytest.raises(ValueError, match="not of this build"):
+            Digests(ocids, blob, ocid_order(other))

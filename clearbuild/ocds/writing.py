@@ -126,10 +126,13 @@ def compact_text(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+DIGEST_BYTES = 16
+
+
 def digest(text: str) -> bytes:
     """A release's identity for the page hashes (clearbuild.pagehash): equal digests, equal
     releases, so equal record files. 16 bytes of BLAKE2b: 175,000 of them are 3 MB."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
 
 
 def write_package(path: Any, head: dict[str, Any], releases: Iterable[dict[str, Any]],

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,9 @@ from clearbuild.forked import Forked
 from clearbuild.ocds import coverage, extension
 from clearbuild.ocds.export import ExportOptions, OcdsWriter, dumps
 from clearbuild.ocds.oc4ids import writers
-from clearbuild.ocds.writing import compact_text, digest, write_package
+from clearbuild.ocds.writing import write_package
+
+from .recordfiles import Digests, ocid_order, project_file, record_file
 
 DEFAULTS: dict[str, Any] = {
     "CB_OPENDATA_LICENSE_NAME": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
@@ -88,7 +91,8 @@ class Downloads:
 
     files: list[DataFile]
     counts: dict[str, int]  # Cardinal's coverage
-    digests: dict[str, bytes]  # ocid -> digest of its release (clearbuild.ocds.writing.digest)
+    digests: bytes  # every release's digest (clearbuild.ocds.writing.digest), in ocid order
+    ocids: str  # SHA-256 of that order, so the parent reads the digests against the same ocids
 
 
 def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
@@ -112,38 +116,7 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
              publish(out, "oc4ids-project-package.json", "OC4IDS",
                      "OC4IDS 0.9 project package: one project per construction project", len(projects),
                      dumps(oc4ids.package(projects), compact=True).encode("utf-8"))]
-    return Downloads(files, counts, dict(zip(ocids, digests, strict=True)))
-
-
-def record_file(ocds: OcdsWriter, digests: dict[str, bytes], ocid: str) -> dict[str, Any]:
-    """A contract's record file: its process's compiled release, made where it is written.
-
-    Named by the digest the package writer took of the same release (``digests``), so a night
-    makes again only the releases whose files it writes: at Seoul's size the workers made all
-    175,000 (12 CPU s) and pickled them to hash them, to write 6,400. A process that wrote no
-    package (a cluster worker) takes the same digest itself."""
-    found = digests.get(ocid)
-    return {"produce": release_file, "args": (ocds, ocid),
-            "digest": found if found is not None else digest(compact_text(ocds.releases[ocid]))}
-
-
-def release_file(ocds: OcdsWriter, ocid: str) -> str:
-    return dumps(ocds.releases[ocid])
-
-
-def project_file(oc4ids: Any, project_id: str) -> dict[str, Any]:
-    """A project's OC4IDS file, made where it is written and named by the digest of its text.
-
-    Why not made once in the parent: the parent held every project's document, with its
-    contracts' parties, in the queue for the whole render (at Seoul's size 2,600 documents,
-    ~25 MB traced; they grow with the corpus). A project is made twice where its file is
-    written (once for the digest, once for the bytes): 2,600 of them cost ~2 s of CPU."""
-    text = project_text(oc4ids, project_id)
-    return {"produce": project_text, "args": (oc4ids, project_id), "digest": digest(text)}
-
-
-def project_text(oc4ids: Any, project_id: str) -> str:
-    return dumps(oc4ids.project(oc4ids.ds.index("projects", "project_id")[project_id]))
+    return Downloads(files, counts, b"".join(digests), ocid_order(ocids))
 
 
 class OpenDataGenerator(Generator):
@@ -151,7 +124,8 @@ class OpenDataGenerator(Generator):
         ds: Dataset = self.context["cb_dataset"]
         opts = ExportOptions.from_settings(self.settings)
         self.ocds, self.oc4ids = writers(ds, opts)
-        self.digests: dict[str, bytes] = {}  # ocid -> its release's digest, taken as the package is written
+        # ocid -> its release's digest, taken as the package is written (none on a cluster worker)
+        self.digests: Mapping[str, bytes] = {}
         self.downloads: Forked[Downloads] | None = None
         if self.settings.get("CB_CLUSTER_WORKER"):  # record files only (clearbuild.cluster)
             self._record_files(self.context["cb_renderer"])
@@ -174,7 +148,7 @@ class OpenDataGenerator(Generator):
         if self.downloads is None:
             return
         done, self.downloads = self.downloads.result(), None
-        self.digests.update(done.digests)
+        self.digests = Digests(list(self.ocds.releases), done.digests, done.ocids)
         ds: Dataset = self.context["cb_dataset"]
         opts, out, r = self.opts, Path(self.output_path) / "data", self.context["cb_renderer"]
         files = self.files + done.files
