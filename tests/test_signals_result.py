@@ -92,3 +92,63 @@ def test_today_is_the_export_date_else_the_newest_event(linked):
 def test_an_empty_dataset_flags_nothing():
     sig = compute(dataset(), {})
     assert sig.flags == [] and sig.flag_map() == {} and all(v == 0 for v in sig.counts().values())
+
+
+def _ancestors(links, key):
+    """What Signals._ancestors did before links were pruned: breadth first over every link."""
+    out, todo = [], list(links.get(key, []))
+    while todo:
+        k = todo.pop(0)
+        if k not in out and k != key:
+            out.append(k)
+            todo.extend(links.get(k, []))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_only_links_that_lead_to_a_flag_are_kept_and_every_page_shows_the_same_flags(seed):
+    import random
+
+    from clearbuild.signals.result import Flag, Signals, leading_to
+
+    rng = random.Random(seed)
+    notices = [("notices", f"N{i}") for i in range(40)]
+    contracts = [("contracts", f"C{i}") for i in range(120)]
+    projects = [("projects", f"P{i}") for i in range(30)]
+    links = {c: [rng.choice(notices)] for c in contracts if rng.random() < 0.8}
+    links.update({p: rng.sample(contracts, rng.randint(1, 3)) for p in projects})
+    links[notices[0]] = [contracts[0]]  # a cycle (no real export has one): still the same flags
+    links[contracts[0]] = [notices[0]]
+    flagged = rng.sample(notices, 8) + rng.sample(contracts, 10) + rng.sample(projects, 3)
+    flags = [Flag("single-bidder", k, i, {"bidders": 1}) for k, i in flagged]
+    sig = Signals(None, {}, [], flags, dict(links), None, {})
+    assert len(sig.links) < len(links)  # most links lead nowhere flagged
+    for key in notices + contracts + projects + [("projects", "P-none")]:
+        want = [a for a in _ancestors(links, key) if sig.own(*a)]
+        assert [a for a in sig._ancestors(key) if sig.own(*a)] == want, key
+    assert leading_to({("c", "1"): [("n", "1")]}, {}) == {}
+    chain = {("p", "1"): [("c", "1")], ("c", "1"): [("n", "1")]}  # through an unflagged contract
+    assert leading_to(chain, {("n", "1"): [1]}) == chain
+
+
+def test_a_flag_holds_its_figures_as_a_tuple_and_reads_them_as_a_dict():
+    import gc
+    import tracemalloc
+
+    from clearbuild.signals.result import Flag
+
+    f = Flag("cost-overrun", "contracts", "C1", {"growth": 30.0, "amendments": 1})
+    assert f.values == {"growth": 30.0, "amendments": 1} and list(f.values) == ["growth", "amendments"]
+    assert f.values is not f.values  # made when read: nobody changes a flag's figures
+    via = f.shown_via(("notices", "N1"))
+    assert via.via == ("notices", "N1") and via.values == f.values and f.via is None
+    assert via == Flag("cost-overrun", "contracts", "C1", f.values, via=("notices", "N1")) != f
+    assert "values={'growth': 30.0, 'amendments': 1}" in repr(f)
+    gc.collect()
+    tracemalloc.start()
+    flags = [Flag("cost-overrun", "contracts", f"C{i}", {"growth": 30.0, "amendments": 1, "lots": None})
+             for i in range(10_000)]
+    held = tracemalloc.get_traced_memory()[0] / len(flags)
+    tracemalloc.stop()
+    assert held < 260, held  # 214; it was 326 with a dict of three figures beside every flag
+    assert len({id(x._names) for x in flags}) == 1  # one tuple of names for them all
