@@ -88,18 +88,29 @@ class ContractsGenerator(Generator):
         old = add_superseded(self.site.codes,
                              config.resolve(publish_setting(self.settings, "CB_HISTORY_DIR")),
                              self.site.chain.as_of, self.env.filters["money"])
+        if not self.settings.get("CB_CLUSTER_WORKER"):  # a cluster worker writes pages only
+            self._lookups(Path(self.output_path))
         log.info("cb_contracts: %d pages queued, %d superseded certificate codes in %.2f s",
                  r.queued() - before, old, time.time() - started)
+
+    def _lookups(self, out: Path) -> None:
+        """The company lookup's and the certificate check's shards, written as soon as they are
+        complete and let go. Why not with the other data files (``generate_output``, after the
+        render): at Seoul's size 61,000 companies and ~86,000 codes, each an entry of a few
+        fields, waited in the parent's heap through the whole render, which every render worker
+        maps; they grow with the corpus."""
+        site = self.site
+        jsdata.write_shards(out / "companies" / "ids", "cbCompanyIds",
+                            [f"{i:02d}" for i in range(100)], site.ids)
+        jsdata.write_shards(out / "verify" / "codes", "cbCertCodes",
+                            [f"{i:02x}" for i in range(16 ** SHARD_HEX)], site.codes)
+        site.ids, site.codes = {}, {}
 
     def generate_output(self, writer: Any) -> None:
         started = time.time()
         out = Path(self.output_path)
         site = self.site
         ch = site.chain
-        jsdata.write_shards(out / "companies" / "ids", "cbCompanyIds",
-                            [f"{i:02d}" for i in range(100)], site.ids)
-        jsdata.write_shards(out / "verify" / "codes", "cbCertCodes",
-                            [f"{i:02x}" for i in range(16 ** SHARD_HEX)], site.codes)
         maps = self.context.get("cb_maps")
         for s in site.sets:
             jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded))
