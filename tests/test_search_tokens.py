@@ -11,6 +11,7 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from clearbuild.search import analyzer, vector
@@ -127,3 +128,16 @@ def test_fnv_matches_search_js():
     out = subprocess.run([shutil.which("node") or "node", "-e", script, str(js)], capture_output=True,
                          text=True, check=True, timeout=60)
     assert json.loads(out.stdout) == [analyzer.fnv1a(t) for t in terms]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 7, 50])
+def test_counts_in_chunks_are_the_counts_of_the_whole(chunk):
+    # A term that is a compound in one chunk and a word in a later one, a value with no term,
+    # NUL, repeats across chunks: the same vocabulary, pairs and lengths, array for array.
+    texts = TRICKY + fuzz(seed=3) + ["", "C-1 c1", "c1", "C-1", "", "서울 C-1-2", "c12"] + NUL + TRICKY[:5]
+    whole = vector.count_terms(texts, chunk=len(texts))
+    parts = vector.count_terms(texts, chunk=chunk)
+    assert len(whole[0]) == len(parts[0]) and list(whole[0]) == list(parts[0])
+    for a, b in zip(whole[1:], parts[1:], strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+    assert vector.count_terms([], chunk=chunk)[0].tolist() == vector.count_terms([])[0].tolist()

@@ -10,6 +10,8 @@ ids) are sliced out in Python. tests/test_search_tokens.py checks that the term 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -56,10 +58,67 @@ def _joined(values: list[str]) -> tuple[str, np.ndarray]:
     return "\0".join(norm) + "\0", np.cumsum(lens) - lens
 
 
-def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                                             np.ndarray]:
+# Distinct values analysed at a time. Why: analysed whole, twice Seoul's distinct values took
+# ~0.95 GB of temporaries for a few seconds (a code point, a class and positions per character),
+# the build's peak then, in the parent alone; a chunk's temporaries are a chunk's.
+CHUNK_VALUES = 100_000
+
+
+class _Counted(NamedTuple):
+    """One chunk's terms: its bigram keys (sorted) and word terms (``vocab``: the distinct words
+    in first appearance, then the compounds that are no word of the chunk, in first appearance),
+    and its distinct (term, value) pairs with local term numbers (bigrams first)."""
+
+    ukeys: np.ndarray
+    vocab: np.ndarray
+    n_words: int
+    term: np.ndarray
+    value: np.ndarray  # the value's number among all values
+    tf: np.ndarray
+    length: np.ndarray
+
+
+def count_terms(values: list[str], chunk: int = CHUNK_VALUES) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                     np.ndarray, np.ndarray]:
     """(vocabulary, term, value, tf, length): one row per distinct (term, value) pair, sorted by
-    (value, term); ``length[v]`` is the number of terms (with repeats) of value v."""
+    (value, term); ``length[v]`` is the number of terms (with repeats) of value v.
+
+    The values are analysed ``chunk`` at a time; the result is the same, array for array,
+    whatever the chunk (tests/test_search_tokens.py): bigrams numbered in key order, then word
+    terms in the order they first appear among all words, then among all compounds."""
+    parts = [_count_chunk(values[lo:lo + chunk], lo) for lo in range(0, len(values), max(chunk, 1))]
+    parts = parts or [_count_chunk([], 0)]
+    big = unique(np.concatenate([p.ukeys for p in parts]))[0]
+    # Every chunk's words, then every chunk's compounds: numbered as one pass over all would.
+    flat = np.concatenate([p.vocab[:p.n_words] for p in parts] + [p.vocab[p.n_words:] for p in parts])
+    codes, words = pd.factorize(pd.Series(flat, dtype=object), sort=False)
+    vocab = np.asarray([chr(k // PAIR) + chr(k % PAIR) if k >= PAIR else chr(k) for k in big.tolist()]
+                       + words.tolist(), dtype=object)
+    nv, nb = max(len(vocab), 1), len(big)
+    at_word, at_compound = 0, sum(p.n_words for p in parts)
+    length = np.concatenate([p.length for p in parts])
+    out: list[list[np.ndarray]] = [[], [], []]
+    parts.reverse()
+    while parts:  # each chunk's pairs let go once renumbered: the result is held once
+        p = parts.pop()
+        n_compounds = len(p.vocab) - p.n_words
+        remap = np.concatenate([np.searchsorted(big, p.ukeys),
+                                nb + codes[at_word:at_word + p.n_words],
+                                nb + codes[at_compound:at_compound + n_compounds]]).astype(np.int64)
+        at_word, at_compound = at_word + p.n_words, at_compound + n_compounds
+        term = remap[p.term]
+        order = np.argsort(p.value.astype(np.int64) * nv + term, kind="stable")
+        for i, a in enumerate((term, p.value, p.tf)):
+            out[i].append(a[order].astype(np.int32))
+        del p, remap, term, order
+    result = []
+    for i in range(3):  # one array at a time, its chunks let go
+        result.append(np.concatenate(out[i]).astype(np.int64) if out[i] else np.zeros(0, np.int64))
+        out[i] = []
+    return vocab, result[0], result[1], result[2], length
+
+
+def _count_chunk(values: list[str], offset: int) -> _Counted:
     text, starts = _joined(values)
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     cls = CLASS[cps]
@@ -97,23 +156,27 @@ def count_terms(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     compounds = [text[a:b].translate(_DROP) for a, b in zip(w_start[multi].tolist(),
                                                             w_end[last_word].tolist(), strict=True)]
     word_terms = words + compounds
+    n_word_occ = len(words)
     del cls, cps, words, compounds, text
     word_pos = np.concatenate([w_start, w_start[multi]]) if len(w_start) else np.zeros(0, np.int64)
 
-    # One vocabulary: bigram keys become strings only once per distinct key.
+    # One vocabulary per chunk: bigram keys stay integers (count_terms names them once).
     ukeys, key_code, _ = unique(keys)
     del keys
-    big_vocab = [chr(k // PAIR) + chr(k % PAIR) if k >= PAIR else chr(k) for k in ukeys.tolist()]
     word_code, word_vocab = pd.factorize(pd.Series(word_terms, dtype=object), sort=False)
     del word_terms
-    vocab = np.asarray(big_vocab + word_vocab.tolist(), dtype=object)
-    term = np.concatenate([key_code.reshape(-1), word_code.astype(np.int64) + len(big_vocab)])
+    # Codes go in first appearance: the words' distinct terms are 0 .. n_words - 1.
+    n_words = int(word_code[:n_word_occ].max()) + 1 if n_word_occ else 0
+    term = np.concatenate([key_code.reshape(-1), word_code.astype(np.int64) + len(ukeys)])
     pos = np.concatenate([key_pos, word_pos]).astype(np.int64)
     value = np.searchsorted(starts, pos, side="right") - 1
     length = np.bincount(value, minlength=len(values)).astype(np.int64)
-    nv = max(len(vocab), 1)
+    nv = max(len(ukeys) + len(word_vocab), 1)
     pair = np.sort(value * nv + term)
     new = np.r_[True, pair[1:] != pair[:-1]] if len(pair) else np.zeros(0, dtype=bool)
     tf = np.diff(np.r_[np.flatnonzero(new), len(pair)])
     pair = pair[new]
-    return vocab, pair % nv, pair // nv, tf.astype(np.int64), length
+    # int32 while the other chunks are analysed (half the bytes); count_terms returns int64
+    return _Counted(ukeys, np.asarray(word_vocab.tolist(), dtype=object).reshape(-1), n_words,
+                    (pair % nv).astype(np.int32), (pair // nv + offset).astype(np.int32),
+                    tf.astype(np.int32), length)
