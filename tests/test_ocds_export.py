@@ -229,9 +229,10 @@ def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tm
     held = Digests(list(ocds.releases), b"".join(digests), ocid_order(ocids))  # what the parent keeps
     assert dict(held) == from_package and list(held) == ocids
     assert held.get("ocds-nobody") is None and "ocds-nobody" not in held
-    for ocid in ocids:
-        assert record_file(ocds, held, ocid)["digest"] == from_package[ocid]
-        with_package, alone = record_file(ocds, from_package, ocid), record_file(ocds, {}, ocid)
+    assert list(ocds.ocid_of) == sorted(ocds.ocid_of) and len(ocds.ocid_of) > 1
+    for cid, ocid in ocds.ocid_of.items():  # the queue holds contract ids
+        assert record_file(ocds, held, cid)["digest"] == from_package[ocid]
+        with_package, alone = record_file(ocds, from_package, cid), record_file(ocds, {}, cid)
         assert with_package["digest"] == alone["digest"]
         assert with_package["produce"] is alone["produce"] is release_file
         assert release_file(*alone["args"]) == dumps(ocds.releases[ocid])
@@ -273,3 +274,22 @@ def test_digests_read_against_other_releases_are_refused(export_dir):
     for other in (ocids[1:], [*ocids, "ocds-x"], ocids[::-1]):
         with pytest.raises(ValueError, match="not of this build"):
             Digests(ocids, blob, ocid_order(other))
+
+
+def test_each_contract_s_ocid_is_its_notice_s_or_its_own_and_every_process_has_its_release(export_dir):
+    """ocid_of is worked out when read (no dict of every contract in the parent): a contract of
+    a notice shares the notice's process; one without a notice is a process of its own."""
+    ds, ocds, _, _, _ = export_dir
+    contracts = ds.index("contracts", "contract_id")
+    prefix = ocds.o.prefix
+    assert sorted(ocds.ocid_of) == sorted(contracts)  # every contract of this export has a process
+    for cid, ocid in ocds.ocid_of.items():
+        nid = contracts[cid].get("notice_id")
+        assert ocid == f"{prefix}-{nid or cid}"
+        rel = ocds.releases[ocid]
+        assert cid in [c["id"] for c in rel.get("contracts", [])]
+    assert "C-none" not in ocds.ocid_of and ocds.ocid_of.get(None) is None
+    with_notice = [c for c in contracts.values() if c.get("notice_id")]
+    assert with_notice and any(not c.get("notice_id") for c in contracts.values())
+    assert len(ocds.releases) == len(ocds.plans) + len(ds.index("bid_notices", "notice_id")) + sum(
+        1 for c in contracts.values() if not c.get("notice_id"))

@@ -14,12 +14,12 @@ sorted when written. Only public columns exist in the Dataset, so nothing privat
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .. import asof
 from ..dataset import Dataset
 from . import extension, payments
+from .lookup import OcidOf, Releases
 from .writing import (
     DEFAULTS,
     KIND_OUT,
@@ -53,42 +53,46 @@ class OcdsWriter:
         self.companies = ds.index("companies", "company_id")
         self.plans = ds.index("procurement_plans", "plan_id")
         self._parties: dict[str, dict[str, Any]] = {}
-        self.ocid_of: dict[str, str] = {}  # contract_id -> ocid
-        # ocid -> what its compiled release is made of. Releases are made when asked for
-        # (``releases[ocid]``), never all held: at Seoul's size they took 2.8 GB of the parent.
-        self._made_of: dict[str, tuple[Any, ...]] = {}
-        # The shared records (Dataset.index/group), not copies of every table.
-        contracts = sorted(ds.index("contracts", "contract_id").values(), key=lambda r: r["contract_id"])
-        by_notice: dict[str, list[dict[str, Any]]] = {}
-        for c in contracts:
-            by_notice.setdefault(c.get("notice_id") or "", []).append(c)
+        # ocid -> the record its compiled release is made of: a plan, a notice (with its
+        # contracts, read from ``_by_notice`` when the release is made) or a contract without a
+        # notice. Releases are made when asked for (``releases[ocid]``), never all held: at
+        # Seoul's size they took 2.8 GB of the parent. Why a record, not a tuple with the
+        # notice's contracts, and no dict of every contract's ocid (``ocid_of`` works it out
+        # when read): ~15 MB of the parent at Seoul's size, held through the render.
+        self._made_of: dict[str, dict[str, Any]] = {}
+        self._contracts = ds.index("contracts", "contract_id")  # the shared records, not copies
+        self._notices = ds.index("bid_notices", "notice_id")
+        self._by_notice = ds.group("contracts", "notice_id")
         # Read when a release is made (Dataset.group makes a group's rows then): kept per
         # notice here, the bids were a second copy of the table for as long as the build ran.
         self.bids = ds.group("bid_results", "notice_id")
         amendments = ds.group("contract_amendments", "contract_id")
         self.amendments = amendments
         self.payments = ds.group("contract_payments", "contract_id")
+        prefix = opts.prefix
         for p in sorted(self.plans.values(), key=lambda r: r["plan_id"]):
-            self._add(f"{opts.prefix}-{p['plan_id']}", (p,), [])
-        for n in sorted(ds.index("bid_notices", "notice_id").values(), key=lambda r: r["notice_id"]):
-            mine = by_notice.get(n["notice_id"], [])
-            self._add(f"{opts.prefix}-{n['notice_id']}", (n, mine), mine)
-        for c in by_notice.get("", []):
-            self._add(f"{opts.prefix}-{c['contract_id']}", (None, [c]), [c])
+            self._made_of[f"{prefix}-{p['plan_id']}"] = p
+        for nid in sorted(self._notices):
+            self._made_of[f"{prefix}-{nid}"] = self._notices[nid]
+        for cid in sorted(self._contracts):
+            if not self._contracts[cid].get("notice_id"):
+                self._made_of[f"{prefix}-{cid}"] = self._contracts[cid]
+        self.ocid_of = OcidOf(self)
         self.releases = Releases(self)
 
-    def _add(self, ocid: str, made_of: tuple[Any, ...], contracts: list[dict[str, Any]]) -> None:
-        self._made_of[ocid] = made_of
-        for c in contracts:
-            self.ocid_of[c["contract_id"]] = ocid
+    def contracts_of(self, notice_id: str) -> list[dict[str, Any]]:
+        """A notice's contracts, by contract id."""
+        return sorted(self._by_notice.get(notice_id, []), key=lambda c: c["contract_id"])
 
     def release(self, ocid: str) -> dict[str, Any]:
         """The compiled release of one contracting process (or plan), made now."""
-        made_of = self._made_of[ocid]
-        if len(made_of) == 1:
-            return self._plan(made_of[0])
-        n, contracts = made_of
-        return self._process(ocid, n, contracts, self.bids.get(n["notice_id"], []) if n else [])
+        r = self._made_of[ocid]
+        if "contract_id" in r:  # a contract without a notice
+            return self._process(ocid, None, [r], [])
+        if "notice_id" in r:
+            nid = r["notice_id"]
+            return self._process(ocid, r, self.contracts_of(nid), self.bids.get(nid, []))
+        return self._plan(r)
 
     def _release(self, ocid: str, dates: list[str], agency: str) -> dict[str, Any]:
         when = max(self.o.stamp(d) for d in dates if d)
@@ -317,19 +321,3 @@ class OcdsWriter:
                 "extensions": extension.declared(self.o),
             }
         )
-
-
-class Releases(Mapping[str, dict[str, Any]]):
-    """ocid -> compiled release, in ocid order, each made when asked for."""
-
-    def __init__(self, writer: OcdsWriter) -> None:
-        self._w = writer
-
-    def __getitem__(self, ocid: str) -> dict[str, Any]:
-        return self._w.release(ocid)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._w._made_of))
-
-    def __len__(self) -> int:
-        return len(self._w._made_of)

@@ -181,7 +181,7 @@ class OpenDataGenerator(Generator):
     def _record_files(self, r: Any) -> None:
         if setting(self.settings, "CB_OPENDATA_RECORD_FILES"):
             # Each release is made by the worker that writes its file (clearbuild.render.add_files).
-            r.add_files(((beside("contracts", cid), ocid) for cid, ocid in sorted(self.ocds.ocid_of.items())),
+            r.add_files(((beside("contracts", cid), cid) for cid in self.ocds.ocid_of),
                         functools.partial(record_file, self.ocds, self.digests))
             projects = sorted(str(p["project_id"]) for p in self.oc4ids.ds.records("projects"))
             r.add_files(((beside("projects", pid), pid) for pid in projects),

@@ -43,13 +43,15 @@ def ocid_order(ocids: list[str]) -> str:
     return hashlib.sha256("\0".join(ocids).encode("utf-8")).hexdigest()
 
 
-def record_file(ocds: OcdsWriter, digests: Mapping[str, bytes], ocid: str) -> dict[str, Any]:
-    """A contract's record file: its process's compiled release, made where it is written.
+def record_file(ocds: OcdsWriter, digests: Mapping[str, bytes], contract_id: str) -> dict[str, Any]:
+    """A contract's record file: its process's compiled release, made where it is written
+    (the queue holds the contract's id, the ocid is worked out here).
 
     Named by the digest the package writer took of the same release (``digests``), so a night
     makes again only the releases whose files it writes: at Seoul's size the workers made all
     175,000 (12 CPU s) and pickled them to hash them, to write 6,400. A process that wrote no
     package (a cluster worker) takes the same digest itself."""
+    ocid = ocds.ocid_of[contract_id]
     found = digests.get(ocid)
     return {"produce": release_file, "args": (ocds, ocid),
             "digest": found if found is not None else digest(compact_text(ocds.releases[ocid]))}
