@@ -293,3 +293,16 @@ def test_each_contract_s_ocid_is_its_notice_s_or_its_own_and_every_process_has_i
     assert with_notice and any(not c.get("notice_id") for c in contracts.values())
     assert len(ocds.releases) == len(ocds.plans) + len(ds.index("bid_notices", "notice_id")) + sum(
         1 for c in contracts.values() if not c.get("notice_id"))
+
+
+def test_releases_are_the_same_whatever_number_of_parties_the_writer_keeps(export_dir, monkeypatch):
+    from clearbuild.ocds import export
+
+    _, ocds, _, _, _ = export_dir
+    want = [ocds.releases[k] for k in ocds.releases]
+    kept = len(ocds._parties)
+    assert kept > 2  # the export's companies, each made once
+    monkeypatch.setattr(export, "PARTIES_HELD", 2)
+    ocds._parties.clear()
+    assert [ocds.releases[k] for k in ocds.releases] == want
+    assert len(ocds._parties) <= 2
