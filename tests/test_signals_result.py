@@ -144,6 +144,9 @@ def test_a_flag_holds_its_figures_as_a_tuple_and_reads_them_as_a_dict():
     assert via.via == ("notices", "N1") and via.values == f.values and f.via is None
     assert via == Flag("cost-overrun", "contracts", "C1", f.values, via=("notices", "N1")) != f
     assert "values={'growth': 30.0, 'amendments': 1}" in repr(f)
+    with pytest.raises(AttributeError, match="read-only"):
+        f.via = ("notices", "N2")  # read-only, as the frozen dataclass it was
+    assert f.via is None
     gc.collect()
     tracemalloc.start()
     flags = [Flag("cost-overrun", "contracts", f"C{i}", {"growth": 30.0, "amendments": 1, "lots": None})

@@ -38,9 +38,17 @@ class Flag:
     def __init__(self, indicator: str, kind: str, id: str, values: Mapping[str, Any],
                  variant: str = "", via: Key | None = None) -> None:
         names = tuple(values)
-        self._names = _NAMES.setdefault(names, names)
-        self._values = tuple(values.values())
-        self.indicator, self.kind, self.id, self.variant, self.via = indicator, kind, id, variant, via
+        self._set(_NAMES.setdefault(names, names), tuple(values.values()), indicator, kind, id,
+                  variant, via)
+
+    def _set(self, names: tuple[str, ...], values: tuple[Any, ...], indicator: str, kind: str,
+             id: str, variant: str, via: Key | None) -> None:
+        for name, value in (("_names", names), ("_values", values), ("indicator", indicator),
+                            ("kind", kind), ("id", id), ("variant", variant), ("via", via)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a Flag is read-only (shared by the pages that show it): {name}")
 
     @property
     def values(self) -> dict[str, Any]:
@@ -49,8 +57,7 @@ class Flag:
     def shown_via(self, parent: Key) -> Flag:
         """The same flag as a child record's page shows it (its figures shared, not copied)."""
         out = Flag.__new__(Flag)
-        out._names, out._values, out.via = self._names, self._values, parent
-        out.indicator, out.kind, out.id, out.variant = self.indicator, self.kind, self.id, self.variant
+        out._set(self._names, self._values, self.indicator, self.kind, self.id, self.variant, parent)
         return out
 
     def _fields(self) -> tuple[Any, ...]:
