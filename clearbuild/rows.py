@@ -111,7 +111,8 @@ class RowGroups(Groups):
     pointers to the same values, held only so that a grouping could make rows again. At Seoul's
     size those lists were 27 MB of the parent (traced: 8 bytes a cell; the contracts' 2.6
     million cells 21 MB), and they grow with the corpus. A group now costs 4 bytes a row (the
-    rows' order) and reads ~4x faster (no dict made)."""
+    rows' order) and is read ~7x faster (no dict made: 0.56 us against 3.8 for a group of
+    three rows of seven columns, measured)."""
 
     def __init__(self, df: pd.DataFrame, key: str, rows: list[dict[str, Any]]) -> None:
         self._all = rows

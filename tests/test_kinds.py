@@ -122,7 +122,7 @@ def test_record_paths_are_made_from_keys_in_the_order_paths_sort(toy, tmp_path: 
 
 
 def test_a_queued_record_page_costs_its_three_list_slots_and_nothing_more(toy, tmp_path: Path) -> None:
-    # At Seoul's size ~590,000 jobs wait in the parent every render worker maps: a job is a slot
+    # At Seoul's size 369,330 jobs (Korean) and the record files wait in the parent every render worker maps: a job is a slot
     # in each of three lists (path, key, record), not a tuple of its own (64 bytes more).
     import gc
     import tracemalloc
