@@ -3,6 +3,7 @@ determinism, scoring against whoosh's own formula, and the CLI."""
 
 from __future__ import annotations
 
+import json
 import math
 from types import SimpleNamespace
 
@@ -199,3 +200,30 @@ def test_scored_a_chunk_of_documents_at_a_time_the_index_is_the_same(monkeypatch
     for name in ("terms", "df", "post_term", "post_doc", "post_score"):
         a, b = getattr(whole, name), getattr(chunked, name)
         assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+@pytest.mark.parametrize("shards,per", [(1, 5000), (8, 3), (64, 7)])
+def test_files_written_one_at_a_time_are_the_files_made_at_once(fake, tmp_path, shards, per):
+    """A build makes and writes each shard in turn (export.write) and keeps only sizes: the same
+    files, byte for byte, and the same version as every file made first (export.files), whatever
+    the shard counts (result-store shards made BLOCK at a time: 3 a shard is over 64 shards)."""
+    settings = {"CB_SEARCH_SHARDS": shards, "CB_SEARCH_DOCS_PER_SHARD": per}
+    made = export.files(fake.index, settings)
+    figures = export.write(fake.index, tmp_path / "one", settings)
+    export.write_files(made, tmp_path / "all")
+    written = {p.name: p.read_bytes() for p in (tmp_path / "one").iterdir()}
+    assert written == {p.name: p.read_bytes() for p in (tmp_path / "all").iterdir()}
+    assert figures["version"] == export.version(made) and figures["files"] == len(made)
+    assert sum(1 for n in written if n.startswith("d-")) == math.ceil(len(fake.index.docs) / per)
+    # Every term once, in the shard its hash names, with the postings of the whole index.
+    terms: dict[str, list[int]] = {}
+    for name, text in made.items():
+        if name.startswith("t-"):
+            for term, postings in json.loads(text[text.index(",") + 1:-3]).items():
+                assert term not in terms
+                terms[term] = postings
+    assert sorted(terms) == sorted(fake.index.terms.tolist())
+    i = fake.index.terms.tolist().index("세종")
+    at = np.flatnonzero(fake.index.post_term == i)
+    docs = np.cumsum(terms["세종"][1::2])
+    assert terms["세종"][0] == fake.index.df[i] and docs.tolist() == fake.index.post_doc[at].tolist()

@@ -27,8 +27,8 @@ from .documents import all_documents
 from .index import Index, build
 from .settings import DEFAULTS, setting
 
-__all__ = ["DEFAULTS", "PAGE", "TEMPLATE", "Index", "build_index", "export", "page_context", "setting",
-           "with_dongs"]
+__all__ = ["DEFAULTS", "PAGE", "TEMPLATE", "Index", "build_index", "export", "index_of", "page_context",
+           "setting", "with_dongs"]
 
 PAGE = "search/index.html"
 TEMPLATE = "cb_search_page.html"
@@ -54,15 +54,24 @@ def with_dongs(tables: dict[str, Any], settings: dict[str, Any]) -> dict[str, An
     return {**tables, "apartments": apts.assign(dong_code=geo.areas_of(lat, lon, shapes))}
 
 
+def index_of(tables: dict[str, Any], pages: Any, settings: dict[str, Any] | None
+             ) -> tuple[Index, dict[str, float]]:
+    """Documents -> scored index, with the seconds each step took."""
+    t0 = time.perf_counter()
+    docs = [all_documents(with_dongs(tables, settings or {}),
+                          pages if setting(settings, "CB_SEARCH_PAGES") else (),
+                          places.names(settings or {}))]
+    t1 = time.perf_counter()
+    # The frame is build's alone: its copy in document order replaces it there, not beside it.
+    index = build(docs.pop(), settings)
+    return index, {"documents_s": t1 - t0, "score_s": time.perf_counter() - t1}
+
+
 def build_index(tables: dict[str, Any], pages: Any, settings: dict[str, Any] | None
                 ) -> tuple[Index, dict[str, str], dict[str, float]]:
-    """Documents -> scored index -> file texts, with the seconds each step took."""
+    """Documents -> scored index -> file texts, with the seconds each step took. A build writes
+    the files one at a time instead (``index_of``, then ``export.write``)."""
+    index, times = index_of(tables, pages, settings)
     t0 = time.perf_counter()
-    docs = all_documents(with_dongs(tables, settings or {}),
-                         pages if setting(settings, "CB_SEARCH_PAGES") else (), places.names(settings or {}))
-    t1 = time.perf_counter()
-    index = build(docs, settings)
-    t2 = time.perf_counter()
     files = export.files(index, settings)
-    t3 = time.perf_counter()
-    return index, files, {"documents_s": t1 - t0, "score_s": t2 - t1, "export_s": t3 - t2}
+    return index, files, dict(times, export_s=time.perf_counter() - t0)

@@ -86,7 +86,7 @@ def report(figures: dict[str, Any]) -> str:
     lines = [
         f"search index: {f['documents']:,} documents, {f['terms']:,} terms, "
         f"{f['postings']:,} postings kept of {f['pairs']:,} ({f['capped_terms']:,} terms capped)",
-        f"  build {f['documents_s'] + f['score_s'] + f['export_s'] + f.get('write_s', 0):.1f} s "
+        f"  build {f['documents_s'] + f['score_s'] + f['export_s']:.1f} s "
         f"(documents {f['documents_s']:.1f}, scoring {f['score_s']:.1f}, export {f['export_s']:.1f});"
         f" whole step incl. writing {f['total_s']:.1f} s",
         f"  {f['files']:,} files, {f['bytes'] / 1e6:.1f} MB ({f['gzip_bytes'] / 1e6:.1f} MB gzip), "

@@ -76,7 +76,7 @@ def _facets(docs: pd.DataFrame) -> tuple[list[list[int]], list[str], list[str], 
     return groups, kinds, years, districts
 
 
-def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+def ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """Concatenation of arange(s, s + n) for each (s, n), without a Python loop."""
     total = int(lens.sum())
     if total == 0:
@@ -138,6 +138,10 @@ def _top_k(arrays: list[np.ndarray], n: int, k: int) -> tuple[np.ndarray, np.nda
     return packed // n, packed % n, q, k
 
 
+# The documents' columns an index keeps once scored (its result store's, the facets', the
+# stub pages'): the indexed text parts go (at twice Seoul's size ~0.1 GB held to the end).
+SHOWN = frozenset({"kind", "id", "url", "title", "date", "amount", "district", "year", "sub"})
+
 CHUNK_DOCS = 100_000  # documents scored at a time: ~3.6 million (term, document) pairs at Seoul's mix
 
 
@@ -159,7 +163,7 @@ class _Pairs:
             for col in cols:
                 vals = self.codes[col][lo:hi]
                 lens = self.v_start[vals + 1] - self.v_start[vals]
-                idx = _ragged(self.v_start[vals], lens)
+                idx = ragged(self.v_start[vals], lens)
                 parts_t.append(self.v_term[idx].astype(np.int32))
                 parts_d.append(np.repeat(np.arange(lo, hi, dtype=np.int32), lens))
                 parts_w.append(self.v_tf[idx] * np.repeat(norm, lens))
@@ -188,10 +192,12 @@ def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
     # Analyse each distinct value of each field part once (agencies, companies repeat a lot).
     parts = {name: sorted((c for c in docs.columns if c == name or c.startswith(name + ".")),
                           key=lambda c: (len(c), c)) for name in fields}
-    codes, values, first = {}, [], {}
+    codes, values = {}, []
     for col in (c for cols in parts.values() for c in cols):
         c, uniques = pd.factorize(docs[col].fillna("").astype(str), sort=False)
-        codes[col], first[col] = c.astype(np.int64) + len(values), len(values)
+        # A value's number, as int32 while they fit (a document and a field part: 4 bytes).
+        wide = len(values) + len(uniques) >= 2**31
+        codes[col] = c.astype(np.int64 if wide else np.int32) + len(values)
         values.extend(uniques.tolist())
     vocab, v_term, v_value, v_tf, v_len = count_terms(values)
     v_start = np.searchsorted(v_value, np.arange(len(values) + 1))  # pairs of value v: a slice
@@ -225,6 +231,8 @@ def build(docs: pd.DataFrame, settings: dict[str, Any] | None = None) -> Index:
         for i, part in enumerate(_top_k(arrays, max(ndocs, 1), top_k)[:3]):
             kept[i].append(part.astype(np.int32) if i < 2 else part)
     del pairs, codes
+    # What the index keeps of its documents: what the result store and the facets show.
+    docs = docs.drop(columns=[c for cols in parts.values() for c in cols if c not in SHOWN])
     arrays = [np.concatenate(kept[0]).astype(np.int64), np.concatenate(kept[1]).astype(np.int64),
               np.concatenate(kept[2])]
     del kept

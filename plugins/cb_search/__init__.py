@@ -19,7 +19,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from clearbuild import forked, memwatch
-from clearbuild.search import PAGE, TEMPLATE, build_index, export, page_context, setting
+from clearbuild.search import PAGE, TEMPLATE, export, index_of, page_context, setting
 
 log = logging.getLogger(__name__)
 
@@ -32,21 +32,22 @@ class SearchGenerator(Generator):
         dataset = self.context.get("cb_dataset")
         tables = getattr(dataset, "tables", None) or {}
         forked.collect_all()  # the index's memory, not on top of a child's (clearbuild.forked)
-        index, files, times = build_index(tables, self.context.get("pages", []), self.settings)
-        version = export.version(files)
-        ctx = page_context(index, version, self.settings)
+        index, times = index_of(tables, self.context.get("pages", []), self.settings)
         t0 = time.perf_counter()
         self._folder = Path(self.output_path) / "search"
-        self._sizes = export.write_files(files, self._folder)
+        # Each file made and written in turn: only their sizes stay (export.write).
+        self._sizes = export.write(index, self._folder, self.settings)
+        ctx = page_context(index, self._sizes.pop("version"), self.settings)
+        stats = index.stats
         self._files = {}  # written: nothing waits in memory for the output phase
-        del files
+        del index
         memwatch.give_back()  # the index's freed temporaries (~300 MB at Seoul's size) go back
         renderer = self.context.get("cb_renderer")
         self._own_page = renderer is None
         if renderer is not None:
             renderer.add(TEMPLATE, PAGE, **ctx)
         self._page_ctx = ctx
-        self._figures = dict(index.stats, **times, write_s=time.perf_counter() - t0)
+        self._figures = dict(stats, **times, export_s=time.perf_counter() - t0)
 
     def generate_output(self, writer: Any) -> None:
         if self._files is None:
