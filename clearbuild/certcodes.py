@@ -19,7 +19,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .dataset import Dataset
 from .ingest.rules_contracts import WORK_TYPES_BY_KIND
 from .safeio import write_atomically
 from .schema import WORK_TYPE
+from .terms import Field, Overrides
 
 Record = dict[str, Any]
 KINDS = WORK_TYPE  # the 8 kinds, in display order
@@ -55,21 +56,20 @@ def amendments_by_contract(amendments: Iterable[Record]) -> dict[str, list[Recor
     return out
 
 
-def final_terms(contracts: Iterable[Record], amendments: dict[str, list[Record]]
-                ) -> tuple[dict[str, int], dict[str, str]]:
-    """contract_id -> amount and end date after its last amendment (the signed ones if none)."""
+def final_terms(contracts: Mapping[str, Record], amendments: dict[str, list[Record]]
+                ) -> tuple[Mapping[str, int], Mapping[str, str]]:
+    """contract_id -> amount and end date after its last amendment (the signed ones if none),
+    held as the amended figures over the contracts' own (clearbuild.terms)."""
     amount: dict[str, int] = {}
     end: dict[str, str] = {}
-    for c in contracts:
-        amount[c["contract_id"]] = c["amount"]
-        end[c["contract_id"]] = c.get("end_date") or ""
     for cid, rows in amendments.items():
         for a in rows:
             if a.get("amount_after") is not None:
                 amount[cid] = a["amount_after"]
             if a.get("end_after"):
                 end[cid] = a["end_after"]
-    return amount, end
+    return (Overrides(Field(contracts, "amount"), amount),
+            Overrides(Field(contracts, "end_date", blank=""), end))
 
 
 # Kinds certified by what the agency paid (issue 18; docs/contracts.md); a contract without any
@@ -77,11 +77,13 @@ def final_terms(contracts: Iterable[Record], amendments: dict[str, list[Record]]
 PAID_KINDS = ("general_services", "waste_services", "goods")
 
 
-def certified_amounts(contracts: Iterable[Record], amount: dict[str, int],
-                      payments: dict[str, list[Record]]) -> dict[str, int]:
-    """contract_id -> the amount its certificate line certifies."""
-    return {**amount, **{c["contract_id"]: contractpay.totals(payments[c["contract_id"]])[1]
-                         for c in contracts if payments.get(c["contract_id"]) and cert_kind(c) in PAID_KINDS}}
+def certified_amounts(contracts: Iterable[Record], amount: Mapping[str, int],
+                      payments: Mapping[str, list[Record]]) -> Mapping[str, int]:
+    """contract_id -> the amount its certificate line certifies: what was paid for a paid kind
+    with published claims, else its amount after amendments."""
+    return Overrides(amount, {c["contract_id"]: contractpay.totals(payments[c["contract_id"]])[1]
+                              for c in contracts
+                              if payments.get(c["contract_id"]) and cert_kind(c) in PAID_KINDS})
 
 
 def completed(end: str, as_of: str) -> bool:
@@ -157,8 +159,7 @@ def issued(ds: Dataset, as_of: str) -> list[Issued]:
     """
     contracts = ds.index("contracts", "contract_id")
     companies = ds.index("companies", "company_id")
-    amount, end = final_terms(contracts.values(),
-                              amendments_by_contract(ds.records("contract_amendments")))
+    amount, end = final_terms(contracts, amendments_by_contract(ds.records("contract_amendments")))
     amount = certified_amounts(contracts.values(), amount, ds.group("contract_payments", "contract_id"))
     by_company: dict[str, list[Record]] = {}
     for c in contracts.values():

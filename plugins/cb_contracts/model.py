@@ -87,12 +87,12 @@ class Chain:
     amendments: dict[str, list[Record]] = field(default_factory=dict)
     lot_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (notice_id, lot_id) -> title
     # contract_id -> amount and end date after its last amendment (the signed ones if none)
-    amount: dict[str, int] = field(default_factory=dict)
-    end: dict[str, str] = field(default_factory=dict)
+    amount: Mapping[str, int] = field(default_factory=dict)
+    end: Mapping[str, str] = field(default_factory=dict)
     # contract_id -> its payment claims (contract_payments rows), and its status (contractpay.STATUSES)
     payments: dict[str, list[Record]] = field(default_factory=dict)
     pay_status: dict[str, str] = field(default_factory=dict)
-    certified: dict[str, int] = field(default_factory=dict)  # what a certificate line counts
+    certified: Mapping[str, int] = field(default_factory=dict)  # what a certificate line counts
     deadline: contractpay.Deadline = field(default_factory=contractpay.Deadline)
 
     def final_amount(self, c: Record) -> int:
@@ -146,7 +146,7 @@ def build_chain(ds: Dataset, deadline: contractpay.Deadline | None = None) -> Ch
             ch.contracts_by_notice.setdefault(c["notice_id"], []).append(c)
     # The same amounts and end dates the nightly's certificate ledger computes (clearbuild.certcodes).
     ch.amendments = certcodes.amendments_by_contract(ds.records("contract_amendments"))
-    ch.amount, ch.end = certcodes.final_terms(ch.newest, ch.amendments)
+    ch.amount, ch.end = certcodes.final_terms(ch.contracts, ch.amendments)
     ch.payments = ds.group("contract_payments", "contract_id")
     ch.pay_status = {cid: contractpay.status(ch.payments.get(cid, ())) for cid in ch.contracts}
     ch.certified = certcodes.certified_amounts(ch.newest, ch.amount, ch.payments)
