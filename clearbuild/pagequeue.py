@@ -20,17 +20,21 @@ class Group:
     A job is (path, key, record or context), held in three lists, not a tuple per job: at
     Seoul's size the sections queue 369,330 jobs in Korean (counted; the OCDS record files come
     on top) in the parent that every render worker maps, and a tuple is 64 bytes more than three
-    list slots (48 bytes a job, ~18 MB). A record page's path
-    is "" and made from its key when read (``path``, ``jobs``): 322,000 record paths of ~78
-    bytes each (~25 MB, counted from their sizes)."""
+    list slots (48 bytes a job, ~18 MB). A record page's path, and the path of a job queued by
+    key (``add_files`` and ``add_lazy`` given ``under``), is "" and made from its key when read
+    (``path``, ``jobs``): 322,000 record paths of ~78 bytes each (~25 MB, counted from their
+    sizes); the OCDS record files' 177,600 paths 12.2 MB and the certificates' 6.6 (traced)."""
 
     template: str
     kind: str = ""
     # item -> context; None: the item's third field is the context itself (a page added whole)
     context: Callable[[Any], dict[str, Any]] | None = None
-    folder: str = ""  # a record kind's folder (clearbuild.kinds)
-    paths: list[str] = field(default_factory=list)  # "" for a record page
-    keys: list[str] = field(default_factory=list)  # the record a record page shows, else ""
+    # A job queued by key has the path prefix + key + suffix (a record page: its kind's folder
+    # and "/index.html", clearbuild.kinds).
+    prefix: str = ""
+    suffix: str = ""
+    paths: list[str] = field(default_factory=list)  # "" for a job queued by key
+    keys: list[str] = field(default_factory=list)  # a record page's record, a job's key, or ""
     args: list[Any] = field(default_factory=list)  # record, argument or context; None once done
 
     def add(self, path: str, key: str, arg: Any) -> None:
@@ -42,7 +46,7 @@ class Group:
         return len(self.paths)
 
     def path(self, i: int) -> str:
-        return self.paths[i] or f"{self.folder}/{self.keys[i]}/index.html"  # = Kind.path(key), key checked
+        return self.paths[i] or f"{self.prefix}{self.keys[i]}{self.suffix}"  # = Kind.path(key), key checked
 
     def jobs(self, start: int = 0, stop: int | None = None) -> Iterator[tuple[str, str, Any]]:
         """(path, key, record or context) of jobs[start:stop]."""
@@ -94,7 +98,7 @@ class PageQueue:
 
         k = KINDS[kind]
         group = self._group(template or k.template, kind, context)
-        group.folder = k.folder
+        group.prefix, group.suffix = f"{k.folder}/", "/index.html"
         before = len(group)
         for r in records:
             key = str(r[k.key])
@@ -106,12 +110,14 @@ class PageQueue:
             context(group.args[before])
 
     def add_lazy(self, template: str, items: Iterable[tuple[str, Any]],
-                 context: Callable[[Any], dict[str, Any]]) -> None:
+                 context: Callable[[Any], dict[str, Any]], under: tuple[str, str] | None = None) -> None:
         """Pages that are not a record kind's but whose contexts are made where they are rendered:
-        ``context(arg)`` for each ``(path, arg)`` (e.g. a company's certificate of one kind)."""
-        group = self._group(template, "", context)
+        ``context(arg)`` for each ``(path, arg)`` (e.g. a company's certificate of one kind).
+        With ``under`` (prefix, suffix), each item is ``(key, arg)`` and its page's path is
+        prefix + key + suffix, made when read (``Group.path``)."""
+        group = _keyed(self._group(template, "", context), under)
         for path, arg in items:
-            group.add(path, "", arg)
+            group.add(*_queued(path, under), arg)
 
     def add_file(self, path: str, produce: Callable[..., str | bytes], *args: Any) -> None:
         """Queue a data file (not HTML, not translated) whose bytes are ``produce(*args)``.
@@ -125,7 +131,7 @@ class PageQueue:
         self._group(DATA).add(path, "", {"produce": produce, "args": args})
 
     def add_files(self, items: Iterable[tuple[str, Any]],
-                  context: Callable[[Any], dict[str, Any]]) -> None:
+                  context: Callable[[Any], dict[str, Any]], under: tuple[str, str] | None = None) -> None:
         """Data files made where they are written: ``context(arg)`` returns ``{"produce": f,
         "args": (...)}`` for each ``(path, arg)``, as ``add_file`` takes them. Why: the 175,000
         OCDS record files at Seoul's size, each a compiled release, no longer wait in the parent.
@@ -133,13 +139,34 @@ class PageQueue:
         With a ``"digest"`` (bytes that change whenever ``produce(*args)`` would), the file's
         hash is ``produce``'s name and the digest, not ``args``: an unchanged file is kept
         without its arguments being hashed, and ``args`` may be cheap references (a writer and
-        a key) whose work is done only when the file is written."""
-        group = self._group(DATA, "", context)
+        a key) whose work is done only when the file is written. With ``under`` (prefix,
+        suffix), each item is ``(key, arg)``, as in ``add_lazy``."""
+        if under is not None and under[1].endswith(".html"):
+            raise ValueError(f"add_files is for data files; queue pages with add(): {under}")
+        group = _keyed(self._group(DATA, "", context), under)
         for path, arg in items:
             if path.endswith(".html"):
                 raise ValueError(f"add_files is for data files; queue pages with add(): {path}")
-            group.add(path, "", arg)
+            group.add(*_queued(path, under), arg)
 
     def queued(self) -> int:
         """How many jobs are queued (pages in one language, and data files)."""
         return sum(len(g) for g in self.groups.values())
+
+
+def _keyed(group: Group, under: tuple[str, str] | None) -> Group:
+    """The group, its path form set to ``under``: one form a group."""
+    if under is not None:
+        if len(group) and (group.prefix, group.suffix) != under:
+            raise ValueError(f"one group, two path forms: {under} and {(group.prefix, group.suffix)}")
+        group.prefix, group.suffix = under
+    return group
+
+
+def _queued(path_or_key: str, under: tuple[str, str] | None) -> tuple[str, str]:
+    """(path as queued, key) of an item: a key queued ``under`` a path form keeps no path."""
+    if under is None:
+        return path_or_key, ""
+    if not path_or_key or path_or_key in (".", "..") or "\\" in path_or_key:
+        raise ValueError(f"a key queued under a path form names no file: {path_or_key!r}")
+    return "", path_or_key

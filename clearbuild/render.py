@@ -134,7 +134,7 @@ class Renderer(PageQueue, PagePlan, PageWriter):
             # its arguments are not hashed, and need not be made unless the file is written.
             hashed = {"produce": context["produce"], "digest": context["digest"]} \
                 if data and "digest" in context else context
-            job = Job(group.template, path, hashed, group.kind, rec_key)
+            job = Job(group.template, path, hashed, group.kind, rec_key if group.kind else "")
             h = job_hash(self._fp, job, self.depends, cache)
             hashes.append(bytes.fromhex(h))
             t0 = clock()
@@ -241,6 +241,6 @@ class Renderer(PageQueue, PagePlan, PageWriter):
             group = self.groups[key]  # announce every page now in the site (clearbuild.hooks)
             for path, rec_key, _ in group.jobs():
                 if group.template != DATA:
-                    hooks.page_written.send(self, path=path, kind=group.kind, key=rec_key,
-                                            languages=self.languages)
+                    hooks.page_written.send(self, path=path, kind=group.kind,
+                                            key=rec_key if group.kind else "", languages=self.languages)
         return n_pages, total["bytes"]

@@ -269,3 +269,54 @@ def test_a_worker_killed_outright_fails_the_render_instead_of_waiting_forever(tm
     with pytest.raises(RuntimeError, match=r"render worker \d+ ended without finishing partition \d+"):
         r.write_all()
     assert time.monotonic() - t < 30
+
+
+def lazy_page(key: str) -> dict:
+    return {"title": key.replace("/", " ")}
+
+
+def test_jobs_queued_by_key_have_their_paths_made_when_read(tmp_path: Path) -> None:
+    """``under`` (prefix, suffix): the queue keeps the key, not the path; the site is the one
+    queued by path, a page's key is announced only for a record kind's pages, and a key or a
+    form that could name another file is refused."""
+    from clearbuild import hooks
+
+    def queue(r: Renderer, keyed: bool) -> None:
+        keys = ["a", "b-2"]
+        under = ("things/", ".json") if keyed else None
+        r.add_files(((k if keyed else f"things/{k}.json", k) for k in keys),
+                    lambda k: {"produce": produce, "args": ({"name": k},)}, under=under)
+        pages = ((f"{k}/more" if keyed else f"lazy/{k}/more/index.html", f"{k}/more") for k in keys)
+        r.add_lazy("lazy.html", pages, lazy_page, under=("lazy/", "/index.html") if keyed else None)
+
+    sites = {}
+    for keyed in (False, True):
+        r = renderer(tmp_path / str(keyed), {})
+        r.env.loader.mapping["lazy.html"] = "<p>{{ title }}</p>"
+        queue(r, keyed)
+        group = next(g for g in r.groups.values() if g.template == "lazy.html")
+        assert group.paths == (["", ""] if keyed else ["lazy/a/more/index.html", "lazy/b-2/more/index.html"])
+        assert group.path(1) == "lazy/b-2/more/index.html"
+        seen: list[tuple[str, str, str]] = []
+
+        def note(sender, path, kind, key, languages, seen=seen):
+            seen.append((path, kind, key))
+
+        hooks.page_written.connect(note)
+        try:
+            r.write_all(workers=1)
+        finally:
+            hooks.page_written.disconnect(note)
+        assert ("lazy/a/more/index.html", "", "") in seen
+        sites[keyed] = {str(p.relative_to(tmp_path / str(keyed))): p.read_bytes()
+                        for p in (tmp_path / str(keyed)).rglob("*") if p.is_file() and p.name != PAGES_FILE}
+    assert sites[True] == sites[False] and "things/b-2.json" in sites[True]
+    r = renderer(tmp_path / "bad", {})
+    for key in ("", "..", "a\\b"):
+        with pytest.raises(ValueError, match="names no file"):
+            r.add_files([(key, key)], lambda k: {}, under=("things/", ".json"))
+    with pytest.raises(ValueError, match="add_files is for data files"):
+        r.add_files([("a", "a")], lambda k: {}, under=("things/", "/index.html"))
+    r.add_files([("a", "a")], lambda k: {}, under=("things/", ".json"))
+    with pytest.raises(ValueError, match="two path forms"):
+        r.add_files([("b", "b")], lambda k: {}, under=("other/", ".json"))

@@ -70,22 +70,27 @@ def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
     """Company pages and their certificates; collects the lookup and verification indexes."""
     ch = site.chain
     r.add_records("companies", ch.companies.values(), functools.partial(company_page, ch))
-    pages: list[tuple[str, tuple[str, str]]] = []
+    pages: list[tuple[str, str]] = []
     for company in ch.companies.values():
         cid = company["company_id"]
         certs = certificates_of(ch, company)
         for kind, rows in certs.items():
             add_code(site.codes, certificate(ch, company, kind, rows)[1], money)
-            pages.append((f"companies/{cid}/certificates/{kind}/index.html", (cid, kind)))
+            key = f"{cid}/certificates/{kind}"
+            pages.append((key, key))
         site.ids.setdefault(cid[:2], {})[cid] = {"n": company["name"], "k": list(certs)}
     # Contexts made where each certificate page is rendered (42,000 at Seoul's size).
-    r.add_lazy("contracts_certificate.html", pages, functools.partial(certificate_page, ch))
+    # Queued by company and kind: the path is made when read (clearbuild.pagequeue).
+    r.add_lazy("contracts_certificate.html", pages, functools.partial(certificate_page, ch),
+               under=("companies/", "/index.html"))
 
 
-def certificate_page(ch: Chain, which: tuple[str, str]) -> dict[str, Any]:
-    """A company's certificate of one kind (its contracts of that kind), as its page shows it."""
-    company = ch.companies[which[0]]
-    return certificate(ch, company, which[1], certificates_of(ch, company)[which[1]])[0]
+def certificate_page(ch: Chain, which: str) -> dict[str, Any]:
+    """A company's certificate of one kind (its contracts of that kind), as its page shows it;
+    ``which``: "<company id>/certificates/<kind>", the page's key."""
+    company_id, kind = which.split("/certificates/")
+    company = ch.companies[company_id]
+    return certificate(ch, company, kind, certificates_of(ch, company)[kind])[0]
 
 
 def company_page(ch: Chain, company: dict[str, Any]) -> dict[str, Any]:

@@ -181,11 +181,12 @@ class OpenDataGenerator(Generator):
     def _record_files(self, r: Any) -> None:
         if setting(self.settings, "CB_OPENDATA_RECORD_FILES"):
             # Each release is made by the worker that writes its file (clearbuild.render.add_files).
-            r.add_files(((beside("contracts", cid), cid) for cid in self.ocds.ocid_of),
-                        functools.partial(record_file, self.ocds, self.digests))
+            # Queued by id: each file's path, <kind>/<id>.json, is made when read (clearbuild.pagequeue).
+            r.add_files(((checked(cid), cid) for cid in self.ocds.ocid_of),
+                        functools.partial(record_file, self.ocds, self.digests), under=beside("contracts"))
             projects = sorted(str(p["project_id"]) for p in self.oc4ids.ds.records("projects"))
-            r.add_files(((beside("projects", pid), pid) for pid in projects),
-                        functools.partial(project_file, self.oc4ids))
+            r.add_files(((checked(pid), pid) for pid in projects),
+                        functools.partial(project_file, self.oc4ids), under=beside("projects"))
 
     def generate_output(self, writer: Any) -> None:
         if self.settings.get("CB_CLUSTER_WORKER"):
@@ -205,10 +206,16 @@ def publish(out: Path, name: str, title: str, doc: str, rows: int, body: bytes) 
     return DataFile(name, title, doc, rows, len(body))
 
 
-def beside(kind: str, record_id: str) -> str:
-    """``<kind>/<id>.json`` next to the record's folder ``<kind>/<id>/index.html``."""
-    folder = urls.record_path(kind, record_id).rsplit("/", 2)[0]  # checks the id is SAFE_ID
-    return f"{folder}/{record_id}.json"
+def beside(kind: str) -> tuple[str, str]:
+    """(prefix, suffix) of ``<kind>/<id>.json``, next to the record's folder ``<kind>/<id>/index.html``."""
+    return f"{urls.SECTIONS[kind]}/", ".json"
+
+
+def checked(record_id: str) -> str:
+    """The id, refused unless it is safe in a path (urls.SAFE_ID)."""
+    if not urls.SAFE_ID.match(record_id):
+        raise ValueError(f"unsafe id for a path: {record_id!r}")
+    return record_id
 
 
 def dictionary() -> list[dict[str, Any]]:
