@@ -306,3 +306,37 @@ def test_releases_are_the_same_whatever_number_of_parties_the_writer_keeps(expor
     ocds._parties.clear()
     assert [ocds.releases[k] for k in ocds.releases] == want
     assert len(ocds._parties) <= 2
+
+
+def test_releases_are_made_of_what_the_dict_of_every_ocid_held(export_dir):
+    """The writer works out an ocid's record when asked (``made_of``, ``ocids``): the same
+    ocids, in the same order, each made of the same record as the dict of every ocid it used
+    to hold (plans, then notices, then contracts without a notice, a later kind winning), and
+    an id two kinds share is a contract's, then a notice's; anything else is no release."""
+    from clearbuild.ocds.export import OcdsWriter
+
+    ds, ocds, _, _, _ = export_dir
+    prefix = ocds.o.prefix
+    held: dict[str, dict] = {}
+    for p in ds.index("procurement_plans", "plan_id").values():
+        held[f"{prefix}-{p['plan_id']}"] = p
+    for nid, n in ds.index("bid_notices", "notice_id").items():
+        held[f"{prefix}-{nid}"] = n
+    for cid, c in ds.index("contracts", "contract_id").items():
+        if not c.get("notice_id"):
+            held[f"{prefix}-{cid}"] = c
+    assert list(ocds.releases) == sorted(held) and len(ocds.releases) == len(held)
+    kinds = {"contract" if "contract_id" in r else "notice" if "deadline" in r else "plan" for r in held.values()}
+    assert kinds == {"contract", "notice", "plan"}  # a release of each kind
+    assert all(ocds.made_of(k) is r for k, r in held.items())
+    for nobody in ("ocds-nobody", f"{prefix}-", f"{prefix}-nobody", prefix, "", None, 7):
+        assert nobody not in ocds.releases
+        with pytest.raises(KeyError):
+            ocds.made_of(nobody)
+    # A plan and a contract without a notice sharing an id: the contract's, as the dict held.
+    plan = next(iter(ds.index("procurement_plans", "plan_id").values()))
+    lone = next(c for c in ds.index("contracts", "contract_id").values() if not c.get("notice_id"))
+    shared = OcdsWriter.__new__(OcdsWriter)
+    shared.o, shared.plans = ocds.o, {"X": plan}
+    shared._notices, shared._contracts = {}, {"X": lone}
+    assert shared.made_of(f"{prefix}-X") is lone and shared.ocids() == [f"{prefix}-X"]

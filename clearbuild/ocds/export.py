@@ -56,13 +56,10 @@ class OcdsWriter:
         self.companies = ds.index("companies", "company_id")
         self.plans = ds.index("procurement_plans", "plan_id")
         self._parties: dict[str, dict[str, Any]] = {}
-        # ocid -> the record its compiled release is made of: a plan, a notice (with its
-        # contracts, read from ``_by_notice`` when the release is made) or a contract without a
-        # notice. Releases are made when asked for (``releases[ocid]``), never all held: at
-        # Seoul's size they took 2.8 GB of the parent. Why a record, not a tuple with the
-        # notice's contracts, and no dict of every contract's ocid (``ocid_of`` works it out
-        # when read): ~15 MB of the parent at Seoul's size, held through the render.
-        self._made_of: dict[str, dict[str, Any]] = {}
+        # Releases are made when asked for (``releases[ocid]``), never all held: at Seoul's size
+        # they took 2.8 GB of the parent. Nor is a dict of every ocid held (``made_of``, ``ocids``
+        # and ``ocid_of`` work them out when read): ~213,000 ocids and their dict were ~20 MB of
+        # the parent at Seoul's size (traced), held through the render.
         self._contracts = ds.index("contracts", "contract_id")  # the shared records, not copies
         self._notices = ds.index("bid_notices", "notice_id")
         self._by_notice = ds.group("contracts", "notice_id")
@@ -72,14 +69,6 @@ class OcdsWriter:
         amendments = ds.group("contract_amendments", "contract_id")
         self.amendments = amendments
         self.payments = ds.group("contract_payments", "contract_id")
-        prefix = opts.prefix
-        for p in sorted(self.plans.values(), key=lambda r: r["plan_id"]):
-            self._made_of[f"{prefix}-{p['plan_id']}"] = p
-        for nid in sorted(self._notices):
-            self._made_of[f"{prefix}-{nid}"] = self._notices[nid]
-        for cid in sorted(self._contracts):
-            if not self._contracts[cid].get("notice_id"):
-                self._made_of[f"{prefix}-{cid}"] = self._contracts[cid]
         self.ocid_of = OcidOf(self)
         self.releases = Releases(self)
 
@@ -87,9 +76,31 @@ class OcdsWriter:
         """A notice's contracts, by contract id."""
         return sorted(self._by_notice.get(notice_id, []), key=lambda c: c["contract_id"])
 
+    def made_of(self, ocid: str) -> dict[str, Any]:
+        """The record an ocid's release is made of: a contract without a notice, else a notice
+        (with its contracts, read from ``_by_notice`` when the release is made), else a plan.
+        An id two kinds share names the first of these."""
+        head = f"{self.o.prefix}-"
+        rid = ocid[len(head):] if isinstance(ocid, str) and ocid.startswith(head) else None
+        c = self._contracts.get(rid) if rid is not None else None
+        if c is not None and not c.get("notice_id"):
+            return c
+        found = self._notices.get(rid) if rid is not None else None
+        if found is None and rid is not None:
+            found = self.plans.get(rid)
+        if found is None:
+            raise KeyError(ocid)
+        return found
+
+    def ocids(self) -> list[str]:
+        """Every release's ocid, sorted: plans', notices' and those of contracts without a notice."""
+        ids = set(self.plans) | set(self._notices)
+        ids.update(cid for cid, c in self._contracts.items() if not c.get("notice_id"))
+        return sorted(f"{self.o.prefix}-{i}" for i in ids)
+
     def release(self, ocid: str) -> dict[str, Any]:
         """The compiled release of one contracting process (or plan), made now."""
-        r = self._made_of[ocid]
+        r = self.made_of(ocid)
         if "contract_id" in r:  # a contract without a notice
             return self._process(ocid, None, [r], [])
         if "notice_id" in r:

@@ -44,7 +44,14 @@ class Releases(Mapping[str, dict[str, Any]]):
         return self._w.release(ocid)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._w._made_of))
+        return iter(self._w.ocids())
+
+    def __contains__(self, ocid: object) -> bool:
+        try:
+            self._w.made_of(ocid)  # type: ignore[arg-type]
+        except KeyError:
+            return False
+        return True
 
     def __len__(self) -> int:
-        return len(self._w._made_of)
+        return len(self._w.ocids())
