@@ -141,7 +141,8 @@ def test_sweep_removes_what_dead_workers_left(tmp_path):
 
     renderer = SimpleNamespace(output=tmp_path, languages=["ko", "en"],
                                partitions=[(("t", ""), 0, 1), (("d", ""), 0, 1)],
-                               groups={("t", ""): Group("t", "p", folder="p", paths=[""], keys=["A"], args=[{}]),
+                               groups={("t", ""): Group("t", "p", prefix="p/", suffix="/index.html", paths=[""], keys=["A"],
+                                                        args=[{}]),
                                        ("d", ""): Group("d", paths=["d/A.json"], keys=["A"], args=[{}])})
     assert sweep(renderer, [0, 1]) == 4
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
