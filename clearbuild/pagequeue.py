@@ -167,6 +167,8 @@ def _queued(path_or_key: str, under: tuple[str, str] | None) -> tuple[str, str]:
     """(path as queued, key) of an item: a key queued ``under`` a path form keeps no path."""
     if under is None:
         return path_or_key, ""
-    if not path_or_key or path_or_key in (".", "..") or "\\" in path_or_key:
+    # Every segment a name: no "..", ".", empty segment (nor a leading "/") or backslash, so
+    # a key cannot lead its path out of its form's folder.
+    if "\\" in path_or_key or any(part in ("", ".", "..") for part in path_or_key.split("/")):
         raise ValueError(f"a key queued under a path form names no file: {path_or_key!r}")
     return "", path_or_key

@@ -312,7 +312,7 @@ def test_jobs_queued_by_key_have_their_paths_made_when_read(tmp_path: Path) -> N
                         for p in (tmp_path / str(keyed)).rglob("*") if p.is_file() and p.name != PAGES_FILE}
     assert sites[True] == sites[False] and "things/b-2.json" in sites[True]
     r = renderer(tmp_path / "bad", {})
-    for key in ("", "..", "a\\b"):
+    for key in ("", "..", "a\\b", "../x", "a/../../x", "/etc/x", "a//b", "a/./b"):
         with pytest.raises(ValueError, match="names no file"):
             r.add_files([(key, key)], lambda k: {}, under=("things/", ".json"))
     with pytest.raises(ValueError, match="add_files is for data files"):

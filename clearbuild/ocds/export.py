@@ -81,13 +81,13 @@ class OcdsWriter:
         (with its contracts, read from ``_by_notice`` when the release is made), else a plan.
         An id two kinds share names the first of these."""
         head = f"{self.o.prefix}-"
-        rid = ocid[len(head):] if isinstance(ocid, str) and ocid.startswith(head) else None
-        c = self._contracts.get(rid) if rid is not None else None
+        if not (isinstance(ocid, str) and ocid.startswith(head)):
+            raise KeyError(ocid)
+        rid = ocid[len(head):]
+        c = self._contracts.get(rid)
         if c is not None and not c.get("notice_id"):
             return c
-        found = self._notices.get(rid) if rid is not None else None
-        if found is None and rid is not None:
-            found = self.plans.get(rid)
+        found = self._notices.get(rid) or self.plans.get(rid)
         if found is None:
             raise KeyError(ocid)
         return found
