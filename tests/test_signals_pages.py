@@ -89,3 +89,32 @@ def test_prev_and_next_walk_every_part_in_order(built):
     assert len(walked) == len(set(walked))
     assert set(walked) == {p.resolve() for p in _pages(site, "signals")} - {(site / "signals/index.html").resolve()}
     assert "필터는 이 쪽의 기록에만" in walked[0].read_text(encoding="utf-8")
+
+
+def test_list_pages_are_queued_as_row_numbers_and_show_the_rows_of_their_list(built):
+    """The lists' pages hold two integers a row while queued (pages.Lists); made where they are
+    rendered, every list holds what it held when its rows were queued whole: each flagged record
+    with its own flags, and in an indicator's list each of its flags of that indicator."""
+    from cb_signals import pages
+
+    _, sig = built
+    summary = {"counts": sig.counts(), "today": sig.today.isoformat()}
+    lists = pages.Lists(sig, 250, summary)
+    everything = pages.rows(sig)
+    want = {"": everything} | {ind.id: [r._replace(flags=(f,)) for r in everything for f in r.flags
+                                        if f.indicator == ind.id] for ind in sig.indicators}
+    got: dict[str, list] = {}
+    paths = []
+    for path, (indicator, listing) in lists.pages:
+        assert not any(isinstance(x, pages.Row) for x in listing.rows)  # numbers, not rows
+        context = pages.list_context(lists, (indicator, listing))
+        shown = context["listing"]
+        assert shown.path == path and len(shown.rows) == len(listing.rows)
+        assert context["options"] == pages.options(shown.rows)
+        assert (context["indicator"].id if context["indicator"] else "") == indicator
+        assert ("counts" in context) == (not indicator and not listing.year)
+        got.setdefault(indicator, []).extend(shown.rows)
+        paths.append(path)
+    assert got == want and len(paths) == len(set(paths))
+    assert sum(len(v) for v in want.values()) > 2 * len(everything) > 500  # lists were split
+    assert any(p.count("/") > 2 for p in paths)  # year pages among them

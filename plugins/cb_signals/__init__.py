@@ -97,16 +97,9 @@ class SignalsGenerator(Generator):
         # hash every night, and the lists re-rendered with nothing of theirs changed.
         summary = {"counts": sig.counts(), "today": sig.today.isoformat()}
         common = {"indicators": sig.indicators}
-        everything = pages.rows(sig)
-        for page in pages.listings("signals", everything, limit):  # filters offer what the page holds
-            r.add("signals_list.html", page.path, listing=page, options=pages.options(page.rows),
-                  indicator=None, **common, **({} if page.year else summary))
-        per = pages.by_indicator(everything)
-        for ind in sig.indicators:
-            mine = per.get(ind.id, [])
-            for page in pages.listings(f"signals/{ind.id}", mine, limit):
-                r.add("signals_list.html", page.path, listing=page, options=pages.options(page.rows),
-                      indicator=ind, **common)
+        # The lists' rows are made where each page is rendered (pages.Lists).
+        lists = pages.Lists(sig, limit, summary)
+        r.add_lazy("signals_list.html", lists.pages, functools.partial(pages.list_context, lists))
         values = {name: signal_setting(self.settings, name) for name in DEFAULTS}
         r.add("signals_methodology.html", "signals/methodology/index.html", values=values, **common,
               **summary)

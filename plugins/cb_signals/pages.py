@@ -10,12 +10,17 @@ JavaScript it is a plain list.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
+import pyarrow as pa
+
 from clearbuild import urls
-from clearbuild.signals import Signals
+from clearbuild.signals import Indicator, Signals
 
 KINDS = ("projects", "contracts", "notices")
 
@@ -46,7 +51,7 @@ class Row(NamedTuple):
 @dataclass
 class Listing:
     path: str  # page path, e.g. signals/index.html or signals/years/2024/index.html
-    rows: list[Row]
+    rows: Sequence[Any]  # Row; while queued, what ``Lists.rows`` makes them of
     year: str = ""
     part: int = 0
     parts: int = 0
@@ -72,22 +77,17 @@ def rows(sig: Signals) -> list[Row]:
     return out
 
 
-def by_indicator(all_rows: list[Row]) -> dict[str, list[Row]]:
-    """The rows of each indicator's own list (one flag each), in the same order, in one pass."""
-    out: dict[str, list[Row]] = {}
-    for r in all_rows:
-        for f in r.flags:
-            out.setdefault(f.indicator, []).append(r._replace(flags=(f,)))
-    return out
-
-
-def listings(base: str, all_rows: list[Row], limit: int) -> list[Listing]:
-    """The pages a list needs: base/index.html, or base/ + year/ (+ part/) pages when long."""
+def listings(base: str, all_rows: Sequence[Any], limit: int,
+             years: Sequence[str] | None = None) -> list[Listing]:
+    """The pages a list needs: base/index.html, or base/ + year/ (+ part/) pages when long.
+    ``all_rows``: rows (Row), or an array of anything with each item's year in ``years``."""
     if len(all_rows) <= limit:
         return [Listing(f"{base}/index.html", all_rows)]
-    by_year: dict[str, list[Row]] = {}
-    for r in all_rows:
-        by_year.setdefault(r.year or "unknown", []).append(r)
+    at: dict[str, list[int]] = {}
+    for i, year in enumerate(years if years is not None else [r.year for r in all_rows]):
+        at.setdefault(year or "unknown", []).append(i)
+    by_year = {year: all_rows[np.asarray(idx)] if isinstance(all_rows, np.ndarray)
+               else [all_rows[i] for i in idx] for year, idx in at.items()}
     pages = [Listing(f"{base}/index.html", [])]  # the summary page: links to the years
     for year, mine in by_year.items():
         parts = max(1, math.ceil(len(mine) / limit))
@@ -103,6 +103,68 @@ def listings(base: str, all_rows: list[Row], limit: int) -> list[Listing]:
         p.next = nav[i + 1] if i + 1 < len(nav) else None
     pages[0].next = nav[0] if nav else None
     return pages
+
+
+COLUMNS = ("kind", "id", "title", "agency", "district", "year")  # a Row's text, in order
+
+
+class Lists:
+    """Every /signals/ list (all flagged records, then each indicator's) as pages whose rows
+    are made where they are rendered (``list_context``). A queued page holds its rows as an
+    array of (record number, flag): the record's own flags (-1), or the one of the indicator
+    its list is about.
+
+    Why: queued whole, the lists' rows (at Seoul's size 96,509 flagged records and a copy per
+    indicator, 122,761) were 59 MB of the parent's heap (traced), held through the render,
+    mapped by every render worker, and growing with the corpus. Here the records' text is one
+    Arrow table and a page's rows two integers each."""
+
+    def __init__(self, sig: Signals, limit: int, summary: dict[str, Any]) -> None:
+        self.sig, self.summary = sig, summary
+        everything = rows(sig)
+        self.table = pa.table({c: pa.array([getattr(r, c) for r in everything], pa.string())
+                               for c in COLUMNS})
+        years = [r.year for r in everything]
+        per: dict[str, list[tuple[int, int]]] = {}
+        for i, r in enumerate(everything):
+            for j, f in enumerate(r.flags):
+                per.setdefault(f.indicator, []).append((i, j))
+        del everything
+        mine = np.stack([np.arange(len(years), dtype=np.int32), np.full(len(years), -1, np.int32)], 1)
+        self.pages = [(p.path, ("", p)) for p in listings("signals", mine, limit, years)]
+        for ind in sig.indicators:
+            items = np.array(per.get(ind.id, []), dtype=np.int32).reshape(-1, 2)
+            self.pages += [(p.path, (ind.id, p)) for p in
+                           listings(f"signals/{ind.id}", items, limit, [years[i] for i in items[:, 0]])]
+
+    def rows(self, items: Sequence[Any]) -> list[Row]:
+        """The rows ``items`` (record number, flag) stand for, in their order."""
+        if not len(items):
+            return []
+        items = np.asarray(items)
+        taken = self.table.take(pa.array(items[:, 0]))
+        own = self.sig.own
+        out = []
+        text_of = zip(*(taken.column(c).to_pylist() for c in COLUMNS), strict=True)
+        for text, j in zip(text_of, items[:, 1].tolist(), strict=True):
+            flags = own(text[0], text[1])
+            out.append(Row(*text, tuple(flags) if j < 0 else (flags[j],)))
+        return out
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return next((i for i in self.sig.indicators if i.id == indicator_id), None)
+
+
+def list_context(lists: Lists, job: tuple[str, Listing]) -> dict[str, Any]:
+    """A /signals/ list page's context: its rows made now; the summary (counts, date) only on
+    the pages that show it (the list of everything, when not a year's page)."""
+    indicator, listing = job
+    shown = dataclasses.replace(listing, rows=lists.rows(listing.rows))
+    context = {"listing": shown, "options": options(shown.rows), "indicator": lists.indicator(indicator),
+               "indicators": lists.sig.indicators}
+    if not indicator and not listing.year:
+        context.update(lists.summary)
+    return context
 
 
 def options(all_rows: list[Row]) -> dict[str, list[str]]:
