@@ -57,3 +57,33 @@ def test_bids_per_notice_and_company_are_the_pages_order(ds) -> None:
     assert ch.lot_titles == titles
     assert ch.results_by_notice.get("no such notice", []) == []
     assert "no such company" not in ch.results_by_company
+
+
+def test_buckets_hold_numbers_and_their_pages_show_what_the_records_put_in_them(ds):
+    """A bucket keeps its records' numbers in the section's newest-first order; its page's rows
+    (cb_contracts.listings.rows) are the records the bucket's dimension and period select,
+    newest first, each contract paired with its company."""
+    from cb_contracts import listings
+    from cb_contracts.site import listing_page
+
+    ch = build_chain(ds)
+    seen = 0
+    for section, (_, date_col) in listings.SECTIONS.items():
+        newest = listings.newest_first(ch, section)
+        found = listings.buckets(ch, section, newest)
+        assert found and all(b.rows.dtype.kind == "i" for b in found)  # numbers, not records
+        for b in found:
+            length = listings.SECTION_DIMENSIONS[section][b.dim]
+
+            def value(r, dim=b.dim, date_col=date_col):
+                return (r[date_col][:7] if dim == "month" else ch.pay_status[r["contract_id"]]
+                        if dim == "payment" else r.get(dim))
+
+            want = [r for r in newest if len(r.get(date_col) or "") >= 7 and value(r) == b.value
+                    and r[date_col][:length] == b.period]
+            if section == "contracts":
+                want = [(c, ch.companies[c["company_id"]]) for c in want]
+            page = listing_page(ch, {section: newest}, (b, [], {}))
+            assert page["rows"] == want and page["rows"], (section, b.dim, b.value, b.period)
+            seen += len(want)
+    assert seen > 3 * 400

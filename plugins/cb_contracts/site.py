@@ -98,19 +98,29 @@ def company_page(ch: Chain, company: dict[str, Any]) -> dict[str, Any]:
 
 
 def _listings(ch: Chain, r: Queue, home_rows: int) -> None:
+    jobs: list[tuple[str, Any]] = []
+    newest: dict[str, list[dict[str, Any]]] = {}
     for section in listings.SECTIONS:
         dims = list(listings.SECTION_DIMENSIONS[section])
-        found = listings.buckets(ch, section)
+        newest[section] = latest = listings.newest_first(ch, section)
+        found = listings.buckets(ch, section, latest)
         sib = listings.siblings(found)
         for b in found:
             extra = {"feed": feeds.feed_path(b.value)} if section == "notices" and b.dim == "agency" else {}
-            r.add("contracts_listing.html", b.path, section=section, dim=b.dim, value=b.value,
-                  period=b.period, rows=b.rows,
-                  siblings=sib[(section, b.dim, "" if b.dim == "month" else b.value)], **extra)
+            jobs.append((b.path, (b, sib[(section, b.dim, "" if b.dim == "month" else b.value)], extra)))
         for dim in dims:
             r.add("contracts_listing_index.html", listings.dim_index_path(section, dim), section=section,
                   dim=dim, dims=dims, groups=listings.dimension_index(found, section, dim))
         if section != "contracts":  # contracts/index.html is the section's home
-            latest = listings.newest_first(ch, section)
             r.add("contracts_section.html", f"{section}/index.html", section=section, dims=dims,
                   count=len(latest), latest=latest[:home_rows])
+    # A bucket's rows are made where its page is rendered (listings.rows): queued, a bucket
+    # holds its records' numbers.
+    r.add_lazy("contracts_listing.html", jobs, functools.partial(listing_page, ch, newest))
+
+
+def listing_page(ch: Chain, newest: dict[str, list[dict[str, Any]]], job: Any) -> dict[str, Any]:
+    """A bucket's page: ``job`` is (bucket, its siblings, extra context)."""
+    b, siblings, extra = job
+    return {"section": b.section, "dim": b.dim, "value": b.value, "period": b.period,
+            "rows": listings.rows(ch, newest[b.section], b), "siblings": siblings, **extra}
