@@ -52,7 +52,7 @@ class PagePlan:
         for key in sorted(self.groups, key=lambda k: (self.groups[k].context is None, k)):
             group = self.groups[key]
             group.sort()
-            whole = group.context is None and group.template != DATA
+            whole = group.context is None and group.template != DATA or group.heavy
             step = min(size, WHOLE_PAGES) if whole else size
             for start in range(0, len(group), step):
                 self.partitions.append((key, start, min(start + step, len(group))))

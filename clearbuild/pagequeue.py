@@ -33,6 +33,9 @@ class Group:
     # and "/index.html", clearbuild.kinds).
     prefix: str = ""
     suffix: str = ""
+    # Heavy pages made where they are rendered (listings): cut and ordered like pages queued
+    # whole (clearbuild.pageplan.WHOLE_PAGES a partition, rendered first).
+    heavy: bool = False
     paths: list[str] = field(default_factory=list)  # "" for a job queued by key
     keys: list[str] = field(default_factory=list)  # a record page's record, a job's key, or ""
     args: list[Any] = field(default_factory=list)  # record, argument or context; None once done
@@ -110,12 +113,17 @@ class PageQueue:
             context(group.args[before])
 
     def add_lazy(self, template: str, items: Iterable[tuple[str, Any]],
-                 context: Callable[[Any], dict[str, Any]], under: tuple[str, str] | None = None) -> None:
+                 context: Callable[[Any], dict[str, Any]], under: tuple[str, str] | None = None,
+                 heavy: bool = False) -> None:
         """Pages that are not a record kind's but whose contexts are made where they are rendered:
         ``context(arg)`` for each ``(path, arg)`` (e.g. a company's certificate of one kind).
         With ``under`` (prefix, suffix), each item is ``(key, arg)`` and its page's path is
-        prefix + key + suffix, made when read (``Group.path``)."""
+        prefix + key + suffix, made when read (``Group.path``). ``heavy``: large pages (a
+        listing of thousands of rows), cut into small partitions and rendered first, as pages
+        queued whole are: in one partition of 2,000, a month's worth of listings would be one
+        worker's alone at the end of the build."""
         group = _keyed(self._group(template, "", context), under)
+        group.heavy = group.heavy or heavy
         for path, arg in items:
             group.add(*_queued(path, under), arg)
 

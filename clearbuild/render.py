@@ -202,9 +202,11 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         ms = dict.fromkeys(STEPS, 0.0)
         items = sum(stop - start for _, start, stop in self.partitions)
         remote = self.remote()
-        # The heavy pages queued whole first, so no worker ends the build alone on a listing.
+        # The heavy pages (queued whole, or lazy and ``heavy``) first, so no worker ends the
+        # build alone on a listing.
         later = set(remote)
-        everything = sorted(range(len(self.partitions)), key=lambda i: i in later)
+        everything = sorted(range(len(self.partitions)),
+                            key=lambda i: i in later and not self.groups[self.partitions[i][0]].heavy)
         whole = set(everything) - later
         # On a cluster: the pages queued whole here first (forked, before any Dask client thread
         # exists in this process: a fork copies no thread), then the record partitions there.

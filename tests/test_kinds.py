@@ -151,3 +151,41 @@ def test_a_record_whose_key_is_unsafe_in_a_path_is_refused_when_queued(toy, tmp_
     with pytest.raises(ValueError, match="unsafe id"):
         r.add_records("incidents", [{"incident_id": "../etc", "title": "x"}],
                       functools.partial(incident_context, {}))
+
+
+MADE: list[str] = []  # which contexts were made, in order
+
+
+def count_context(n: int) -> dict[str, Any]:
+    MADE.append(f"count {n}")
+    return {"n": n}
+
+
+def noted_incident(row: dict[str, Any]) -> dict[str, Any]:
+    MADE.append("incident")
+    return incident_context({}, row)
+
+
+def test_heavy_pages_made_where_rendered_are_cut_and_ordered_like_pages_queued_whole(
+        toy, tmp_path: Path) -> None:
+    """Listings queued with add_lazy(heavy=True) are cut into partitions of WHOLE_PAGES and
+    rendered before the record pages, as pages queued whole are; other lazy pages are not."""
+    from clearbuild.pageplan import WHOLE_PAGES
+
+    r = renderer(tmp_path / "h")
+    r.env.loader.mapping.update({"list.html": "{{ n }}", "light.html": "{{ n }}"})  # type: ignore[union-attr]
+    r.add_records("incidents", ROWS, noted_incident)
+    r.add_lazy("light.html", [(f"light/{n}/index.html", n) for n in range(30)], count_context)
+    r.add_lazy("list.html", [(f"lists/{n:02d}/index.html", n) for n in range(60)], count_context,
+               heavy=True)
+    MADE.clear()
+    pages, _ = r.write_all(workers=1)
+    sizes = {}
+    for (template, _), start, stop in r.partitions:
+        sizes.setdefault(template, []).append(stop - start)
+    assert sizes["list.html"] == [WHOLE_PAGES, WHOLE_PAGES, 60 - 2 * WHOLE_PAGES]
+    assert sizes["light.html"] == [30] and sizes["incident.html"] == [5]
+    assert MADE[:60] == [f"count {n}" for n in range(60)]  # the heavy ones first, in path order
+    assert "incident" in MADE[60:]
+    assert pages == 2 * (5 + 30 + 60)
+    assert (tmp_path / "h" / "en" / "lists" / "07" / "index.html").read_text() == "7"

@@ -27,7 +27,8 @@ class Queue(Protocol):
                     context: Callable[[dict[str, Any]], dict[str, Any]]) -> None: ...
 
     def add_lazy(self, template: str, items: Iterable[tuple[str, Any]],
-                 context: Callable[[Any], dict[str, Any]]) -> None: ...
+                 context: Callable[[Any], dict[str, Any]], under: tuple[str, str] | None = None,
+                 heavy: bool = False) -> None: ...
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _listings(ch: Chain, r: Queue, home_rows: int) -> None:
                   count=len(latest), latest=latest[:home_rows])
     # A bucket's rows are made where its page is rendered (listings.rows): queued, a bucket
     # holds its records' numbers.
-    r.add_lazy("contracts_listing.html", jobs, functools.partial(listing_page, ch, newest))
+    r.add_lazy("contracts_listing.html", jobs, functools.partial(listing_page, ch, newest), heavy=True)
 
 
 def listing_page(ch: Chain, newest: dict[str, list[dict[str, Any]]], job: Any) -> dict[str, Any]:

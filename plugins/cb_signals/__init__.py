@@ -99,7 +99,8 @@ class SignalsGenerator(Generator):
         common = {"indicators": sig.indicators}
         # The lists' rows are made where each page is rendered (pages.Lists).
         lists = pages.Lists(sig, limit, summary)
-        r.add_lazy("signals_list.html", lists.pages, functools.partial(pages.list_context, lists))
+        r.add_lazy("signals_list.html", lists.pages, functools.partial(pages.list_context, lists),
+                   heavy=True)
         values = {name: signal_setting(self.settings, name) for name in DEFAULTS}
         r.add("signals_methodology.html", "signals/methodology/index.html", values=values, **common,
               **summary)
