@@ -211,6 +211,25 @@ def test_the_streamed_package_is_the_package_dumps_would_write(tmp_path, release
     assert lines.getvalue().splitlines() == [dumps(r, compact=True).rstrip("\n") for r in releases]
 
 
+def test_the_streamed_project_package_is_the_one_dumps_would_write(export_dir, tmp_path):
+    """The OC4IDS package is written a project at a time (cb_opendata.write_downloads): the same
+    bytes as the package made whole, with projects and without; a file already at the path
+    (hard-linked from the last build) is replaced, never written through."""
+    from clearbuild.ocds.writing import dumps, write_package
+
+    _, _, oc4ids, _, _ = export_dir
+    linked, path = tmp_path / "last-build.json", tmp_path / "p.json"
+    linked.write_text("last night's", encoding="utf-8")
+    path.hardlink_to(linked)
+    n = write_package(path, oc4ids.package([]), oc4ids.each_project(), key="projects")
+    projects = oc4ids.projects()
+    assert n == len(projects) > 1
+    assert path.read_text(encoding="utf-8") == dumps(oc4ids.package(projects), compact=True)
+    assert linked.read_text(encoding="utf-8") == "last night's"
+    assert write_package(path, oc4ids.package([]), iter([]), key="projects") == 0
+    assert path.read_text(encoding="utf-8") == dumps(oc4ids.package([]), compact=True)
+
+
 def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tmp_path):
     """The render workers keep a contract's record file by its release's digest: the one the
     package writer took, or (a cluster worker, which writes no package) one taken alone; both

@@ -9,6 +9,7 @@ project's public documents go in ``documents``, linked where the site publishes 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from .. import asof, urls
@@ -209,7 +210,12 @@ class Oc4idsWriter:
         return [{"id": "physicalProgress", "title": "Physical progress", "observations": obs}] if obs else []
 
     def projects(self) -> list[dict[str, Any]]:
-        return [self.project(p) for p in sorted(self.ds.records("projects"), key=lambda r: r["project_id"])]
+        return list(self.each_project())
+
+    def each_project(self) -> Iterator[dict[str, Any]]:
+        """The package's projects one at a time, in id order (``projects`` holds them all)."""
+        for p in sorted(self.ds.records("projects"), key=lambda r: r["project_id"]):
+            yield self.project(p)
 
     def package(self, projects: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         return _clean(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -136,16 +137,18 @@ def digest(text: str) -> bytes:
 
 
 def write_package(path: Any, head: dict[str, Any], releases: Iterable[dict[str, Any]],
-                  lines: IO[str] | None = None, digests: list[bytes] | None = None) -> int:
-    """Write ``{**head, "releases": [...]}`` exactly as ``dumps(package, compact=True)`` would,
-    one release at a time, and each release also as a line of ``lines`` (what Cardinal reads)
-    and its ``digest`` appended to ``digests``. Returns the number of releases. Why: at Seoul's
-    size the package is ~650 MB; made whole it took 2.8 GB and was serialised twice (package,
-    then Cardinal's lines); the digests spare the render workers making every release again
-    only to learn that its record file has not changed."""
-    marker = "\0releases\0"  # cannot occur in a release: ingest drops control characters
-    start, end = dumps({**head, "releases": [marker]}, compact=True).split(json.dumps(marker))
+                  lines: IO[str] | None = None, digests: list[bytes] | None = None,
+                  key: str = "releases") -> int:
+    """Write ``{**head, key: [...]}`` exactly as ``dumps(package, compact=True)`` would,
+    one release (or project, ``key="projects"``) at a time, and each also as a line of
+    ``lines`` (what Cardinal reads) and its ``digest`` appended to ``digests``. Returns how many
+    were written. Why: at Seoul's size the package is ~650 MB; made whole it took 2.8 GB and
+    was serialised twice (package, then Cardinal's lines); the digests spare the render workers
+    making every release again only to learn that its record file has not changed."""
+    marker = "\0items\0"  # cannot occur in a release: ingest drops control characters
+    start, end = dumps({**head, key: [marker]}, compact=True).split(json.dumps(marker))
     n = 0
+    Path(path).unlink(missing_ok=True)  # never write through a name that may be linked elsewhere
     with open(path, "w", encoding="utf-8") as f:
         for rel in releases:
             text = compact_text(rel)

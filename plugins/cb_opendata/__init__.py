@@ -106,16 +106,18 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
             n = write_package(out / "ocds-release-package.json", ocds.package_head(),
                               (ocds.releases[k] for k in ocids), f, digests)
         counts = coverage.coverage_of_lines(lines)
-    projects = oc4ids.projects()
+    # Streamed too: one project at a time (made whole, the projects and the package's text
+    # were the child's last and highest step).
+    oc4 = out / "oc4ids-project-package.json"
+    projects = write_package(oc4, oc4ids.package([]), oc4ids.each_project(), key="projects")
     files = [DataFile("ocds-release-package.json", "OCDS",
                       "OCDS 1.1 release package: one compiled release per contracting process",
                       n, (out / "ocds-release-package.json").stat().st_size),
              publish(out, COVERAGE_FILE, "Cardinal coverage",
                      "Cardinal's coverage of the OCDS package: how often each field is filled",
                      len(counts), dumps(counts).encode("utf-8")),
-             publish(out, "oc4ids-project-package.json", "OC4IDS",
-                     "OC4IDS 0.9 project package: one project per construction project", len(projects),
-                     dumps(oc4ids.package(projects), compact=True).encode("utf-8"))]
+             DataFile(oc4.name, "OC4IDS", "OC4IDS 0.9 project package: one project per construction project",
+                      projects, oc4.stat().st_size)]
     return Downloads(files, counts, b"".join(digests), ocid_order(ocids))
 
 
