@@ -77,17 +77,15 @@ def rows(sig: Signals) -> list[Row]:
     return out
 
 
-def listings(base: str, all_rows: Sequence[Any], limit: int,
-             years: Sequence[str] | None = None) -> list[Listing]:
+def listings(base: str, items: np.ndarray, limit: int, years: Sequence[str]) -> list[Listing]:
     """The pages a list needs: base/index.html, or base/ + year/ (+ part/) pages when long.
-    ``all_rows``: rows (Row), or an array of anything with each item's year in ``years``."""
-    if len(all_rows) <= limit:
-        return [Listing(f"{base}/index.html", all_rows)]
+    ``items``: the list's rows as ``Lists`` holds them, each one's year in ``years``."""
+    if len(items) <= limit:
+        return [Listing(f"{base}/index.html", items)]
     at: dict[str, list[int]] = {}
-    for i, year in enumerate(years if years is not None else [r.year for r in all_rows]):
+    for i, year in enumerate(years):
         at.setdefault(year or "unknown", []).append(i)
-    by_year = {year: all_rows[np.asarray(idx)] if isinstance(all_rows, np.ndarray)
-               else [all_rows[i] for i in idx] for year, idx in at.items()}
+    by_year = {year: items[np.asarray(idx)] for year, idx in at.items()}
     pages = [Listing(f"{base}/index.html", [])]  # the summary page: links to the years
     for year, mine in by_year.items():
         parts = max(1, math.ceil(len(mine) / limit))
