@@ -109,7 +109,7 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
     # Streamed too: one project at a time (made whole, the projects and the package's text
     # were the child's last and highest step).
     oc4 = out / "oc4ids-project-package.json"
-    projects = write_package(oc4, oc4ids.package([]), oc4ids.each_project(), key="projects")
+    n_projects = write_package(oc4, oc4ids.package([]), oc4ids.each_project(), key="projects")
     files = [DataFile("ocds-release-package.json", "OCDS",
                       "OCDS 1.1 release package: one compiled release per contracting process",
                       n, (out / "ocds-release-package.json").stat().st_size),
@@ -117,7 +117,7 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
                      "Cardinal's coverage of the OCDS package: how often each field is filled",
                      len(counts), dumps(counts).encode("utf-8")),
              DataFile(oc4.name, "OC4IDS", "OC4IDS 0.9 project package: one project per construction project",
-                      projects, oc4.stat().st_size)]
+                      n_projects, oc4.stat().st_size)]
     return Downloads(files, counts, b"".join(digests), ocid_order(ocids))
 
 
