@@ -257,6 +257,9 @@ class StoredTables(Mapping[str, pd.DataFrame]):
     def __getitem__(self, name: str) -> pd.DataFrame:
         return _read_table(self.location, name, self._info[name], None)
 
+    def __contains__(self, name: object) -> bool:  # Mapping's own would read the table
+        return name in self._info
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._info)
 

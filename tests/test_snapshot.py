@@ -155,6 +155,27 @@ def test_put_away_tables_read_the_same_and_go_with_the_dataset(fixture_dataset):
     assert not folder.exists()
 
 
+def test_put_away_tables_are_read_only_when_asked_for(fixture_dataset, monkeypatch):
+    # The search phase once held every table at once ({**tables, ...}): ~120 MB of mapped pages
+    # at Seoul's size. Asking whether a table is there, and the search's apartments with their
+    # neighbourhoods over the rest, read no table but the one asked for.
+    from clearbuild import search
+
+    ds = dataclasses.replace(fixture_dataset, tables=dict(fixture_dataset.tables), _groups={},
+                             _records={}, _rows={}, _columns={})
+    snapshot.put_away(ds)
+    read: list[str] = []
+    real = snapshot._read_table
+    monkeypatch.setattr(snapshot, "_read_table", lambda loc, name, *a: read.append(name) or real(loc, name, *a))
+    assert "contracts" in ds.tables and "no_such_table" not in ds.tables and read == []
+    settings = settings_for(overrides={})
+    tables = search.with_dongs(ds.tables, settings)
+    assert read == ["apartments"]
+    assert set(tables) == set(ds.tables)
+    assert "dong_code" in tables["apartments"].columns
+    assert tables["contracts"].equals(fixture_dataset.tables["contracts"]) and read[-1] == "contracts"
+
+
 def test_a_killed_builds_tables_are_swept_by_the_next(tmp_path):
     # A build killed half-way (SIGKILL, a nightly's kill test) never removes its folder.
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],

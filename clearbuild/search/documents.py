@@ -17,7 +17,7 @@ import html
 import logging
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
 from typing import Any
 
@@ -102,7 +102,7 @@ def _place(names: dict[str, str], *codes: list[str]) -> list[str]:
     return [" ".join(filter(None, (names.get(c, "") for c in row))) for row in zip(*codes, strict=True)]
 
 
-def dataset_documents(tables: dict[str, pd.DataFrame], places: dict[str, str] | None = None
+def dataset_documents(tables: Mapping[str, pd.DataFrame], places: dict[str, str] | None = None
                       ) -> pd.DataFrame:
     """Every searchable record of the Dataset's tables. ``places``: area code -> its names in
     both scripts (clearbuild.places.names), indexed as text so 양천구, Yangcheon-gu, 목동 and
@@ -230,6 +230,6 @@ def page_documents(pages: Iterable[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def all_documents(tables: dict[str, pd.DataFrame], pages: Iterable[Any] = (),
+def all_documents(tables: Mapping[str, pd.DataFrame], pages: Iterable[Any] = (),
                   places: dict[str, str] | None = None) -> pd.DataFrame:
     return _concat([dataset_documents(tables, places), page_documents(pages)])
