@@ -71,7 +71,7 @@ def run_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
         overrides["CB_LANGUAGES"] = languages
     out = config.ROOT / "bench" / "out"
     t = time.time()
-    with PeakPss() as peak:
+    with PeakPss().watch_stages() as peak:  # and each stage's peak (peak_by_stage_mb)
         result = build(output=out, data=export, overrides=overrides, quiet=True)
     seconds = time.time() - t
     rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

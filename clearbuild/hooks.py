@@ -29,5 +29,11 @@ render_finished = _hooks.signal("render_finished")
 # BuildResult (pages, files, bytes, refused rows, seconds, rendered).
 build_finished = _hooks.signal("build_finished")
 
+# Sent in the parent when a build enters a stage: sender is None; kwarg name ("ingest", then
+# each Pelican generator's section as it makes its context: "dataset", "search", "opendata",
+# "contracts", "signals"..., then "render"). ``memwatch.PeakPss.watch_stages`` records the
+# memory each stage peaks at, so ``invoke bench`` shows which stage bounds a build.
+stage_started = _hooks.signal("stage_started")
+
 HOOKS = {"page_written": page_written, "render_finished": render_finished,
-         "build_finished": build_finished}
+         "build_finished": build_finished, "stage_started": stage_started}

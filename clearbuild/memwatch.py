@@ -60,8 +60,10 @@ class PeakPss:
     """``with PeakPss() as peak: ...`` then ``peak.mb``: the highest summed PSS seen.
 
     It also keeps where the memory was: ``at_peak`` (the parent's and its children's share at
-    the peak) and ``timeline``, a sample every ``keep`` seconds of (seconds since start, parent
-    MB, children MB), so a bench can show which stage holds what."""
+    the peak), ``timeline``, a sample every ``keep`` seconds of (seconds since start, parent
+    MB, children MB), and, when it follows the build's stages (``watch_stages``), the highest
+    summed PSS of each stage (``stages``): which stage bounds the build, with no probe.
+    A forked child (the open-data writer, render workers) counts towards the parent's stage."""
 
     def __init__(self, pid: int | None = None, every: float = 0.5, keep: float = 10.0):
         self.pid = pid or os.getpid()
@@ -70,14 +72,35 @@ class PeakPss:
         self.peak = 0
         self.at_peak = (0, 0)
         self.timeline: list[tuple[float, float, float]] = []
+        self.stage = ""  # the build's stage now (``enter``); "" before the first
+        self.stages: dict[str, int] = {}  # stage -> the highest summed PSS seen in it, in order
         self._start = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def enter(self, name: str) -> None:
+        """The build now runs stage ``name``: later samples count towards it. A sample is taken
+        first, so the stage before is credited with what it held up to its end."""
+        self.sample()
+        self.stage = name
+        self.stages.setdefault(name, 0)
+
+    def watch_stages(self) -> PeakPss:
+        """Follow the build's stages (``clearbuild.hooks.stage_started``) while sampling."""
+        from . import hooks
+
+        hooks.stage_started.connect(self._on_stage)
+        return self
+
+    def _on_stage(self, _: object, name: str = "", **kw: object) -> None:
+        self.enter(name)
 
     def sample(self) -> None:
         own, children = split_pss(self.pid)
         if own + children > self.peak:
             self.peak, self.at_peak = own + children, (own, children)
+        if self.stage and own + children > self.stages.get(self.stage, 0):
+            self.stages[self.stage] = own + children
         elapsed = time.monotonic() - self._start
         if not self.timeline or elapsed - self.timeline[-1][0] >= self.keep:
             self.timeline.append((round(elapsed, 1), _mb(own), _mb(children)))
@@ -96,6 +119,9 @@ class PeakPss:
         self._stop.set()
         self._thread.join()
         self.sample()
+        from . import hooks
+
+        hooks.stage_started.disconnect(self._on_stage)
 
     @property
     def mb(self) -> float:
@@ -104,7 +130,9 @@ class PeakPss:
     def figures(self) -> dict[str, object]:
         """For a bench's JSON: the peak, its split, and the timeline."""
         return {"peak_memory_mb": self.mb, "peak_parent_mb": _mb(self.at_peak[0]),
-                "peak_children_mb": _mb(self.at_peak[1]), "memory_timeline": self.timeline}
+                "peak_children_mb": _mb(self.at_peak[1]),
+                "peak_by_stage_mb": {name: _mb(size) for name, size in self.stages.items()},
+                "memory_timeline": self.timeline}
 
 
 def _mb(size: int) -> float:

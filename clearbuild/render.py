@@ -192,6 +192,7 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         """Make every queued page (or link it, when unchanged) in every language; (pages, bytes)."""
         if workers:
             self.settings = {**self.settings, "CB_WORKERS": workers}
+        hooks.stage_started.send(None, name="render")
         self.plan()
         for path in self.stale():
             self.remove(path)

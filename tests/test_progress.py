@@ -99,3 +99,53 @@ def test_summed_pss_counts_the_workers_and_matches_psutil():
     assert figures["peak_children_mb"] > 60
     assert figures["peak_parent_mb"] + figures["peak_children_mb"] == pytest.approx(peak.mb, abs=0.2)
     assert figures["memory_timeline"][0][0] < 1  # the first sample is kept
+
+
+def test_each_stage_is_credited_with_the_memory_held_while_it_ran():
+    import multiprocessing
+    import os
+
+    from clearbuild import hooks
+    from clearbuild.memwatch import PeakPss, tree_pss
+
+    ctx = multiprocessing.get_context("fork")
+    ready, stop = ctx.Event(), ctx.Event()
+
+    def hold() -> None:
+        block = bytearray(64 * 2**20)
+        block[::4096] = b"x" * len(block[::4096])
+        ready.set()
+        stop.wait(10)
+
+    alone = tree_pss(os.getpid())
+    with PeakPss(every=0.05).watch_stages() as peak:
+        hooks.stage_started.send(None, name="small")
+        hooks.stage_started.send(None, name="big")
+        child = ctx.Process(target=hold)  # a forked child counts towards the parent's stage
+        child.start()
+        ready.wait(10)
+        hooks.stage_started.send(None, name="after")  # sampled on entry: "big" keeps the child
+        stop.set()
+        child.join()
+        hooks.stage_started.send(None, name="last")
+    stages = peak.figures()["peak_by_stage_mb"]
+    assert list(stages) == ["small", "big", "after", "last"]
+    assert stages["big"] - alone / 2**20 > 60 and stages["small"] < stages["big"] - 60
+    assert stages["last"] < stages["big"] - 60
+    assert not hooks.stage_started.receivers  # let go when the sampling ends
+
+
+def test_a_build_announces_its_stages_in_order(export, tmp_path):
+    """What ``invoke bench`` prints as ``peak_by_stage_mb``: ingest, each generator's context,
+    the render; every stage sampled."""
+    from clearbuild.build import build
+    from clearbuild.memwatch import PeakPss
+
+    with PeakPss(every=0.05).watch_stages() as peak:
+        build(output=tmp_path / "out", data=export, quiet=True)
+    names = list(peak.stages)
+    assert names[0] == "ingest" and names[-1] == "render", names
+    for section in ("dataset", "search", "opendata", "contracts", "signals"):
+        assert section in names, names
+    assert names.index("search") < names.index("opendata") < names.index("signals")
+    assert all(size > 0 for size in peak.stages.values()), peak.stages
