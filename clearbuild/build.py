@@ -94,12 +94,16 @@ def discard(old: Path) -> None:
 
 def announce_stage(generator: Any) -> None:
     """Pelican says nothing as each generator makes its context: its ``generate_context`` is
-    wrapped to send ``hooks.stage_started`` first, named after its class ("SearchGenerator":
-    "search"), so a bench can tell which stage held the memory (memwatch.PeakPss)."""
+    wrapped to send ``hooks.stage_started`` first, named after its plugin (cb_search: "search";
+    Pelican's own: "pelican articles"), so a bench can tell which stage held the memory
+    (memwatch.PeakPss)."""
     make = getattr(generator, "generate_context", None)
     if make is None:
         return
-    name = type(generator).__name__.removesuffix("Generator").lower() or "generator"
+    kind = type(generator)
+    package = kind.__module__.split(".")[0]
+    name = package.removeprefix("cb_") if package.startswith("cb_") else \
+        f"{package} {kind.__name__.removesuffix('Generator').lower()}"
 
     def generate_context() -> Any:
         hooks.stage_started.send(None, name=name)
