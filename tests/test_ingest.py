@@ -210,3 +210,29 @@ def test_reference_membership_is_isin_whatever_the_column(dtype):
     assert member(refs, distinct(keys)).tolist() == expected
     assert member(refs, set(keys)).tolist() == expected
     assert member(refs, distinct(keys)).index.equals(refs.index)
+
+
+def test_later_checks_keep_only_the_columns_they_declare(export, monkeypatch):
+    """While ingest runs, a table's accepted rows wait for the checks of later tables
+    (``ctx.frames``): only the columns those checks declare (``table_check(reads=...)``), not a
+    second copy of the table. Every cross-table check still refuses its rows
+    (tests/test_contracts_input.py): a column read but not declared would be missing there."""
+    import clearbuild.ingest as ingest
+    from clearbuild.ingest.checks import READS
+
+    kept: dict[str, list[str]] = {}
+    real = ingest.kept_for_later
+
+    def spy(df, name):
+        out = real(df, name)
+        kept[name] = list(out.columns)
+        assert len(out) == len(df)
+        return out
+
+    monkeypatch.setattr(ingest, "kept_for_later", spy)
+    ds = load(export)
+    assert sorted(kept["contracts"]) == ["contract_id", "signed_at", "start_date"]
+    assert sorted(kept["bid_notices"]) == ["estimated_price", "notice_id", "published_at"]
+    assert kept["contract_payments"] == [] and kept["progress"] == []
+    assert all(set(cols) == READS.get(name, set()) & set(cols) for name, cols in kept.items())
+    assert {"title", "amount", "company_id"} <= set(ds.tables["contracts"].columns)  # the table whole

@@ -24,7 +24,7 @@ from . import (  # noqa: F401 (checks)
     rules_paths,
     rules_payments,
 )
-from .checks import IngestContext, canonical_brn, distinct, is_true, run_checks
+from .checks import IngestContext, canonical_brn, distinct, is_true, kept_for_later, run_checks
 from .limits import LimitError, Limits
 from .problems import Problem, StructuralError, report_csv
 from .read import read_tables
@@ -115,7 +115,7 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
             withheld[name] = dropped
         report.extend(problems)
         df = files.published(df, table, ctx, checked)
-        ctx.frames[name] = df
+        ctx.frames[name] = kept_for_later(df, name)
         for col in table.columns:
             if f"{name}.{col.name}" in REFERENCED:
                 ctx.keys[f"{name}.{col.name}"] = distinct(canonical_brn(df[col.name]) if col.type == "brn"

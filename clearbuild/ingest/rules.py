@@ -12,7 +12,7 @@ from .checks import IngestContext, _problems, table_check
 from .problems import Problem
 
 
-@table_check("contract_amendments")
+@table_check("contract_amendments", reads={"contracts": ("contract_id", "signed_at")})
 def amendments_in_order(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """An amendment cannot predate its contract, and amendments are numbered in date order."""
     contracts = ctx.frames.get("contracts")

@@ -29,6 +29,9 @@ WORK_TYPES_BY_KIND: dict[str, tuple[str, ...]] = {
 PRICE_RATIO = 10
 
 
+ESTIMATED = ("notice_id", "estimated_price")  # what _estimated reads of the notices
+
+
 def _estimated(df: pd.DataFrame, ctx: IngestContext) -> pd.Series:
     notices = ctx.frames.get("bid_notices")
     if notices is None or not len(notices):
@@ -55,7 +58,7 @@ def company_once(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator
     yield from _problems(df, dup, "company_id", "duplicate company_id (same number, other spelling)")
 
 
-@table_check("bid_results")
+@table_check("bid_results", reads={"bid_notices": ESTIMATED})
 def bids_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """A winner was not disqualified; a bid is within a factor of its notice's estimated price;
     one company bids once per notice (per lot), however its number is spelled."""
@@ -72,7 +75,7 @@ def bids_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Itera
     yield from _problems(df, dup, "company_id", "duplicate notice_id+lot_id+company_id (other spelling)")
 
 
-@table_check("contracts")
+@table_check("contracts", reads={"bid_notices": (*ESTIMATED, "published_at")})
 def contracts_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """The certificate kind fits the contract kind; a contract is signed after its notice was
     published, at a price within a factor of the estimate. (Ids against the site's paths:
@@ -93,7 +96,7 @@ def contracts_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> 
                          f"absurd contract amount (over {PRICE_RATIO}x off the notice's estimated price)")
 
 
-@table_check("contract_amendments")
+@table_check("contract_amendments", reads={"contracts": ("contract_id", "start_date")})
 def amendments_make_sense(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """An amendment changes something, within reason, and never ends a contract before it starts."""
     before, after = _num(df["amount_before"]), _num(df["amount_after"])

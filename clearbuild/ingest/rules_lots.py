@@ -37,7 +37,7 @@ def lots_all_or_none(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iter
                          "bid without a lot_id in a notice divided into lots")
 
 
-@table_check("contracts")
+@table_check("contracts", reads={"bid_results": ("notice_id", "lot_id")})
 def contract_lot_known(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """A contract's lot is one its notice's (accepted) bid results carry; otherwise its page
     would point at a lot nobody bid for."""

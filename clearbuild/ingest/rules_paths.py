@@ -59,5 +59,5 @@ def path_ids(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Pro
         yield from _problems(df, mask, col, reason)
 
 
-for _table in PATH_IDS:
-    table_check(_table)(path_ids)
+for _table in PATH_IDS:  # each reads the ids of the tables sharing its folder
+    table_check(_table, reads={t: (c,) for t, (c, *_rest) in PATH_IDS.items()})(path_ids)

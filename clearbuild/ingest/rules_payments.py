@@ -36,7 +36,7 @@ def paid_within_claim(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Ite
                          "paid_amount more than the amount claimed")
 
 
-@table_check("contract_payments")
+@table_check("contract_payments", reads={"contracts": ("contract_id", "signed_at")})
 def claimed_under_contract(df: pd.DataFrame, table: Table, ctx: IngestContext) -> Iterator[Problem]:
     """A claim follows the contract's signing; only an advance may come before work starts, and
     a final payment is claimed once per contract."""
