@@ -144,7 +144,7 @@ def build(output: str | Path = "output", data: str | Path | None = None,
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if not quiet else (lambda text: None)
     hooks.stage_started.send(None, name="ingest")
     dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
-    rows = sum(len(t) for t in dataset.tables.values())
+    rows = dataset.row_count()
     say(f"read {config.newest_export(settings)}: {rows:,} rows ({dataset.refused:,} refused), "
         f"data as of {dataset.as_of}, in {time.time() - start:.1f} s; queueing pages")
     tmp = output if in_place else output.parent / f".build-{output.name}-{os.getpid()}"

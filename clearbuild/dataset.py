@@ -108,7 +108,7 @@ class Dataset:
 
     def table(self, name: str) -> pd.DataFrame:
         """A table (an empty frame when there is none). In a build the tables live in a
-        memory-mapped snapshot (clearbuild.snapshot.put_away): each call reads the table again,
+        memory-mapped snapshot (clearbuild.putaway.put_away): each call reads the table again,
         in milliseconds; hold it while you use it, not for the rest of the build."""
         return self.tables.get(name, pd.DataFrame())
 
@@ -172,6 +172,13 @@ class Dataset:
             else:  # no Python values made for this table yet: none are made for its groups
                 self._groups[(name, key)] = ArrowGroups(df, key, table)
         return self._groups[(name, key)]
+
+    def row_count(self) -> int:
+        """Rows of every table, without reading a put-away one (clearbuild.putaway)."""
+        rows = getattr(self.tables, "rows", None)
+        if rows is not None:
+            return sum(rows(name) for name in self.tables)
+        return sum(len(t) for t in self.tables.values())
 
     def digest(self) -> str:
         """SHA-256 of the public content (module ``digest``): the manifest's dataset hash."""

@@ -63,7 +63,8 @@ def dataset_for(settings: dict[str, Any]) -> Dataset:
                                        max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
                                        party_ids=config.setting(settings, "CB_PARTY_IDS"),
                                        limits=Limits.from_settings(settings),
-                                       max_file_bytes=config.setting(settings, "CB_MAX_ATTACHMENT_BYTES"))
+                                       max_file_bytes=config.setting(settings, "CB_MAX_ATTACHMENT_BYTES"),
+                                       put_away=True)  # each table memory-mapped as it is accepted
         memwatch.give_back()  # what ingest freed (its parse buffers) goes back before pages start
         try:  # one "as of" date for every page (clearbuild.asof), never the clock
             _CACHE[key].as_of = asof.resolve(_CACHE[key], settings)

@@ -24,9 +24,6 @@ import json
 import os
 import pickle
 import shutil
-import tempfile
-import weakref
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -154,13 +151,7 @@ def write(dataset: Dataset, where: str | Path, name: str) -> str:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        tables = {}
-        for i, (table_name, df) in enumerate(dataset.tables.items()):
-            table, spec = _encode(df)
-            file = f"{i:03d}.arrow"
-            with pa.OSFile(str(tmp / file), "wb") as sink, pa.ipc.new_file(sink, table.schema) as w:
-                w.write_table(table)
-            tables[table_name] = {"file": file, "columns": spec, "rows": len(df)}
+        tables = {name: _write_table(tmp, i, df) for i, (name, df) in enumerate(dataset.tables.items())}
         (tmp / META).write_text(json.dumps(_meta(dataset, tables), ensure_ascii=False), encoding="utf-8")
         if target.exists():  # the same build written again (a retried run): replace it whole
             shutil.rmtree(target)
@@ -169,6 +160,15 @@ def write(dataset: Dataset, where: str | Path, name: str) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return str(target)
+
+
+def _write_table(folder: Path, i: int, df: pd.DataFrame) -> dict[str, Any]:
+    """Table number ``i`` as ``<folder>/<i>.arrow``; what ``dataset.json`` says of it."""
+    table, spec = _encode(df)
+    file = f"{i:03d}.arrow"
+    with pa.OSFile(str(folder / file), "wb") as sink, pa.ipc.new_file(sink, table.schema) as w:
+        w.write_table(table)
+    return {"file": file, "columns": spec, "rows": len(df)}
 
 
 def _write_remote(dataset: Dataset, where: str, name: str) -> str:
@@ -243,74 +243,6 @@ def _read_table(location: str | Path, table_name: str, info: Any, opened: tuple[
             pa.ArrowException) as e:
         raise SnapshotError(f"{where} ({table_name}): {_why(e)}") from e
     return df
-
-
-class StoredTables(Mapping[str, pd.DataFrame]):
-    """A Dataset's tables put away in a local snapshot (``put_away``): each is read when asked
-    for and not kept. The folder goes when this object does (or when the process ends)."""
-
-    def __init__(self, location: str) -> None:
-        self.location = location
-        self._info = json.loads((Path(location) / META).read_text(encoding="utf-8"))["tables"]
-        self._done = weakref.finalize(self, _remove_own, Path(location).parent, os.getpid())
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return _read_table(self.location, name, self._info[name], None)
-
-    def __contains__(self, name: object) -> bool:  # Mapping's own would read the table
-        return name in self._info
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._info)
-
-    def __len__(self) -> int:
-        return len(self._info)
-
-
-def _remove_own(folder: Path, pid: int) -> None:
-    if os.getpid() == pid:  # not in a forked child that happens to end through atexit
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-PUT_AWAY = "cb-tables-"  # + the owner's pid + "-" + random: a put-away snapshot's folder
-
-
-def sweep(where: str | None = None) -> list[Path]:
-    """Remove the put-away folders of processes that are gone (a build killed half-way never
-    removes its own); this user's only. Returns what it removed."""
-    gone = []
-    for folder in Path(where or tempfile.gettempdir()).glob(f"{PUT_AWAY}*-*"):
-        pid = folder.name[len(PUT_AWAY):].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or folder.stat().st_uid != os.getuid() or int(pid) == os.getpid():
-                continue
-            os.kill(int(pid), 0)  # raises when no such process
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-            gone.append(folder)
-        except OSError:  # alive (another user's), or the folder went meanwhile
-            continue
-    return gone
-
-
-def put_away(dataset: Dataset) -> None:
-    """Write the dataset's tables to a snapshot in a private temporary folder and hold them
-    there (``StoredTables``) instead of in memory.
-
-    Why: the render needs the rows the sections' contexts made of them, not the tables: at
-    Seoul's size the tables were 316 MB of the parent's heap (Arrow and numpy columns), which
-    every forked render worker mapped. Written in ~2 s; read again, memory-mapped, by whatever
-    asks for a table afterwards (a nightly's manifest digest, a late grouping)."""
-    if isinstance(dataset.tables, StoredTables):
-        return
-    sweep()
-    folder = tempfile.mkdtemp(prefix=f"{PUT_AWAY}{os.getpid()}-")  # 0700: only this user reads it
-    try:
-        location = write(Dataset(tables=dataset.tables), folder, "tables")
-        dataset.tables = StoredTables(location)  # type: ignore[assignment]  # a Mapping, read-only
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
 
 
 def remove(location: str | Path) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clearbuild import config, loader, snapshot
+from clearbuild import config, loader, putaway, snapshot
 from clearbuild.build import settings_for
 from clearbuild.dataset import Dataset
 
@@ -134,11 +134,11 @@ def test_put_away_tables_read_the_same_and_go_with_the_dataset(fixture_dataset):
     # A copy: the module's fixture keeps its tables in memory for the other tests.
     ds = dataclasses.replace(fixture_dataset, tables=dict(fixture_dataset.tables), _groups={},
                              _records={}, _rows={}, _columns={})
-    snapshot.put_away(ds)
-    assert isinstance(ds.tables, snapshot.StoredTables)
+    putaway.put_away(ds)
+    assert isinstance(ds.tables, putaway.StoredTables)
     folder = Path(ds.tables.location).parent
     assert folder.stat().st_mode & 0o777 == 0o700  # only the build's user reads it
-    snapshot.put_away(ds)  # once is enough: the same snapshot
+    putaway.put_away(ds)  # once is enough: the same snapshot
     assert Path(ds.tables.location).parent == folder
     assert_same(fixture_dataset, ds)  # every table, every cell, the records, the digest
     assert ds.table("no_such_table").empty
@@ -163,10 +163,10 @@ def test_put_away_tables_are_read_only_when_asked_for(fixture_dataset, monkeypat
 
     ds = dataclasses.replace(fixture_dataset, tables=dict(fixture_dataset.tables), _groups={},
                              _records={}, _rows={}, _columns={})
-    snapshot.put_away(ds)
+    putaway.put_away(ds)
     read: list[str] = []
-    real = snapshot._read_table
-    monkeypatch.setattr(snapshot, "_read_table", lambda loc, name, *a: read.append(name) or real(loc, name, *a))
+    real = putaway._read_table
+    monkeypatch.setattr(putaway, "_read_table", lambda loc, name, *a: read.append(name) or real(loc, name, *a))
     assert "contracts" in ds.tables and "no_such_table" not in ds.tables and read == []
     settings = settings_for(overrides={})
     tables = search.with_dongs(ds.tables, settings)
@@ -180,11 +180,48 @@ def test_a_killed_builds_tables_are_swept_by_the_next(tmp_path):
     # A build killed half-way (SIGKILL, a nightly's kill test) never removes its folder.
     done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True)
-    dead = tmp_path / f"{snapshot.PUT_AWAY}{done.stdout.strip()}-abc"
-    alive = tmp_path / f"{snapshot.PUT_AWAY}{os.getppid()}-def"  # pytest's parent: running
-    mine = tmp_path / f"{snapshot.PUT_AWAY}{os.getpid()}-ghi"
-    odd = tmp_path / f"{snapshot.PUT_AWAY}x-jkl"
+    dead = tmp_path / f"{putaway.PUT_AWAY}{done.stdout.strip()}-abc"
+    alive = tmp_path / f"{putaway.PUT_AWAY}{os.getppid()}-def"  # pytest's parent: running
+    mine = tmp_path / f"{putaway.PUT_AWAY}{os.getpid()}-ghi"
+    odd = tmp_path / f"{putaway.PUT_AWAY}x-jkl"
     for folder in (dead, alive, mine, odd):
         (folder / "tables").mkdir(parents=True)
-    assert snapshot.sweep(str(tmp_path)) == [dead]
+    assert putaway.sweep(str(tmp_path)) == [dead]
     assert not dead.exists() and alive.is_dir() and mine.is_dir() and odd.is_dir()
+
+
+def test_ingest_puts_each_table_away_as_it_is_accepted(tmp_path, monkeypatch):
+    """A build's ingest (``load_dataset(put_away=True)``, as the loader calls it) hands each
+    table to the put-away snapshot once accepted and holds none: the same Dataset, cell for
+    cell; an ingest stopped half-way (a required file missing after seven tables) leaves no
+    folder behind."""
+    import tempfile
+
+    from factory import write_export
+
+    from clearbuild.ingest import StructuralError, load_dataset
+
+    export = write_export(tmp_path / "export")
+    args = (config.region({}), frozenset(config.districts({})))
+    written: list[int] = []
+    real = putaway._write_table
+    monkeypatch.setattr(putaway, "_write_table",
+                        lambda folder, i, df: written.append(len(df)) or real(folder, i, df))
+    held = load_dataset(export, *args)
+    assert written == []
+    away = load_dataset(export, *args, put_away=True)
+    assert isinstance(away.tables, putaway.StoredTables) and isinstance(held.tables, dict)
+    assert written == [len(t) for t in held.tables.values()] and sum(written) > 20
+    assert_same(held, away)
+    assert away.row_count() == held.row_count() == sum(written)
+
+    def mine() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob(f"{putaway.PUT_AWAY}{os.getpid()}-*"))
+
+    before = mine()
+    (export / "projects.csv").unlink()
+    written.clear()
+    with pytest.raises(StructuralError, match="projects.csv: required file missing"):
+        load_dataset(export, *args, put_away=True)
+    assert len(written) == 7  # the tables before it were written, then removed
+    assert mine() == before

@@ -14,6 +14,7 @@ from .. import public
 from ..asof import dated_name
 from ..dataset import Dataset
 from ..filegate import DEFAULT_MAX_BYTES, SourceFile
+from ..putaway import TableSink
 from ..schema import ORDER, ROW_FLAG, TABLES, Region, Table
 from . import (  # noqa: F401 (checks)
     files,
@@ -63,12 +64,14 @@ def normalise(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[str],
                  extra: list[str | Path] | None = None, max_amount: int = 10**14,
                  party_ids: str = "brn", limits: Limits | None = None,
-                 max_file_bytes: int = DEFAULT_MAX_BYTES) -> Dataset:
+                 max_file_bytes: int = DEFAULT_MAX_BYTES, put_away: bool = False) -> Dataset:
     """Load an export folder (plus extra sources such as the admin database's export).
 
     Raises StructuralError for a problem with a whole file; bad rows go to ``Dataset.report``.
     A file over a limit (``limits``) stops the build only when its table is required; otherwise
     it is refused with one line in the report and the table is read as empty.
+    ``put_away``: each table goes to a private memory-mapped snapshot as soon as it is accepted
+    (clearbuild.putaway, as a build holds its tables), so ingest holds none of them.
     Every file a row names passes the files gate (clearbuild.ingest.files); an accepted row's
     ``file`` is the path the site publishes it under, and ``Dataset.files`` maps it to its source.
     """
@@ -78,6 +81,17 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
     folders = [folder] + [Path(p) for p in extra or []]
     ctx = IngestContext(region=region, district_codes=district_codes, max_amount=max_amount,
                         party_ids=party_ids, max_file_bytes=max_file_bytes)
+    sink = TableSink() if put_away else None
+    try:
+        return _load(folder, folders, ctx, limits, sink)
+    except BaseException:
+        if sink is not None:
+            sink.discard()
+        raise
+
+
+def _load(folder: Path, folders: list[Path], ctx: IngestContext, limits: Limits | None,
+          sink: TableSink | None) -> Dataset:
     tables: dict[str, pd.DataFrame] = {}
     report: list[Problem] = []
     withheld: dict[str, int] = {}
@@ -120,8 +134,13 @@ def load_dataset(folder: str | Path, region: Region, district_codes: frozenset[s
             if f"{name}.{col.name}" in REFERENCED:
                 ctx.keys[f"{name}.{col.name}"] = distinct(canonical_brn(df[col.name]) if col.type == "brn"
                                                           else df[col.name])
-        tables[name] = normalise(df, table).reset_index(drop=True)
-    return Dataset(tables=tables, report=report, source=str(folder),
+        if sink is None:
+            tables[name] = normalise(df, table).reset_index(drop=True)
+        else:
+            sink.add(name, normalise(df, table).reset_index(drop=True))
+        del df
+    return Dataset(tables=tables if sink is None else sink.done(),  # type: ignore[arg-type]
+                   report=report, source=str(folder),
                    export_date=dated_name(folder.name), withheld=withheld,
                    sources=[str(f) for f in folders], files=checked)
 

@@ -49,7 +49,7 @@ def with_dongs(tables: Mapping[str, Any], settings: dict[str, Any]) -> Mapping[s
     table, over the others: a ``ChainMap`` reads each table only when it is asked for.
 
     Why not ``{**tables, ...}``: a build's tables are read from a memory-mapped snapshot
-    (clearbuild.snapshot.put_away) and a dict of them holds every table's pages at once, through
+    (clearbuild.putaway.put_away) and a dict of them holds every table's pages at once, through
     the whole search phase: ~120 MB at Seoul's size, measured)."""
     apts = tables.get("apartments")
     shapes = places.neighbourhood_shapes(settings)

@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, loader, memwatch, safeio, snapshot
+from clearbuild import asof, config, loader, memwatch, putaway, safeio
 from clearbuild.ingest import report_csv
 from clearbuild.progress import Progress
 from clearbuild.render import Renderer
@@ -28,8 +28,9 @@ class DatasetGenerator(Generator):
     def generate_context(self) -> None:
         dataset = loader.dataset_for(self.settings)
         # Held in a memory-mapped snapshot, not in the heap every forked process maps: read in
-        # milliseconds whenever a plugin asks for a table (clearbuild.snapshot.put_away).
-        snapshot.put_away(dataset)
+        # milliseconds whenever a plugin asks for a table (clearbuild.putaway). A build's ingest
+        # has put them away already, table by table; a Dataset made otherwise is put away here.
+        putaway.put_away(dataset)
         memwatch.give_back()  # the tables' heap goes back (~0.25 GB at Seoul's size, measured)
         self.context["cb_dataset"] = dataset
         languages = config.setting(self.settings, "CB_LANGUAGES")
