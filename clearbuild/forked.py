@@ -16,6 +16,7 @@ at once, in the calling process.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import os
 import pickle
@@ -117,6 +118,25 @@ class Forked(Generic[T]):
             self._value = (False, "cancelled")
             _RUNNING.discard(self)
             _thaw()
+
+
+def in_turns(fn: Callable[[int, int], T], total: int, size: int) -> list[T]:
+    """``fn(start, stop)`` over ``range(total)`` a part of ``size`` at a time, each part in a
+    child forked for it alone, one after another; their results in order.
+
+    Why: a forked child copies every page of the parent's heap that it reads (reading a Python
+    object writes its reference count) and keeps the copies until it ends. The open-data child
+    made every release of the parent's records: at twice Seoul's size its private pages grew
+    to 0.6 GB beside the parent. A child per part copies only the pages of that part's records
+    and gives them back when it ends. Forking a process of ~1 GB takes milliseconds."""
+    done = []
+    for start in range(0, total, size):
+        stop = min(start + size, total)
+        try:
+            done.append(Forked(functools.partial(fn, start, stop)).result())
+        except ForkedError as e:
+            raise ForkedError(f"part {start}-{stop} of {total}: {e}") from None
+    return done
 
 
 def _freeze() -> None:

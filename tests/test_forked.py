@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from clearbuild.forked import Forked, ForkedError
+from clearbuild.forked import Forked, ForkedError, in_turns
 
 
 def test_the_childs_value_comes_back_and_its_writes_are_there(tmp_path: Path) -> None:
@@ -41,6 +41,39 @@ def test_a_child_that_dies_is_a_clear_error() -> None:
     job = Forked(lambda: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(ForkedError, match="ended without a result"):
         job.result()
+
+
+def private_mb() -> float:
+    """This process's private dirty pages: what it wrote, its copies of a parent's pages included."""
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        if line.startswith("Private_Dirty:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no Private_Dirty")
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="Linux's accounting")
+def test_in_turns_runs_each_part_in_a_child_of_its_own_and_its_copies_go_with_it() -> None:
+    """The open-data package is written a part at a time (cb_opendata.write_downloads): each
+    part in a child of its own, one after another, results in order. Reading the parent's
+    objects copies their pages into the child that reads them; a part's child copies only its
+    part's, and gives them back when it ends."""
+    held = [f"{i:08d}" * 10 for i in range(400_001)]  # ~50 MB of the parent's objects
+
+    def touch(start: int, stop: int) -> tuple[int, int, int, float]:
+        before = private_mb()
+        assert all(held[start:stop])  # reading writes each object's reference count
+        return os.getpid(), start, stop, private_mb() - before
+
+    parts = in_turns(touch, len(held), 100_000)
+    assert [(a, b) for _, a, b, _ in parts] == [(0, 100_000), (100_000, 200_000), (200_000, 300_000),
+                                              (300_000, 400_000), (400_000, 400_001)]
+    pids = {pid for pid, *_ in parts}
+    assert len(pids) == 5 and os.getpid() not in pids
+    whole = Forked(lambda: touch(0, len(held))).result()[3]
+    assert whole > 30 and max(copied for *_, copied in parts) < whole / 3
+    assert in_turns(touch, 0, 10) == []
+    with pytest.raises(ForkedError, match="(?s)part 2-3 of 3: forked work failed.*ZeroDivisionError"):
+        in_turns(lambda a, b: 1 / 0 if a else a, 3, 2)
 
 
 def alive(pid: int) -> bool:

@@ -198,35 +198,45 @@ def test_payments_overview_and_documents_are_exported(export_dir):
 
 @pytest.mark.parametrize("releases", [[], [{"ocid": "b", "tag": ["compiled"], "x": "한글 \"q\""}, {"ocid": "a"}]])
 def test_the_streamed_package_is_the_package_dumps_would_write(tmp_path, releases):
-    import io
-
-    from clearbuild.ocds.writing import dumps, write_package
+    """Made of Cardinal's lines, written in parts (each part by a child of its own,
+    cb_opendata.write_downloads): the bytes ``dumps`` writes of the package made whole."""
+    from clearbuild.ocds.writing import digest, dumps, package_of_lines, write_lines
 
     head = {"uri": "u", "version": "1.1", "publisher": {"name": "서울"}}
-    lines = io.StringIO()
-    n = write_package(tmp_path / "p.json", head, iter(releases), lines)
-    whole = {**head, **({"releases": releases} if releases else {})}
-    assert n == len(releases)
-    assert (tmp_path / "p.json").read_text(encoding="utf-8") == dumps(whole, compact=True)
-    assert lines.getvalue().splitlines() == [dumps(r, compact=True).rstrip("\n") for r in releases]
+    whole = dumps({**head, **({"releases": releases} if releases else {})}, compact=True)
+    lines, blob = tmp_path / "releases.jsonl", b""
+    lines.touch()
+    for part in (releases[:1], [], releases[1:]):
+        with lines.open("a", encoding="utf-8") as f:
+            blob += write_lines(f, iter(part))
+    texts = [dumps(r, compact=True).rstrip("\n") for r in releases]
+    assert lines.read_text(encoding="utf-8").splitlines() == texts
+    assert blob == b"".join(digest(t) for t in texts)
+    assert package_of_lines(tmp_path / "q.json", head, lines) == len(releases)
+    assert (tmp_path / "q.json").read_text(encoding="utf-8") == whole
 
 
 def test_the_streamed_project_package_is_the_one_dumps_would_write(export_dir, tmp_path):
-    """The OC4IDS package is written a project at a time (cb_opendata.write_downloads): the same
-    bytes as the package made whole, with projects and without; a file already at the path
-    (hard-linked from the last build) is replaced, never written through."""
-    from clearbuild.ocds.writing import dumps, write_package
+    """The OC4IDS package is written a part of the projects at a time, each by a child of its
+    own (cb_opendata.write_downloads): the same bytes as the package made whole, with projects
+    and without; a file already at the path (hard-linked from the last build) is replaced,
+    never written through."""
+    from cb_opendata import lines_in_parts
+
+    from clearbuild.ocds.writing import dumps, package_of_lines
 
     _, _, oc4ids, _, _ = export_dir
-    linked, path = tmp_path / "last-build.json", tmp_path / "p.json"
+    linked, path, lines = tmp_path / "last-build.json", tmp_path / "p.json", tmp_path / "lines"
     linked.write_text("last night's", encoding="utf-8")
     path.hardlink_to(linked)
-    n = write_package(path, oc4ids.package([]), oc4ids.each_project(), key="projects")
     projects = oc4ids.projects()
-    assert n == len(projects) > 1
+    assert oc4ids.count() == len(projects) > 2
+    lines_in_parts(lines, oc4ids.each_project, oc4ids.count(), 2)
+    assert package_of_lines(path, oc4ids.package([]), lines, key="projects") == len(projects)
     assert path.read_text(encoding="utf-8") == dumps(oc4ids.package(projects), compact=True)
     assert linked.read_text(encoding="utf-8") == "last night's"
-    assert write_package(path, oc4ids.package([]), iter([]), key="projects") == 0
+    lines_in_parts(lines, oc4ids.each_project, 0, 2)
+    assert package_of_lines(path, oc4ids.package([]), lines, key="projects") == 0
     assert path.read_text(encoding="utf-8") == dumps(oc4ids.package([]), compact=True)
 
 
@@ -236,16 +246,16 @@ def test_a_record_file_is_named_alike_with_or_without_the_package(export_dir, tm
     must agree, and differ when the release does."""
     import io
 
-    from cb_opendata.recordfiles import Digests, ocid_order, record_file, release_file
+    from cb_opendata.recordfiles import Digests, record_file, release_file
 
-    from clearbuild.ocds.writing import write_package
+    from clearbuild.ocds.writing import DIGEST_BYTES, write_lines
 
     _, ocds, _, _, _ = export_dir
-    ocids, digests = list(ocds.releases), []
-    write_package(tmp_path / "p.json", ocds.package_head(), (ocds.releases[k] for k in ocids),
-                  io.StringIO(), digests)
+    ocids = list(ocds.releases)
+    blob = write_lines(io.StringIO(), (ocds.releases[k] for k in ocids))
+    digests = [blob[i:i + DIGEST_BYTES] for i in range(0, len(blob), DIGEST_BYTES)]
     from_package = dict(zip(ocids, digests, strict=True))
-    held = Digests(list(ocds.releases), b"".join(digests), ocid_order(ocids))  # what the parent keeps
+    held = Digests(ocids, blob)  # what the parent keeps
     assert dict(held) == from_package and list(held) == ocids
     assert held.get("ocds-nobody") is None and "ocds-nobody" not in held
     assert list(ocds.ocid_of) == sorted(ocds.ocid_of) and len(ocds.ocid_of) > 1
@@ -278,21 +288,18 @@ def test_a_project_file_is_the_package_s_project_named_by_the_digest_of_its_text
 
 
 def test_digests_read_against_other_releases_are_refused(export_dir):
-    """The parent reads the child's digests in its own ocids' order: a blob of another length,
-    or taken over other ocids (a release more, one less, another order), is an error, never a
-    record file named by another release's digest."""
-    from cb_opendata.recordfiles import Digests, ocid_order
+    """The parent reads the children's digests against the ocids it gave them: a blob of
+    another length (a release more, one less) is an error, never a record file named by
+    another release's digest."""
+    from cb_opendata.recordfiles import Digests
 
     _, ocds, _, _, _ = export_dir
     ocids = list(ocds.releases)
     blob = bytes(range(16)) * len(ocids)
-    assert len(Digests(ocids, blob, ocid_order(ocids))) == len(ocids)
+    assert len(Digests(ocids, blob)) == len(ocids)
     for wrong in (blob[:-16], blob + bytes(16)):
         with pytest.raises(ValueError, match="not of this build"):
-            Digests(ocids, wrong, ocid_order(ocids))
-    for other in (ocids[1:], [*ocids, "ocds-x"], ocids[::-1]):
-        with pytest.raises(ValueError, match="not of this build"):
-            Digests(ocids, blob, ocid_order(other))
+            Digests(ocids, wrong)
 
 
 def test_each_contract_s_ocid_is_its_notice_s_or_its_own_and_every_process_has_its_release(export_dir):

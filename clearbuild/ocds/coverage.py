@@ -31,7 +31,7 @@ def coverage(releases: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def coverage_of_lines(path: Path) -> dict[str, int]:
-    """``coverage`` of a file of compiled releases, one per line (as write_package writes them)."""
+    """``coverage`` of a file of compiled releases, one per line (as write_lines writes them)."""
     done = subprocess.run([sys.executable, "-c", _RUN, str(path)], capture_output=True,
                           text=True, check=True, timeout=1800)
     counts = json.loads(done.stdout)

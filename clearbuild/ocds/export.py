@@ -332,7 +332,7 @@ class OcdsWriter:
         return {**self.package_head(), **({"releases": releases} if releases else {})}
 
     def package_head(self) -> dict[str, Any]:
-        """The package without its releases (clearbuild.ocds.writing.write_package streams them)."""
+        """The package without its releases (clearbuild.ocds.writing.package_of_lines streams them)."""
         return _clean(
             {
                 "uri": self.o.uri("ocds-release-package.json"),

@@ -212,10 +212,15 @@ class Oc4idsWriter:
     def projects(self) -> list[dict[str, Any]]:
         return list(self.each_project())
 
-    def each_project(self) -> Iterator[dict[str, Any]]:
-        """The package's projects one at a time, in id order (``projects`` holds them all)."""
-        for p in sorted(self.ds.records("projects"), key=lambda r: r["project_id"]):
+    def each_project(self, start: int = 0, stop: int | None = None) -> Iterator[dict[str, Any]]:
+        """The package's projects one at a time, in id order (``projects`` holds them all);
+        those from ``start`` to ``stop`` in that order."""
+        for p in sorted(self.ds.records("projects"), key=lambda r: r["project_id"])[start:stop]:
             yield self.project(p)
+
+    def count(self) -> int:
+        """How many projects the package has."""
+        return len(self.ds.records("projects"))
 
     def package(self, projects: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         return _clean(

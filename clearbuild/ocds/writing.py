@@ -136,27 +136,31 @@ def digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
 
 
-def write_package(path: Any, head: dict[str, Any], releases: Iterable[dict[str, Any]],
-                  lines: IO[str] | None = None, digests: list[bytes] | None = None,
-                  key: str = "releases") -> int:
-    """Write ``{**head, key: [...]}`` exactly as ``dumps(package, compact=True)`` would,
-    one release (or project, ``key="projects"``) at a time, and each also as a line of
-    ``lines`` (what Cardinal reads) and its ``digest`` appended to ``digests``. Returns how many
-    were written. Why: at Seoul's size the package is ~650 MB; made whole it took 2.8 GB and
-    was serialised twice (package, then Cardinal's lines); the digests spare the render workers
-    making every release again only to learn that its record file has not changed."""
+def write_lines(lines: IO[str], items: Iterable[dict[str, Any]]) -> bytes:
+    """Each item (a release, or an OC4IDS project) as a line of ``lines``: its compact text,
+    what Cardinal reads. Returns their ``digest``s as one blob: they spare the render workers
+    making every release again only to learn that its record file has not changed.
+    ``package_of_lines`` makes the package of the lines."""
+    digests = []
+    for item in items:
+        text = compact_text(item)
+        lines.write(text + "\n")
+        digests.append(digest(text))
+    return b"".join(digests)
+
+
+def package_of_lines(path: Any, head: dict[str, Any], lines: Any, key: str = "releases") -> int:
+    """Write ``{**head, key: [...]}`` whose items are the lines of the file ``lines``
+    (``write_lines``), exactly as ``dumps(package, compact=True)`` would, a line at a time;
+    returns how many. Why streamed: at Seoul's size the OCDS package is ~650 MB, and made
+    whole it took 2.8 GB."""
     marker = "\0items\0"  # cannot occur in a release: ingest drops control characters
     start, end = dumps({**head, key: [marker]}, compact=True).split(json.dumps(marker))
     n = 0
     Path(path).unlink(missing_ok=True)  # never write through a name that may be linked elsewhere
-    with open(path, "w", encoding="utf-8") as f:
-        for rel in releases:
-            text = compact_text(rel)
-            f.write(("," if n else start) + text)
-            if lines is not None:
-                lines.write(text + "\n")
-            if digests is not None:
-                digests.append(digest(text))
+    with open(path, "w", encoding="utf-8") as f, open(lines, encoding="utf-8") as items:
+        for line in items:
+            f.write(("," if n else start) + line[:-1])
             n += 1
         f.write(end if n else dumps(head, compact=True))
     return n

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,15 +25,14 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, csvsafe, public, schema, urls
+from clearbuild import asof, csvsafe, forked, public, schema, urls
 from clearbuild.dataset import Dataset
-from clearbuild.forked import Forked
 from clearbuild.ocds import coverage, extension
 from clearbuild.ocds.export import ExportOptions, OcdsWriter, dumps
 from clearbuild.ocds.oc4ids import writers
-from clearbuild.ocds.writing import write_package
+from clearbuild.ocds.writing import package_of_lines, write_lines
 
-from .recordfiles import Digests, ocid_order, project_file, record_file
+from .recordfiles import Digests, project_file, record_file
 
 DEFAULTS: dict[str, Any] = {
     "CB_OPENDATA_LICENSE_NAME": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
@@ -92,24 +91,41 @@ class Downloads:
     files: list[DataFile]
     counts: dict[str, int]  # Cardinal's coverage
     digests: bytes  # every release's digest (clearbuild.ocds.writing.digest), in ocid order
-    ocids: str  # SHA-256 of that order, so the parent reads the digests against the same ocids
 
 
-def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
-    """The OCDS release package with Cardinal's coverage of it, and the OC4IDS project package
-    (its projects made here, in the forked child: the parent holds none of them)."""
-    # Streamed: one release at a time into the package and into Cardinal's lines.
+# Releases (projects) each of the package writer's children makes (clearbuild.forked.in_turns):
+# at twice Seoul's size the children's private pages peaked at 114 MB (one child: 315 MB).
+RELEASES_A_CHILD = 10_000
+PROJECTS_A_CHILD = 1_000
+
+
+def lines_in_parts(lines: Path, items: Callable[[int, int], Iterable[dict[str, Any]]], total: int,
+                   size: int) -> bytes:
+    """``items(start, stop)`` written as lines (clearbuild.ocds.writing.write_lines) a part of
+    ``size`` at a time, each part by a child of its own: the pages of the parent's records it
+    copies by reading them go when it ends. Returns their digests."""
+    def part(start: int, stop: int) -> bytes:
+        with lines.open("a", encoding="utf-8") as f:
+            return write_lines(f, items(start, stop))
+
+    lines.unlink(missing_ok=True)
+    lines.touch()
+    return b"".join(forked.in_turns(part, total, size))
+
+
+def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: list[str], out: Path) -> Downloads:
+    """The OCDS release package with Cardinal's coverage of it, and the OC4IDS project package.
+    Run in a forked child: the parent holds no release and no project. Each package is made
+    of lines, one release (project) a line, which Cardinal reads too."""
     with tempfile.TemporaryDirectory(prefix="cb-ocds-") as tmp:
-        lines = Path(tmp) / "releases.jsonl"
-        ocids, digests = list(ocds.releases), []
-        with lines.open("w", encoding="utf-8") as f:
-            n = write_package(out / "ocds-release-package.json", ocds.package_head(),
-                              (ocds.releases[k] for k in ocids), f, digests)
+        lines = Path(tmp) / "lines.jsonl"
+        digests = lines_in_parts(lines, lambda start, stop: (ocds.releases[k] for k in ocids[start:stop]),
+                                 len(ocids), RELEASES_A_CHILD)
+        n = package_of_lines(out / "ocds-release-package.json", ocds.package_head(), lines)
         counts = coverage.coverage_of_lines(lines)
-    # Streamed too: one project at a time (made whole, the projects and the package's text
-    # were the child's last and highest step).
-    oc4 = out / "oc4ids-project-package.json"
-    n_projects = write_package(oc4, oc4ids.package([]), oc4ids.each_project(), key="projects")
+        lines_in_parts(lines, oc4ids.each_project, oc4ids.count(), PROJECTS_A_CHILD)
+        oc4 = out / "oc4ids-project-package.json"
+        n_projects = package_of_lines(oc4, oc4ids.package([]), lines, key="projects")
     files = [DataFile("ocds-release-package.json", "OCDS",
                       "OCDS 1.1 release package: one compiled release per contracting process",
                       n, (out / "ocds-release-package.json").stat().st_size),
@@ -118,7 +134,7 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, out: Path) -> Downloads:
                      len(counts), dumps(counts).encode("utf-8")),
              DataFile(oc4.name, "OC4IDS", "OC4IDS 0.9 project package: one project per construction project",
                       n_projects, oc4.stat().st_size)]
-    return Downloads(files, counts, b"".join(digests), ocid_order(ocids))
+    return Downloads(files, counts, digests)
 
 
 class OpenDataGenerator(Generator):
@@ -128,7 +144,7 @@ class OpenDataGenerator(Generator):
         self.ocds, self.oc4ids = writers(ds, opts)
         # ocid -> its release's digest, taken as the package is written (none on a cluster worker)
         self.digests: Mapping[str, bytes] = {}
-        self.downloads: Forked[Downloads] | None = None
+        self.downloads: forked.Forked[Downloads] | None = None
         if self.settings.get("CB_CLUSTER_WORKER"):  # record files only (clearbuild.cluster)
             self._record_files(self.context["cb_renderer"])
             return
@@ -136,7 +152,11 @@ class OpenDataGenerator(Generator):
         out.mkdir(parents=True, exist_ok=True)
         # The packages are written by a forked child while the other sections make their
         # contexts (clearbuild.forked); ``finish`` collects it once every generator is done.
-        self.downloads = Forked(functools.partial(write_downloads, self.ocds, self.oc4ids, out))
+        # Every release's ocid, worked out here: reading every record in the child would copy
+        # the pages that hold them (clearbuild.forked.in_turns); ``finish`` reads them too.
+        self.ocids = list(self.ocds.releases)
+        self.downloads = forked.Forked(
+            functools.partial(write_downloads, self.ocds, self.oc4ids, self.ocids, out))
         self.files = [
             publish(out, f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)),
                     table_csv(ds, name))
@@ -150,7 +170,7 @@ class OpenDataGenerator(Generator):
         if self.downloads is None:
             return
         done, self.downloads = self.downloads.result(), None
-        self.digests = Digests(list(self.ocds.releases), done.digests, done.ocids)
+        self.digests, self.ocids = Digests(self.ocids, done.digests), []
         ds: Dataset = self.context["cb_dataset"]
         opts, out, r = self.opts, Path(self.output_path) / "data", self.context["cb_renderer"]
         files = self.files + done.files

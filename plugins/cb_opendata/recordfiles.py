@@ -4,7 +4,6 @@ digest of their text, so a night writes again only the files whose text changed.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -23,8 +22,9 @@ class Digests(Mapping[str, bytes]):
     whole render. Here the ocids are one array of their UTF-8 bytes (sorted as the strings
     are: by code point), not ~213,000 strings (~16 MB at Seoul's size, traced), and the blob."""
 
-    def __init__(self, ocids: list[str], blob: bytes, order: str) -> None:
-        if len(blob) != DIGEST_BYTES * len(ocids) or order != ocid_order(ocids):
+    def __init__(self, ocids: list[str], blob: bytes) -> None:
+        # The package writer made its releases from this same list (cb_opendata.write_downloads).
+        if len(blob) != DIGEST_BYTES * len(ocids):
             raise ValueError("the package writer's digests are not of this build's releases")
         self._ocids = np.array([o.encode("utf-8") for o in ocids], dtype=np.bytes_)
         self._blob = blob
@@ -42,10 +42,6 @@ class Digests(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self._ocids)
-
-
-def ocid_order(ocids: list[str]) -> str:
-    return hashlib.sha256("\0".join(ocids).encode("utf-8")).hexdigest()
 
 
 def record_file(ocds: OcdsWriter, digests: Mapping[str, bytes], contract_id: str) -> dict[str, Any]:
