@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pelican import signals
 from pelican.generators import Generator
 
@@ -32,7 +33,7 @@ from clearbuild.ocds.export import ExportOptions, OcdsWriter, dumps
 from clearbuild.ocds.oc4ids import writers
 from clearbuild.ocds.writing import package_of_lines, write_lines
 
-from .recordfiles import Digests, project_file, record_file
+from .recordfiles import Digests, ocid_array, project_file, record_file
 
 DEFAULTS: dict[str, Any] = {
     "CB_OPENDATA_LICENSE_NAME": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
@@ -113,13 +114,14 @@ def lines_in_parts(lines: Path, items: Callable[[int, int], Iterable[dict[str, A
     return b"".join(forked.in_turns(part, total, size))
 
 
-def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: list[str], out: Path) -> Downloads:
+def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: np.ndarray, out: Path) -> Downloads:
     """The OCDS release package with Cardinal's coverage of it, and the OC4IDS project package.
     Run in a forked child: the parent holds no release and no project. Each package is made
     of lines, one release (project) a line, which Cardinal reads too."""
     with tempfile.TemporaryDirectory(prefix="cb-ocds-") as tmp:
         lines = Path(tmp) / "lines.jsonl"
-        digests = lines_in_parts(lines, lambda start, stop: (ocds.releases[k] for k in ocids[start:stop]),
+        digests = lines_in_parts(lines, lambda start, stop: (ocds.releases[k.decode("utf-8")]
+                                                             for k in ocids[start:stop].tolist()),
                                  len(ocids), RELEASES_A_CHILD)
         n = package_of_lines(out / "ocds-release-package.json", ocds.package_head(), lines)
         counts = coverage.coverage_of_lines(lines)
@@ -153,8 +155,9 @@ class OpenDataGenerator(Generator):
         # The packages are written by a forked child while the other sections make their
         # contexts (clearbuild.forked); ``finish`` collects it once every generator is done.
         # Every release's ocid, worked out here: reading every record in the child would copy
-        # the pages that hold them (clearbuild.forked.in_turns); ``finish`` reads them too.
-        self.ocids = list(self.ocds.releases)
+        # the pages that hold them (clearbuild.forked.in_turns); the record files' digests are
+        # read against them (``finish``).
+        self.ocids = ocid_array(self.ocds.releases)
         self.downloads = forked.Forked(
             functools.partial(write_downloads, self.ocds, self.oc4ids, self.ocids, out))
         self.files = [
@@ -170,7 +173,7 @@ class OpenDataGenerator(Generator):
         if self.downloads is None:
             return
         done, self.downloads = self.downloads.result(), None
-        self.digests, self.ocids = Digests(self.ocids, done.digests), []
+        self.digests = Digests(self.ocids, done.digests)
         ds: Dataset = self.context["cb_dataset"]
         opts, out, r = self.opts, Path(self.output_path) / "data", self.context["cb_renderer"]
         files = self.files + done.files
