@@ -165,6 +165,20 @@ def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False,
     print(json.dumps(figures))
 
 
+@task(help={"stage": "the stage to stop at and take the census in (default render; `invoke bench` "
+                     "prints each stage's peak as peak_by_stage_mb)",
+            "projects": "projects in the generated export (default 3000)",
+            "scale": "'seoul' for Seoul's 3-year size", "times": "generate K times the sizes",
+            "lang": "comma-separated languages (default: CB_LANGUAGES)"})
+def census(c, stage="render", projects=3000, scale=None, times=1, lang=None):
+    """Build the bench's export up to a stage, then print what the build's process holds there,
+    by owner (the Dataset's tables, the renderer's queue, each context key ...), as JSON."""
+    from clearbuild.memcensus import census_bench
+
+    print(json.dumps(census_bench(stage, projects=int(projects), scale=scale, times=int(times),
+                                  languages=lang.split(",") if lang else None), ensure_ascii=False))
+
+
 @task(help={"workers": "worker processes to start (default 2)",
             "port": "the scheduler's port (default 8786; 0: any free port)",
             "threads": "threads per worker (default 1: a worker renders one partition at a time)"})

@@ -1,0 +1,77 @@
+"""The memory census (clearbuild.memcensus): who holds the build's objects, first claimant first."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from clearbuild import memcensus
+from clearbuild.build import build
+from clearbuild.memcensus import Holding, holdings
+
+BIG = 2**16
+
+
+def _by_owner(held: list[Holding]) -> dict[str, Holding]:
+    return {h.owner: h for h in held}
+
+
+def test_an_object_two_roots_reach_belongs_to_the_first():
+    shared = bytearray(BIG)
+    a, b = [shared], {"x": shared}
+    held = _by_owner(holdings([("a", a), ("b", b)]))
+    assert held["a"].bytes >= BIG + sys.getsizeof(a)
+    assert held["b"].bytes == sys.getsizeof(b) + sys.getsizeof("x")  # the bytearray is a's
+    assert held["a"].objects == 2 and held["b"].objects == 2
+    swapped = _by_owner(holdings([("b", b), ("a", a)]))
+    assert swapped["b"].bytes >= BIG and swapped["a"].bytes < BIG
+
+
+def test_a_function_holds_its_closure_not_its_modules_globals():
+    kept = bytearray(BIG)
+
+    def reads() -> int:
+        return len(kept) + len(memcensus.__doc__ or "")  # a module global: nobody's
+
+    held = _by_owner(holdings([("f", reads)]))
+    assert held["f"].bytes >= BIG
+    assert held["f"].bytes < BIG + 8 * 2**10  # the function, its cell, the bytearray: no module
+    assert holdings([("module", memcensus)])[0].owner == "unreached"  # nobody's: no holding
+
+
+def test_nobody_is_neither_counted_nor_walked_and_least_filters():
+    inner = bytearray(BIG)
+    box = [inner]
+    held = _by_owner(holdings([("box", [box]), ("inner", inner)], nobody=[box]))
+    assert held["box"].objects == 1  # the outer list only: box is nobody's, not walked through
+    assert held["inner"].bytes >= BIG  # so inner is still there for the next root
+    small = holdings([("tiny", [1]), ("big", [bytearray(BIG)])], least=BIG)
+    assert [h.owner for h in small] == ["big", "unreached"]
+
+
+def test_what_no_root_reaches_is_counted_once_as_unreached():
+    claimed, loose = bytearray(BIG), bytearray(2 * BIG)
+    held = holdings([("root", [claimed])], rest=[claimed, loose, [loose]])
+    assert held[-1].owner == "unreached"
+    assert 2 * BIG <= held[-1].bytes < 2 * BIG + 256  # loose once, its list, not claimed again
+
+
+def test_a_build_stopped_at_a_stage_gives_its_census_and_publishes_nothing(tmp_path, export):
+    out = tmp_path / "site"
+    census = memcensus.at_stage("render", lambda: build(output=out, data=export, quiet=True),
+                                least=0)
+    assert census["stage"] == "render"
+    owners = [owner for owner, _, _ in census["holdings"]]
+    # The Dataset's tables, the renderer's queued pages and the build's context each claim.
+    assert any(o.startswith("dataset rows projects") for o in owners)
+    assert any(o.startswith("renderer queue ") for o in owners)
+    assert any(o.startswith("context cb_") for o in owners)
+    assert census["anonymous_mb"] > census["holdings"][0][1] > 0
+    assert not out.exists() and not list(tmp_path.glob(".build-*"))  # stopped: nothing written
+
+
+def test_a_stage_never_entered_is_an_error(tmp_path, export):
+    with pytest.raises(ValueError, match="never entered stage 'no such stage'"):
+        memcensus.at_stage("no such stage", lambda: build(output=tmp_path / "s", data=export,
+                                                           quiet=True))
