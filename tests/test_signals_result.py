@@ -157,20 +157,20 @@ def test_a_flag_holds_its_figures_as_a_tuple_and_reads_them_as_a_dict():
     assert len({id(x._names) for x in flags}) == 1  # one tuple of names for them all
 
 
-def test_own_flags_are_held_per_kind_and_read_as_lists():
+def test_own_flags_are_found_by_key_and_read_as_lists():
     from clearbuild.signals.result import Flag, Own
 
-    own = Own()
     a = Flag("single-bidder", "notices", "N1", {"bidders": 1})
     b = Flag("short-deadline", "notices", "N1", {"days": 3})
     c = Flag("cost-overrun", "contracts", "N1", {"growth": 30.0})  # the same id, another kind
-    for f in (a, b, c):
-        own.add(f)
+    d = Flag("cost-overrun", "contracts", "N2", {"growth": 40.0})
+    own = Own([a, c, b, d])  # a record's flags need not be together: read in the flags' order
     assert own[("notices", "N1")] == [a, b] and own[("contracts", "N1")] == [c]
-    assert own._by_kind["contracts"]["N1"] is c  # one flag: held itself, no list
     mine = own[("notices", "N1")]
     mine.append(c)  # a list of one's own: the flags held do not change
     assert own[("notices", "N1")] == [a, b]
-    assert sorted(own) == [("contracts", "N1"), ("notices", "N1")] and len(own) == 2
+    assert list(own) == [("notices", "N1"), ("contracts", "N1"), ("contracts", "N2")] and len(own) == 3
     assert ("notices", "N2") not in own and ("projects", "N1") not in own and "x" not in own
+    assert ("notices", 1) not in own and ("notices", "N1", "x") not in own
     assert own.get(("notices", "N2"), []) == [] and own.get(None) is None
+    assert len(Own()) == 0 and list(Own()) == [] and ("notices", "N1") not in Own()

@@ -22,7 +22,8 @@ import pandas as pd
 from .. import asof
 from ..dataset import Dataset
 from . import awards, bids, closebids, construction, payments  # noqa: F401  (registers the indicators)
-from .base import LOT_FIELDS, REGISTRY, Context, Indicator, text
+from .base import REGISTRY, Context, Indicator, text
+from .flags import FlagList, FlagTable
 from .rates import rates
 from .result import Flag, Signals, explain
 from .settings import DEFAULTS, setting
@@ -56,44 +57,23 @@ def compute(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
     settings = dict(settings or {})
     ctx = Context(ds, settings, today_for(ds, settings))
     chosen = indicators(settings)
-    flags: list[Flag] = []
+    tables: list[FlagTable] = []
     seconds: dict[str, float] = {}
     for ind in chosen:
         t = time.perf_counter()
-        flags.extend(_flags(ind, ind.compute(ctx)))
+        df = ind.compute(ctx)
+        if df is not None and not df.empty:  # the flags as columns, a Flag made when read
+            tables.append(FlagTable(ind.id, df, [c for c in ind.fields if c in df.columns]))
+        del df
         seconds[ind.id] = time.perf_counter() - t
     t = time.perf_counter()
+    order = {ind.id: i for i, ind in enumerate(chosen)}
+    flags = FlagList(tables, order)  # by (kind, id), then the indicators' order
     links = _links(ds)
-    records = _records(ds, {(f.kind, f.id) for f in flags})
+    records = _records(ds, set(flags.keys()))
     r = rates(ctx)
     seconds["records+rates"] = time.perf_counter() - t
-    order = {ind.id: i for i, ind in enumerate(chosen)}
-    flags.sort(key=lambda f: (f.kind, f.id, order[f.indicator]))
     return Signals(ctx.today, settings, chosen, flags, links, records, r, seconds, _lots(ds))
-
-
-def _native(v: Any) -> Any:
-    if isinstance(v, tuple):
-        return tuple(str(x) for x in v)
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NA or v is pd.NaT:
-        return None
-    return v.item() if hasattr(v, "item") else v
-
-
-def _flags(ind: Indicator, df: pd.DataFrame) -> list[Flag]:
-    if df is None or df.empty:
-        return []
-    names = [c for c in ind.fields if c in df.columns]
-    variant = df["variant"].fillna("").astype(str).tolist() if "variant" in df else [""] * len(df)
-    cols = [df[c].tolist() for c in names]
-    out = []
-    for i, (kind, rid) in enumerate(zip(df["kind"].tolist(), df["id"].tolist(), strict=True)):
-        values = {n: _native(col[i]) for n, col in zip(names, cols, strict=True)}
-        for n in LOT_FIELDS:  # an undivided notice's flag says nothing of lots
-            if values.get(n, 0) is None:
-                del values[n]
-        out.append(Flag(ind.id, kind, str(rid), values, variant[i]))
-    return out
 
 
 def _links(ds: Dataset) -> dict[tuple[str, str], list[tuple[str, str]]]:

@@ -7,11 +7,13 @@ indicator already flagged on the record itself is not repeated from a parent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import hashlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -162,41 +164,58 @@ def leading_to(links: dict[Key, list[Key]], flagged: Mapping[Key, Any]) -> dict[
     return out
 
 
+def _digest(key: Key) -> int:
+    """A record's (kind, id) as 64 bits, the same in every process (unlike ``hash``)."""
+    text = f"{key[0]}\x00{key[1]}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little", signed=True)
+
+
 class Own(Mapping[Key, list[Flag]]):
-    """(kind, id) -> the record's own flags, one dict of ids per kind; a record with one flag
-    (most of them) holds the flag itself, not a list.
+    """(kind, id) -> the record's own flags, in the flags' order: positions in the flags
+    (a list, or clearbuild.signals.flags.FlagList), found by their key's digest.
 
-    Why: ~100,000 flagged records at Seoul's size, each a (kind, id) tuple and a list in one
-    dict (~170 bytes), held in the parent through the whole render."""
+    Why: ~100,000 flagged records at Seoul's size, held in the parent through the whole render;
+    a dict of them (a key and a list, or the flag, per record) grew with the corpus. This is a
+    sorted array of digests and the flags' positions: 12 bytes a flag."""
 
-    def __init__(self) -> None:
-        self._by_kind: dict[str, dict[str, Flag | list[Flag]]] = {}
+    def __init__(self, flags: Sequence[Flag] = ()) -> None:
+        self._flags = flags
+        key_at = getattr(flags, "key_at", None)
+        self._key_at: Callable[[int], Key] = key_at or (lambda i: (flags[i].kind, flags[i].id))
+        keys = flags.keys() if hasattr(flags, "keys") else ((f.kind, f.id) for f in flags)
+        digests = np.fromiter((_digest(k) for k in keys), dtype=np.int64, count=len(flags))
+        self._at = np.argsort(digests, kind="stable").astype(np.int32)  # positions, by digest
+        self._digests = digests[self._at]
+        # Distinct records: two sharing a digest (~1 in 10^9 at Seoul's size) would count once.
+        self._records = len(np.unique(digests))
 
-    def add(self, f: Flag) -> None:
-        ids = self._by_kind.setdefault(f.kind, {})
-        held = ids.get(f.id)
-        ids[f.id] = f if held is None else [*held, f] if isinstance(held, list) else [held, f]
+    def _positions(self, key: object) -> list[int]:
+        if type(key) is not tuple or len(key) != 2 or not all(type(k) is str for k in key):
+            return []
+        d = _digest(key)
+        lo = int(np.searchsorted(self._digests, d, side="left"))
+        hi = int(np.searchsorted(self._digests, d, side="right"))
+        return [i for i in sorted(self._at[lo:hi].tolist()) if self._key_at(i) == key]
 
     def __getitem__(self, key: Key) -> list[Flag]:
-        try:
-            held = self._by_kind[key[0]][key[1]]
-        except (KeyError, IndexError, TypeError):
-            raise KeyError(key) from None
-        return list(held) if isinstance(held, list) else [held]
+        found = self._positions(key)
+        if not found:
+            raise KeyError(key)
+        return [self._flags[i] for i in found]
 
     def __contains__(self, key: object) -> bool:
-        try:
-            return key[1] in self._by_kind[key[0]]  # type: ignore[index]
-        except (KeyError, IndexError, TypeError):
-            return False
+        return bool(self._positions(key))
 
     def __iter__(self) -> Iterator[Key]:
-        for kind, ids in self._by_kind.items():
-            for record_id in ids:
-                yield kind, record_id
+        seen: set[Key] = set()
+        for i in range(len(self._flags)):
+            key = self._key_at(i)
+            if key not in seen:
+                seen.add(key)
+                yield key
 
     def __len__(self) -> int:
-        return sum(len(ids) for ids in self._by_kind.values())
+        return self._records
 
 
 class FlagMap(Mapping[Key, list[str]]):
@@ -234,17 +253,16 @@ class Signals:
     today: date
     settings: dict[str, Any]
     indicators: list[Indicator]  # the computed ones, in display order
-    flags: list[Flag]
+    flags: Sequence[Flag]  # a list, or the flags held as columns (clearbuild.signals.flags)
     links: dict[Key, list[Key]]  # record -> records it stands on (contract -> its notice)
     records: pd.DataFrame  # kind, id, title, agency, district, year of every flagged record
     rates: dict[str, pd.DataFrame]
     seconds: dict[str, float] = field(default_factory=dict)
     lots: dict[Key, str] = field(default_factory=dict)  # contract -> the lot of its notice it is for
-    _own: Own = field(default_factory=lambda: Own(), repr=False)
+    _own: Own = field(default_factory=Own, repr=False)
 
     def __post_init__(self) -> None:
-        for f in self.flags:
-            self._own.add(f)
+        self._own = Own(self.flags)
         self.links = leading_to(self.links, self._own)
 
     def own(self, kind: str, record_id: str) -> list[Flag]:
