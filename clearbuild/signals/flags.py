@@ -13,7 +13,7 @@ type, so pages, page hashes and downloads do not change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -114,9 +114,12 @@ class FlagList(Sequence[Flag]):
         return self._tables[int(self._table[i])].flag(int(self._row[i]))
 
     def __iter__(self) -> Iterator[Flag]:
+        return self._each(FlagTable.flag)
+
+    def _each(self, read: Callable[[FlagTable, int], Any]) -> Iterator[Any]:
         tables = self._tables
         for t, r in zip(self._table.tolist(), self._row.tolist(), strict=True):
-            yield tables[t].flag(r)
+            yield read(tables[t], r)
 
     def key_at(self, i: int) -> Key:
         """(kind, id) of flag ``i``, without making it."""
@@ -124,9 +127,7 @@ class FlagList(Sequence[Flag]):
 
     def keys(self) -> Iterator[Key]:
         """(kind, id) of each flag, in order, without making the flags."""
-        tables = self._tables
-        for t, r in zip(self._table.tolist(), self._row.tolist(), strict=True):
-            yield tables[t].key(r)
+        return self._each(FlagTable.key)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
