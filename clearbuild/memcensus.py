@@ -51,6 +51,10 @@ class _Walk:
         self.seen: set[int] = {id(o) for o in nobody}
         # A module's globals are reached from every function it defines: nobody's either.
         self.seen.update(id(vars(m)) for m in list(sys.modules.values()) if hasattr(m, "__dict__"))
+        # pandas' objects give their size with their columns' (``memory_usage(deep=True)``):
+        # counted whole, not walked through (their blocks would count twice).
+        pandas = sys.modules.get("pandas")
+        self.whole = (pandas.DataFrame, pandas.Series, pandas.Index) if pandas else ()
 
     def claim(self, root: Any) -> tuple[int, int]:
         size = count = 0
@@ -66,6 +70,8 @@ class _Walk:
             except TypeError:  # an extension type without a size
                 pass
             count += 1
+            if isinstance(o, self.whole):
+                continue
             if isinstance(o, types.FunctionType):
                 stack.extend(c.cell_contents for c in o.__closure__ or () if _filled(c))
                 stack.extend(o.__defaults__ or ())

@@ -75,3 +75,12 @@ def test_a_stage_never_entered_is_an_error(tmp_path, export):
     with pytest.raises(ValueError, match="never entered stage 'no such stage'"):
         memcensus.at_stage("no such stage", lambda: build(output=tmp_path / "s", data=export,
                                                            quiet=True))
+
+
+def test_a_frame_counts_its_columns_once():
+    import pandas as pd
+
+    df = pd.DataFrame({"text": [f"row {i}" * 10 for i in range(5000)], "n": range(5000)})
+    [frame, _] = holdings([("frame", df)])
+    deep = int(df.memory_usage(deep=True).sum())
+    assert deep <= frame.bytes < deep * 1.1, (frame.bytes, deep)
