@@ -139,6 +139,32 @@ def test_late_agency_payment_signal():
         ("contracts", "C4"), ("contracts", "C5")}
 
 
+def test_only_late_claims_are_kept_and_a_claim_without_an_id_is_named_by_its_contract():
+    """The late claims are picked before their ids are made: an id-less claim is named by its
+    contract, kind and claim date; on-time, unjudged, undated and future claims are not kept."""
+    from signals_support import dataset
+
+    from clearbuild.signals.base import Context
+    from clearbuild.signals.payments import late_agency_claims
+    from clearbuild.signals.settings import DEFAULTS
+
+    rows = [{"payment_id": pid, "contract_id": cid, "kind": kind, "claim_date": claimed,
+             "paid_date": paid, "amount": 100, "paid_amount": None}
+            for pid, cid, kind, claimed, paid in [
+                ("A", "C1", "progress", "2025-06-06", "2025-06-16"),  # late, paid
+                ("", "C7", "final", "2025-06-02", None),  # late, open, no id of its own
+                ("B", "C2", "final", "2025-06-06", "2025-06-13"),  # on time
+                ("C", "C3", "advance", "2025-01-01", "2025-03-01"),  # not judged
+                ("G", "C8", "final", "", None),  # no claim date
+                ("F", "C6", "final", "2025-07-01", None)]]  # after the as-of date
+    ds = dataset(contract_payments=rows)
+    ctx = Context(ds, dict(DEFAULTS), __import__("datetime").date(2025, 6, 30))
+    late = late_agency_claims(ctx)
+    assert late["id"].tolist() == ["A", "C7-final-2025-06-02"]
+    assert late["contract_id"].tolist() == ["C1", "C7"] and late["unpaid"].tolist() == [False, True]
+    assert late["counted"].tolist() == [6, 20] and set(late["limit"]) == {5}
+
+
 def test_fixture_contract_is_flagged_for_late_agency_payment(site):
     html = page(site, "en/contracts/C-2025-0001/index.html")
     assert "Agency paid its contractor late" in html
