@@ -176,7 +176,9 @@ class Own(Mapping[Key, list[Flag]]):
 
     Why: ~100,000 flagged records at Seoul's size, held in the parent through the whole render;
     a dict of them (a key and a list, or the flag, per record) grew with the corpus. This is a
-    sorted array of digests and the flags' positions: 12 bytes a flag."""
+    sorted array of digests and the flags' positions: 12 bytes a flag. A lookup costs ~4 us
+    against ~0.9 for the dict (120,000 flags, half the keys flagged, measured): ~10 s of CPU at
+    Seoul's size over the pages' hashing and rendering."""
 
     def __init__(self, flags: Sequence[Flag] = ()) -> None:
         self._flags = flags
@@ -192,9 +194,11 @@ class Own(Mapping[Key, list[Flag]]):
     def _positions(self, key: object) -> list[int]:
         if type(key) is not tuple or len(key) != 2 or not all(type(k) is str for k in key):
             return []
-        d = _digest(key)
-        lo = int(np.searchsorted(self._digests, d, side="left"))
-        hi = int(np.searchsorted(self._digests, d, side="right"))
+        d, digests = _digest(key), self._digests
+        lo = hi = int(digests.searchsorted(d))
+        # Most records have no flag: one search, and the next digest is not theirs.
+        while hi < len(digests) and digests[hi] == d:
+            hi += 1
         return [i for i in sorted(self._at[lo:hi].tolist()) if self._key_at(i) == key]
 
     def __getitem__(self, key: Key) -> list[Flag]:
