@@ -4,7 +4,7 @@ Why: every stage after the search sits on what the parent holds (docs/performanc
 Seoul's size 0.66 GB of the 0.94 GB peak, and it doubles with the corpus). A census by type
 (dicts, strings, lists) says what that memory is made of, not who keeps it, and each session
 wrote its own probe to find out. This one walks the parent's objects from named roots in a fixed
-order, the Dataset's tables first, then the renderer's queue, the build's context, each
+order, the Dataset's tables first, then the build's context, the renderer's queue, each
 generator and each module of the project; an object belongs to the first root that reaches it.
 
 Sizes are ``sys.getsizeof`` summed over the objects a root reaches (``gc.get_referents``; a
