@@ -177,8 +177,8 @@ class Own(Mapping[Key, list[Flag]]):
     Why: ~100,000 flagged records at Seoul's size, held in the parent through the whole render;
     a dict of them (a key and a list, or the flag, per record) grew with the corpus. This is a
     sorted array of digests and the flags' positions: 12 bytes a flag. A lookup costs ~4 us
-    against ~0.9 for the dict (120,000 flags, half the keys flagged, measured): ~10 s of CPU at
-    Seoul's size over the pages' hashing and rendering."""
+    against ~0.9 for the dict (120,000 flags, half the keys flagged, measured): an estimated ~10 s
+    of CPU at Seoul's size (a few lookups for each of ~370,000 record pages)."""
 
     def __init__(self, flags: Sequence[Flag] = ()) -> None:
         self._flags = flags
