@@ -23,7 +23,7 @@ import pyarrow as pa
 from .base import LOT_FIELDS
 from .result import Flag, Key
 
-Getter = Any  # (row) -> the value as _native made it
+Getter = Callable[[int], Any]  # row -> the value as ``native`` makes it of the frame's cell
 
 
 def native(v: Any) -> Any:
@@ -62,9 +62,8 @@ class FlagTable:
     def __init__(self, indicator: str, df: pd.DataFrame, names: Sequence[str]) -> None:
         self.indicator = indicator
         self.names = tuple(names)
-        kinds, self._kind_pool = pd.factorize(df["kind"].astype(str))
-        self._kinds = kinds.astype(np.int8)
-        self._kind_pool = list(self._kind_pool)
+        kinds, kind_pool = pd.factorize(df["kind"].astype(str))
+        self._kinds, self._kind_pool = kinds.astype(np.int8), list(kind_pool)
         self._ids = pa.array([str(x) for x in df["id"].tolist()], type=pa.string())
         variant = df["variant"].fillna("").astype(str) if "variant" in df \
             else pd.Series("", index=df.index)
@@ -97,13 +96,12 @@ class FlagList(Sequence[Flag]):
 
     def __init__(self, tables: list[FlagTable], order: dict[str, int]) -> None:
         self._tables = [t for t in tables if len(t)]
-        where = [(t, r) for t, table in enumerate(self._tables) for r in range(len(table))]
-        keys = [table.keys() for table in self._tables]
-        flat = [(*k, order[table.indicator]) for table, ks in zip(self._tables, keys, strict=True)
-                for k in ks]
-        ranked = sorted(range(len(flat)), key=flat.__getitem__)  # stable, as list.sort was
-        self._table = np.array([where[p][0] for p in ranked], dtype=np.int16)
-        self._row = np.array([where[p][1] for p in ranked], dtype=np.int32)
+        # (kind, id, indicator's place, table, row): (table, row) rises in the order the flags
+        # were made, so sorting whole tuples keeps that order among equals, as list.sort did.
+        ranked = sorted((*key, order[table.indicator], t, r) for t, table in enumerate(self._tables)
+                        for r, key in enumerate(table.keys()))
+        self._table = np.array([x[3] for x in ranked], dtype=np.int16)
+        self._row = np.array([x[4] for x in ranked], dtype=np.int32)
 
     def __len__(self) -> int:
         return len(self._row)
