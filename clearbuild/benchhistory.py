@@ -21,8 +21,7 @@ def _dataset(folder: Path) -> Any:
     from . import loader
     from .build import settings_for
 
-    loader.forget()
-    return loader.dataset_for(settings_for("pelicanconf.py", {"CB_DATA": str(folder), "CB_ADMIN_DB": ""}))
+    return loader.load(settings_for("pelicanconf.py", {"CB_DATA": str(folder), "CB_ADMIN_DB": ""}))
 
 
 def run(export: Path, work: Path, share: float) -> dict[str, Any]:

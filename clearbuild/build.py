@@ -22,7 +22,8 @@ from pelican import Pelican, signals
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
-from . import config, forked, hooks, loader
+from . import buildcontext, config, forked, hooks, loader
+from .dataset import Dataset
 
 
 @dataclass
@@ -116,12 +117,12 @@ def announce_stage(generator: Any) -> None:
 def build(output: str | Path = "output", data: str | Path | None = None,
           settings_file: str = "pelicanconf.py", overrides: dict[str, Any] | None = None,
           quiet: bool = False, previous: str | Path | None = None,
-          reuse_dataset: bool = False, in_place: bool = False, count: bool = True) -> BuildResult:
+          dataset: Dataset | None = None, in_place: bool = False, count: bool = True) -> BuildResult:
     """Ingest, render into a sibling temp folder, then replace ``output`` with it.
 
     ``previous``: a finished build whose unchanged pages are hard-linked instead of rendered
-    (incremental; the result is byte-identical to a full build). ``reuse_dataset``: the caller
-    has just loaded this export through clearbuild.loader (the nightly guards it first).
+    (incremental; the result is byte-identical to a full build). ``dataset``: the caller
+    has just loaded this export with ``clearbuild.loader.load`` (the nightly guards it first).
     ``in_place``: no swap; update ``output`` where it is (the nightly recycles a retired build
     folder, never the live one: unchanged pages then cost nothing at all).
     Setting ``CB_CLUSTER`` (a Dask scheduler's address): the renderer's partitions run as Dask
@@ -140,11 +141,10 @@ def build(output: str | Path = "output", data: str | Path | None = None,
         over["CB_PREVIOUS_BUILD"] = str(config.resolve(previous))
     over.setdefault("CB_PROGRESS", not quiet)
     settings = settings_for(settings_file, over)
-    if not reuse_dataset:
-        loader.forget()
     say = (lambda text: print(text, file=sys.stderr, flush=True)) if not quiet else (lambda text: None)
-    hooks.stage_started.send(None, name="ingest")
-    dataset = loader.dataset_for(settings)  # StructuralError here: nothing written anywhere
+    if dataset is None:
+        hooks.stage_started.send(None, name="ingest")
+        dataset = loader.load(settings)  # StructuralError here: nothing written anywhere
     rows = dataset.row_count()
     say(f"read {config.newest_export(settings)}: {rows:,} rows ({dataset.refused:,} refused), "
         f"data as of {dataset.as_of}, in {time.time() - start:.1f} s; queueing pages")
@@ -171,8 +171,8 @@ def build(output: str | Path = "output", data: str | Path | None = None,
             cluster = ClusterBuild.prepare(config.setting(settings, "CB_CLUSTER"), settings, dataset, output)
             signals.all_generators_finalized.connect(cluster.attach, weak=False)
             say(f"rendering on the Dask cluster at {cluster.executor.address}")
-        pelican = Pelican(settings)
-        pelican.run()
+        with buildcontext.handing(dataset):  # the plugins get the Dataset loaded above
+            Pelican(settings).run()
     except BaseException:
         forked.cancel_all()  # a child still writing (clearbuild.forked) would write into tmp
         if not in_place:

@@ -5,12 +5,12 @@ language), never one page. To render it a worker needs the very Renderer the par
 same jobs with the same contexts, hashes and partitions. It rebuilds it, once per build and
 process, from what every worker sees:
 
-1. the Dataset, from the build's columnar snapshot (clearbuild.snapshot), seeded into
-   clearbuild.loader's cache so the plugins get it as they always do;
+1. the Dataset, from the build's columnar snapshot (clearbuild.snapshot), handed to the
+   plugins in the build's context (clearbuild.buildcontext) as the build wrapper hands its own;
 2. Pelican's **context phase** only: the generators constructed as ``Pelican.run`` does and
    ``generate_context()`` called on each (a throwaway output folder takes what a plugin may
    write there; the real build folder receives nothing but the partitions' pages);
-3. ``context["cb_renderer"]``, planned, pointed at the parent's build folder.
+3. the context's renderer, planned, pointed at the parent's build folder.
 
 The parent sends its plan digest with every task; a worker whose rebuilt plan differs (other
 code, templates, settings, history or data on that machine) fails the task loudly instead of
@@ -35,9 +35,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import config, loader, snapshot
+from . import buildcontext, config, snapshot
 
 if TYPE_CHECKING:
+    from .dataset import Dataset
     from .render import PartResult, Renderer
 
 # Pelican settings naming folders of the code checkout: rebased onto this worker's checkout.
@@ -87,13 +88,15 @@ def local_settings(spec: BuildSpec, output: str) -> dict[str, Any]:
     return settings
 
 
-def context_phase(settings: dict[str, Any]) -> dict[str, Any]:
+def context_phase(settings: dict[str, Any], dataset: Dataset) -> dict[str, Any]:
     """Pelican's generators built and their contexts generated, exactly as ``Pelican.run`` does
-    up to its output phase; returns the shared context (with ``cb_dataset``, ``cb_renderer``)."""
+    up to its output phase, with ``dataset`` handed to them (clearbuild.buildcontext); returns
+    the shared context (its build context holds the Dataset and the renderer)."""
     from pelican import Pelican
 
     pelican = Pelican(settings)
     context: dict[str, Any] = settings.copy()
+    buildcontext.of(context).dataset = dataset
     context["generated_content"] = {}
     context["static_links"] = set()
     context["static_content"] = {}
@@ -115,13 +118,10 @@ def rebuild(spec: BuildSpec) -> Renderer:
     scratch = tempfile.mkdtemp(prefix="cb-context-")
     try:
         settings = local_settings(spec, scratch)
-        loader.forget()
-        loader.seed(settings, dataset)
-        context = context_phase(settings)
+        context = context_phase(settings, dataset)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        loader.forget()
-    renderer: Renderer = context["cb_renderer"]
+    renderer: Renderer = buildcontext.renderer_of(context)
     renderer.output = spec.output
     renderer.atomic = True  # a task run twice (a lost worker's, a retry) may race itself
     renderer.settings["OUTPUT_PATH"] = str(spec.output)

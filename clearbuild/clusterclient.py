@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import buildcontext
 from .cluster import BuildSpec, TaskFigures, run_task, with_digest
 from .pagehash import page_files
 
@@ -144,7 +145,7 @@ class ClusterBuild:
 
     def attach(self, generators: list[Any]) -> None:
         for g in generators:
-            renderer = getattr(g, "context", {}).get("cb_renderer")
+            renderer = buildcontext.of(g.context).renderer if hasattr(g, "context") else None
             if renderer is not None:
                 renderer.executor = self.executor
                 return

@@ -1,6 +1,6 @@
 """The Dataset: every public row of one export, loaded once per build and shared by all plugins.
 
-Plugins read it from the Pelican context (``context['cb_dataset']``). It holds only allow-listed
+Plugins read it from the build context (``clearbuild.buildcontext``). It holds only allow-listed
 public columns, so no plugin can publish a private one by mistake.
 """
 

@@ -1,5 +1,6 @@
-"""Load the Dataset a build reads, once per process: the build wrapper loads it first (so a broken
-export stops before anything is written) and the Pelican plugin gets the same object back.
+"""Load the Dataset a build reads. Each call reads the export again: nothing is kept here. The
+build wrapper loads it first (so a broken export stops before anything is written) and hands the
+object to its plugins (clearbuild.buildcontext); the nightly guards it, then hands it to the build.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from .dataset import Dataset
 from .ingest import StructuralError, load_dataset
 from .ingest.limits import Limits
 from .ocds import source as ocds_source
-
-_CACHE: dict[tuple[str, str], Dataset] = {}
 
 
 def admin_export(settings: dict[str, Any]) -> Path | None:
@@ -41,38 +40,24 @@ def admin_export(settings: dict[str, Any]) -> Path | None:
     return out
 
 
-def _key(settings: dict[str, Any]) -> tuple[str, str]:
-    return str(config.newest_export(settings)), str(config.setting(settings, "CB_ADMIN_DB") or "")
-
-
-def seed(settings: dict[str, Any], dataset: Dataset) -> None:
-    """Make ``dataset`` the one these settings load: a cluster worker's copy of the parent's
-    (clearbuild.cluster reads it from the build's snapshot, never from the export)."""
-    _CACHE[_key(settings)] = dataset
-
-
-def dataset_for(settings: dict[str, Any]) -> Dataset:
+def load(settings: dict[str, Any]) -> Dataset:
+    """The newest export these settings name (with the admin database's approved entries when one
+    is configured), ingested, its "as of" date resolved. StructuralError: one line, nothing
+    written."""
     folder = config.newest_export(settings)
-    key = _key(settings)
-    if key not in _CACHE:
-        extra = admin_export(settings)
-        # A CSV export folder, OCDS/OC4IDS JSON (a file or a folder), or both (clearbuild.ocds).
-        _CACHE[key] = ocds_source.load(folder, settings, load_dataset, region=config.region(settings),
-                                       district_codes=frozenset(config.districts(settings)),
-                                       extra=[extra] if extra else None,
-                                       max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
-                                       party_ids=config.setting(settings, "CB_PARTY_IDS"),
-                                       limits=Limits.from_settings(settings),
-                                       max_file_bytes=config.setting(settings, "CB_MAX_ATTACHMENT_BYTES"),
-                                       put_away=True)  # each table memory-mapped as it is accepted
-        memwatch.give_back()  # what ingest freed (its parse buffers) goes back before pages start
-        try:  # one "as of" date for every page (clearbuild.asof), never the clock
-            _CACHE[key].as_of = asof.resolve(_CACHE[key], settings)
-        except ValueError as e:
-            del _CACHE[key]
-            raise StructuralError(str(e)) from None
-    return _CACHE[key]
-
-
-def forget() -> None:
-    _CACHE.clear()
+    extra = admin_export(settings)
+    # A CSV export folder, OCDS/OC4IDS JSON (a file or a folder), or both (clearbuild.ocds).
+    dataset = ocds_source.load(folder, settings, load_dataset, region=config.region(settings),
+                               district_codes=frozenset(config.districts(settings)),
+                               extra=[extra] if extra else None,
+                               max_amount=config.setting(settings, "CB_MAX_AMOUNT"),
+                               party_ids=config.setting(settings, "CB_PARTY_IDS"),
+                               limits=Limits.from_settings(settings),
+                               max_file_bytes=config.setting(settings, "CB_MAX_ATTACHMENT_BYTES"),
+                               put_away=True)  # each table memory-mapped as it is accepted
+    memwatch.give_back()  # what ingest freed (its parse buffers) goes back before pages start
+    try:  # one "as of" date for every page (clearbuild.asof), never the clock
+        dataset.as_of = asof.resolve(dataset, settings)
+    except ValueError as e:
+        raise StructuralError(str(e)) from None
+    return dataset

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .buildcontext import FIELDS, BuildContext
+
 # Nobody's: shared by every root, or not data at all.
 _NOBODY = (types.ModuleType, type, types.CodeType, types.BuiltinFunctionType, types.FrameType,
            types.MethodWrapperType, types.WrapperDescriptorType)
@@ -112,7 +114,8 @@ def holdings(roots: Iterable[tuple[str, Any]], nobody: Iterable[Any] = (), least
 def build_roots(dataset: Any, renderer: Any, context: dict[str, Any] | None,
                 generators: Iterable[Any] = ()) -> Iterator[tuple[str, Any]]:
     """The build's roots in the order they claim: the Dataset's rows, indexes and groupings
-    (one root each), every context key (the signals, the search's results ...), the renderer's
+    (one root each), every context key (the build context's signals, maps and history one by
+    one; what the generators keep ...), the renderer's
     queue (a root per group of pages) and its other fields, each generator's attributes, then
     each project module's globals. The Dataset, the renderer and the context themselves are
     containers, not roots (``of_this_process`` names them nobody's)."""
@@ -123,7 +126,11 @@ def build_roots(dataset: Any, renderer: Any, context: dict[str, Any] | None,
         for attr in ("tables", "files", "report"):
             yield f"dataset {attr}", getattr(dataset, attr, None)
     for key, value in (context or {}).items():
-        yield f"context {key}", value
+        if isinstance(value, BuildContext):  # the build's shared state: one root per attribute
+            yield from ((f"context {name}", getattr(value, name)) for name in FIELDS
+                        if name not in ("dataset", "renderer"))
+        else:
+            yield f"context {key}", value
     if renderer is not None:
         for key, group in getattr(renderer, "groups", {}).items():
             # Its pages' context function first: what it holds (e.g. a section's model, bound

@@ -43,12 +43,7 @@ def test_a_bench_reads_every_row_of_its_export(tmp_path, monkeypatch) -> None:
     biggest = max(sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in export.glob("*.csv"))
     assert biggest > 2 and wanted >= biggest
     settings = {**config.DEFAULTS, "CB_DATA": str(export), "CB_MAX_ROWS": wanted}
-    loader.forget()
-    try:
-        ds = loader.dataset_for(settings)
-        assert not [p for p in ds.report if "CB_MAX_ROWS" in p.reason]
-        loader.forget()
-        with pytest.raises(LimitError, match="CB_MAX_ROWS"):  # the same export, refused
-            loader.dataset_for({**settings, "CB_MAX_ROWS": 2})
-    finally:
-        loader.forget()
+    ds = loader.load(settings)
+    assert not [p for p in ds.report if "CB_MAX_ROWS" in p.reason]
+    with pytest.raises(LimitError, match="CB_MAX_ROWS"):  # the same export, refused
+        loader.load({**settings, "CB_MAX_ROWS": 2})

@@ -116,8 +116,7 @@ def test_a_build_sees_the_ledger_as_it_stood_on_its_export_date(tmp_path):
 
 def test_issued_codes_are_the_documented_hash(tmp_path):
     """The nightly's codes (from the Dataset, no build) equal docs/contracts.md's recipe."""
-    loader.forget()
-    ds = loader.dataset_for(settings_for("pelicanconf.py", {
+    ds = loader.load(settings_for("pelicanconf.py", {
         "CB_DATA": str(write_export(tmp_path / "2026-11-20")), "CB_ADMIN_DB": ""}))
     found = certcodes.issued(ds, asof.of(ds))
     body = {"v": 1, "company_id": BRN_B, "name": "푸른전기 주식회사", "kind": "general_services",

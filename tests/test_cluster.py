@@ -109,8 +109,7 @@ def test_worker_with_another_plan_fails_loudly(site, tmp_path):
     """A worker that rebuilds a different plan (other code or data there) refuses the task."""
     base, export, _ = site
     settings = settings_for(overrides={**SMALL, "CB_DATA": str(export), "OUTPUT_PATH": str(tmp_path / "o")})
-    loader.forget()
-    dataset = loader.dataset_for(settings)
+    dataset = loader.load(settings)
     where = snapshot.write(dataset, tmp_path / "snaps", "b")
     spec = cluster.BuildSpec("b", where, settings)
     renderer = cluster.rebuild(spec)  # no digest: nothing to check against
@@ -122,7 +121,6 @@ def test_worker_with_another_plan_fails_loudly(site, tmp_path):
         cluster.renderer_for(replace(spec, build_id="other", digest="0" * 64),
                              make=lambda s: pytest.fail("rebuilt twice"))
     cluster.forget()
-    loader.forget()
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())  # nothing written
     assert os.path.isdir(where)
 

@@ -18,9 +18,7 @@ from clearbuild.sample import generate
 def ds(tmp_path_factory):
     folder: Path = tmp_path_factory.mktemp("chain") / "export"
     generate(folder, seed=11, photos=False, projects=40, contracts=400, notices=160, companies=60)
-    loader.forget()
-    yield loader.dataset_for(settings_for(overrides={"CB_DATA": str(folder)}))
-    loader.forget()
+    return loader.load(settings_for(overrides={"CB_DATA": str(folder)}))
 
 
 def eager(ds):

@@ -166,9 +166,7 @@ def test_arrow_groups_equal_python_groups_on_every_table_of_a_generated_export(t
 
     folder = tmp_path / "export"
     generate(folder, seed=5, photos=False, projects=30, contracts=300, notices=120, companies=50)
-    loader.forget()
-    real = loader.dataset_for(settings_for(overrides={"CB_DATA": str(folder)}))
-    loader.forget()
+    real = loader.load(settings_for(overrides={"CB_DATA": str(folder)}))
     checked = 0
     for name in sorted(real.tables):
         frame = real.table(name)

@@ -75,3 +75,12 @@ def test_every_hook_and_record_kind_is_in_the_architecture_doc():
     assert not missing, f"missing from docs/architecture.md: {missing}"
     assert "clearbuild/kinds.py" in doc and "Adding a record kind" in doc
     assert set(kinds.KINDS) >= {"projects", "plans", "notices", "contracts", "companies", "apartments"}
+
+
+def test_every_build_context_attribute_is_in_the_architecture_doc_table():
+    from clearbuild import buildcontext
+
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = doc[doc.index("**The build context**"):]
+    rows = set(re.findall(r"^\| `(\w+)` \|", table, re.M))
+    assert set(buildcontext.FIELDS) <= rows, sorted(set(buildcontext.FIELDS) - rows)

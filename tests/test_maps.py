@@ -17,6 +17,8 @@ from cb_maps import data, maps_for, on_generator_init, skeleton
 from cb_maps.render import Maps
 from cb_maps.settings import Settings
 
+from clearbuild import buildcontext
+
 ROOT = Path(__file__).resolve().parent.parent
 EVIL = "${alert(1)}</script><script>alert(1)</script>`\"' <!--<script> & \u2028"
 BLOCK = re.compile(r'<script type="application/json" id="cbmap-([\w-]+)-config">(.*?)</script>', re.S)
@@ -223,5 +225,5 @@ def test_plugin_adds_jinja_globals_and_context_callables(tmp_path):
     html = env.from_string("{{ cb_map('home', markers, root) }}").render(markers=[marker()], root="../")
     assert '<div class="cbmap cbmap-projects" id="cbmap-home"' in html  # Markup: not escaped
     assert config_of(html)["markers"]["rows"][0][3] == EVIL
-    desc = gen.context["cb_maps"]["write_data_file"]("static/mapdata/x.js", "x", [marker()])
+    desc = buildcontext.of(gen.context).maps["write_data_file"]("static/mapdata/x.js", "x", [marker()])
     assert (tmp_path / "static/mapdata/x.js").exists() and desc["count"] == 1

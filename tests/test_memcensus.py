@@ -63,10 +63,10 @@ def test_a_build_stopped_at_a_stage_gives_its_census_and_publishes_nothing(tmp_p
                                 least=0)
     assert census["stage"] == "render"
     owners = [owner for owner, _, _ in census["holdings"]]
-    # The Dataset's tables, the renderer's queued pages and the build's context each claim.
+    # The Dataset's tables, the renderer's queued pages and the build context's parts each claim.
     assert any(o.startswith("dataset rows projects") for o in owners)
     assert any(o.startswith("renderer queue ") for o in owners)
-    assert any(o.startswith("context cb_") for o in owners)
+    assert {"context signals", "context maps", "context history"} <= set(owners)
     assert census["anonymous_mb"] > census["holdings"][0][1] > 0
     assert not out.exists() and not list(tmp_path.glob(".build-*"))  # stopped: nothing written
 

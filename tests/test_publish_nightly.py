@@ -91,11 +91,10 @@ def test_history_survives_a_killed_commit_and_a_rerun(two_nights, tmp_path):
     from clearbuild.build import settings_for
 
     settings = settings_for("pelicanconf.py", {"CB_DATA": str(ws.exports / "2026-11-21"), "CB_ADMIN_DB": ""})
-    loader.forget()
-    assert history.record(loader.dataset_for(settings), "2026-11-21") == []  # same export: nothing new
+    assert history.record(loader.load(settings), "2026-11-21") == []  # same export: nothing new
     assert history.entries() == before
     assert (folder / "changes.jsonl").stat().st_size == history.head["bytes"]
-    assert history.digest == loader.dataset_for(settings).digest()  # the manifest's dataset hash
+    assert history.digest == loader.load(settings).digest()  # the manifest's dataset hash
 
 
 def test_live_site_verifies_and_names_the_dataset(two_nights):

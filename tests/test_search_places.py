@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from clearbuild import places
-from clearbuild.loader import dataset_for
+from clearbuild.loader import load
 from clearbuild.search import build_index, export
 from clearbuild.search.query import Reader
 
@@ -41,7 +41,7 @@ def test_the_fixture_site_finds_romanised_districts_on_both_languages(fixture_si
 
 @pytest.mark.slow
 def test_the_demo_finds_yangcheon_and_mokdong(tmp_path):
-    ds = dataset_for({"CB_DATA": str(ROOT / "data/sample/2026-11-20"), "CB_ADMIN_DB": ""})
+    ds = load({"CB_DATA": str(ROOT / "data/sample/2026-11-20"), "CB_ADMIN_DB": ""})
     _, files, _ = build_index(ds.tables, (), {})
     export.write_files(files, tmp_path)
     reader = Reader(tmp_path)

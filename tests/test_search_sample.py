@@ -19,7 +19,7 @@ def sample(tmp_path_factory):
     folder = config.resolve(config.DEFAULTS["CB_SAMPLE_DIR"])
     if not (folder / "projects.csv").exists():
         pytest.fail("data/sample is missing: run `invoke sample`")
-    ds = loader.dataset_for({"CB_DATA": str(folder), "CB_ADMIN_DB": ""})
+    ds = loader.load({"CB_DATA": str(folder), "CB_ADMIN_DB": ""})
     index, files, _ = build_index(ds.tables, (), None)
     out = tmp_path_factory.mktemp("sample") / "search"
     export.write_files(files, out)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clearbuild.build import build
-from clearbuild.loader import dataset_for
+from clearbuild.loader import load
 from clearbuild.sample import generate
 from clearbuild.signals import compute
 
@@ -26,7 +26,7 @@ def built(tmp_path_factory) -> tuple[Path, object]:
     generate(data, projects=80, contracts=1500, companies=300, apartments=3, apartment_documents=20,
              photos=False)
     site = build(output=base / "out", data=data, quiet=True, overrides={"CB_SEARCH_ENABLED": False}).output
-    return site, compute(dataset_for({"CB_DATA": str(data), "CB_ADMIN_DB": ""}), {})
+    return site, compute(load({"CB_DATA": str(data), "CB_ADMIN_DB": ""}), {})
 
 
 def _pages(site: Path, base: str) -> list[Path]:

@@ -57,11 +57,7 @@ def fixture_dataset(tmp_path_factory):
     from factory import write_export
 
     export = write_export(tmp_path_factory.mktemp("snap") / "export")
-    loader.forget()
-    try:
-        return loader.dataset_for(settings_for(overrides={"CB_DATA": str(export)}))
-    finally:
-        loader.forget()
+    return loader.load(settings_for(overrides={"CB_DATA": str(export)}))
 
 
 def test_fixture_round_trip(fixture_dataset, tmp_path):
@@ -74,11 +70,7 @@ def test_fixture_round_trip(fixture_dataset, tmp_path):
 
 def test_demo_round_trip(tmp_path):
     settings = settings_for(overrides={"CB_DATA": str(config.resolve(config.DEFAULTS["CB_SAMPLE_DIR"]))})
-    loader.forget()
-    try:
-        ds = loader.dataset_for(settings)
-    finally:
-        loader.forget()
+    ds = loader.load(settings)
     assert_same(ds, snapshot.read(snapshot.write(ds, tmp_path, "demo")))
 
 

@@ -39,8 +39,7 @@ def test_final_terms_and_certified_amounts_equal_the_dicts_of_every_contract(tmp
     build held before: every contract's amount and end date, updated by its amendments in
     order, and the paid total for a paid kind with claims."""
     generate(tmp_path / "export", projects=40, contracts=1500, seed=3)
-    loader.forget()
-    ds = loader.dataset_for(settings_for(overrides={"CB_DATA": str(tmp_path / "export")}))
+    ds = loader.load(settings_for(overrides={"CB_DATA": str(tmp_path / "export")}))
     contracts = ds.index("contracts", "contract_id")
     amendments = certcodes.amendments_by_contract(ds.records("contract_amendments"))
     payments = ds.group("contract_payments", "contract_id")
@@ -63,4 +62,3 @@ def test_final_terms_and_certified_amounts_equal_the_dicts_of_every_contract(tmp
     assert any(amount[c] != contracts[c]["amount"] for c in contracts)
     assert any(end[c] != (contracts[c].get("end_date") or "") for c in contracts)
     assert any(certified[c] != amount[c] for c in contracts)
-    loader.forget()

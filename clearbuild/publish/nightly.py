@@ -113,9 +113,8 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
         say(f"accepted on purpose: {r.line()}")
 
     clock.phase("ingest")
-    loader.forget()
     try:
-        dataset = loader.dataset_for(settings)
+        dataset = loader.load(settings)
     except StructuralError as e:
         _refuse(s, export.name, f"export {export.name} refused; the live site is unchanged:\n  {e}", 2)
     key_path = config.resolve(setting(settings, "CB_PUBLISH_KEY"))
@@ -162,7 +161,7 @@ def _run(exports: Path, s: Site, settings_file: str, accept: tuple[bool, bool],
     target = s.builds / name
     started = time.time()
     result = build(output=target, data=export, settings_file=settings_file, overrides=overrides,
-                   quiet=True, previous=previous, reuse_dataset=True, in_place=old is not None,
+                   quiet=True, previous=previous, dataset=dataset, in_place=old is not None,
                    count=False)
 
     clock.phase("manifest")

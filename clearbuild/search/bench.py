@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv:
         from clearbuild import loader
 
-        tables = loader.dataset_for({"CB_DATA": argv[0]}).tables
+        tables = loader.load({"CB_DATA": argv[0]}).tables
     else:
         from . import synthetic
 

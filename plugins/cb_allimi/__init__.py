@@ -1,7 +1,8 @@
 """cb_allimi: the construction disclosure section: home map, district pages, project pages.
 
-Pages are queued on the shared renderer (``context['cb_renderer']``), never through Pelican's
-article pipeline; photos and project documents are copied from the export into media/. Only
+Pages are queued on the shared renderer (the build context's ``renderer``,
+clearbuild.buildcontext), never through Pelican's article pipeline; photos and project
+documents are copied from the export into media/. Only
 the files of rows in the Dataset are copied: a private document's row was dropped in ingest, so
 its file, though it sits in the export folder, never reaches output/. Only files the files gate
 checked in ingest (``Dataset.files``) are published, under their record id.
@@ -16,7 +17,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, filegate
+from clearbuild import asof, buildcontext, config, filegate
 from clearbuild.filegate import SourceFile
 
 from . import feeds
@@ -32,8 +33,8 @@ def project_page(ds: Any, overdue: int, today: Any, p: dict[str, Any]) -> dict[s
 
 class AllimiGenerator(Generator):
     def generate_context(self) -> None:
-        ds = self.context["cb_dataset"]
-        r = self.context["cb_renderer"]
+        ds = buildcontext.dataset_of(self.context)
+        r = buildcontext.renderer_of(self.context)
         projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
         today = asof.as_date(ds, self.settings)  # overdue days: never the clock
         overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")

@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, filegate
+from clearbuild import buildcontext, config, filegate
 from clearbuild.filegate import SourceFile
 
 from .pages import (
@@ -45,8 +45,8 @@ def document_page(ds: Any, by_id: dict[str, dict[str, Any]],
 
 class ApartmentsGenerator(Generator):
     def generate_context(self) -> None:
-        ds = self.context["cb_dataset"]
-        r = self.context["cb_renderer"]
+        ds = buildcontext.dataset_of(self.context)
+        r = buildcontext.renderer_of(self.context)
         s = self.settings
         complexes = sorted(ds.records("apartments"), key=lambda c: c["complex_id"])
         docs_by_complex = ds.group("apartment_documents", "complex_id")

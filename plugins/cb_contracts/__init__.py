@@ -1,6 +1,7 @@
 """cb_contracts: plans, bid notices and results, contracts, companies, certificates (issue 3).
 
-Pages are queued on the shared renderer (``context['cb_renderer']``); the browser's data files
+Pages are queued on the shared renderer (the build context's ``renderer``,
+clearbuild.buildcontext); the browser's data files
 (company ids for the lookup, certificate codes for /verify/, company markers per district) and
 the Atom feeds are written in ``generate_output``. docs/contracts.md describes every page.
 """
@@ -17,7 +18,7 @@ from jinja2 import Environment, pass_environment
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import config, contractpay
+from clearbuild import buildcontext, config, contractpay
 from clearbuild.certcodes import SHARD_HEX, cert_kind
 from clearbuild.publish import setting as publish_setting
 
@@ -76,13 +77,13 @@ class ContractsGenerator(Generator):
 
     def generate_context(self) -> None:
         started = time.time()
-        r = self.context["cb_renderer"]
+        r = buildcontext.renderer_of(self.context)
         before = r.queued()
-        self.site = queue_all(self.context["cb_dataset"], r,
+        self.site = queue_all(buildcontext.dataset_of(self.context), r,
                               home_rows=setting(self.settings, "CB_CONTRACTS_HOME_ROWS"),
                               money=self.env.filters["money"],
                               districts=config.districts(self.settings),
-                              maps=self.context.get("cb_maps"),
+                              maps=buildcontext.of(self.context).maps,
                               deadline=contractpay.Deadline.of(self.settings))
         # Codes printed on earlier nights, from the nightly's ledger beside the record histories.
         old = add_superseded(self.site.codes,
@@ -111,7 +112,7 @@ class ContractsGenerator(Generator):
         out = Path(self.output_path)
         site = self.site
         ch = site.chain
-        maps = self.context.get("cb_maps")
+        maps = buildcontext.of(self.context).maps
         for s in site.sets:
             jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded))
         self._feeds(out, ch)

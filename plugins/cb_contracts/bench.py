@@ -31,25 +31,25 @@ def measure(data: str, render: int = 100) -> dict[str, Any]:
     sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
     from pelican import Pelican
 
-    from clearbuild import loader
+    from clearbuild import buildcontext, loader
     from clearbuild.build import settings_for
     from clearbuild.pagehash import Job
 
     out = Path(tempfile.mkdtemp(prefix="cb-contracts-bench-"))
     settings = settings_for(overrides={"CB_DATA": str(Path(data).resolve()), "OUTPUT_PATH": str(out)})
     t = time.time()
-    loader.forget()
-    loader.dataset_for(settings)
+    dataset = loader.load(settings)
     load_s = time.time() - t
     rss_loaded = _rss_mb()
     pelican = Pelican(settings)
     context: dict[str, Any] = {**settings, "generated_content": {}, "static_links": set(),
                                "static_content": {}, "localsiteurl": settings["SITEURL"]}
+    buildcontext.of(context).dataset = dataset
     gens = [cls(context=context, settings=settings, path=pelican.path, theme=pelican.theme,
                 output_path=str(out)) for cls in pelican._get_generator_classes()]
     by_name = {type(g).__name__: g for g in gens}
     by_name["DatasetGenerator"].generate_context()
-    renderer = context["cb_renderer"]
+    renderer = buildcontext.renderer_of(context)
     before = {k: len(g) for k, g in renderer.groups.items()}
     t = time.time()
     by_name["ContractsGenerator"].generate_context()

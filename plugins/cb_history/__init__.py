@@ -19,39 +19,43 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, config, loader
+from clearbuild import asof, buildcontext, config
 from clearbuild.publish import setting
 from clearbuild.publish.history import PAGE_KINDS, History, by_record
 from clearbuild.schema import TABLES
 
-_CACHE: dict[tuple[str, int, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
-
-
-def index(settings: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """(kind, id) -> entries, once per build (the log is only read when it changed)."""
-    history = History(config.resolve(setting(settings, "CB_HISTORY_DIR")))
-    until = asof.day(asof.of(loader.dataset_for(settings), settings)) or ""
-    key = (str(history.folder), history.head.get("bytes", 0), until)
-    if key not in _CACHE:
-        _CACHE.clear()
-        entries = history.entries() if until else []
-        for e in entries:
-            e["type"] = TABLES[e["table"]].column(e["field"]).type if e["field"] and \
-                e["table"] in TABLES and e["field"] in TABLES[e["table"]]._by_name() else None
-        _CACHE[key] = by_record(entries, until)
-    return _CACHE[key]
-
-
 Index = dict[tuple[str, str], list[dict[str, Any]]]
 
 
-def _lookup(idx: Index, kind: str, record_id: Any) -> list[dict[str, Any]]:
-    return idx.get((kind, str(record_id)), [])
+def read_index(settings: dict[str, Any], dataset: Any) -> Index:
+    """(kind, id) -> the history log's entries dated up to the export's date."""
+    history = History(config.resolve(setting(settings, "CB_HISTORY_DIR")))
+    until = asof.day(asof.of(dataset, settings)) or ""
+    entries = history.entries() if until else []
+    for e in entries:
+        e["type"] = TABLES[e["table"]].column(e["field"]).type if e["field"] and \
+            e["table"] in TABLES and e["field"] in TABLES[e["table"]]._by_name() else None
+    return by_record(entries, until)
+
+
+def index(context: dict[str, Any], settings: dict[str, Any]) -> Index:
+    """The build's index, read once and kept in the build's context (clearbuild.buildcontext):
+    every generator's environment and the page hashes share it, and it goes with the build."""
+    shared = buildcontext.of(context)
+    if shared.history is None:
+        shared.history = read_index(settings, buildcontext.dataset_of(context))
+    return shared.history
 
 
 def on_generator_init(generator: Any) -> None:
-    idx = index(generator.settings)
-    generator.env.globals["cb_history"] = functools.partial(_lookup, idx)
+    """The ``cb_history(kind, id)`` global: the index is read when a page first asks (by then
+    the build's Dataset is in the context, whatever order the generators were made in)."""
+    context, settings = generator.context, generator.settings
+
+    def lookup(kind: str, record_id: Any) -> list[dict[str, Any]]:
+        return index(context, settings).get((kind, str(record_id)), [])
+
+    generator.env.globals["cb_history"] = lookup
 
 
 def _depends(idx: Index, job: Any) -> list[dict[str, Any]]:
@@ -77,11 +81,11 @@ class HistoryGenerator(Generator):
     """Adds the history to page hashes, and queues the site-wide list of changes."""
 
     def generate_context(self) -> None:
-        idx = index(self.settings)
-        renderer = self.context["cb_renderer"]
+        idx = index(self.context, self.settings)
+        renderer = buildcontext.renderer_of(self.context)
         renderer.depends.append(functools.partial(_depends, idx))
         entries = [e for items in idx.values() for e in items]
-        ds = self.context["cb_dataset"]
+        ds = buildcontext.dataset_of(self.context)
         present = {(kind, str(i)) for table, kind in PAGE_KINDS.items()
                    for i in ds.table(table).get(TABLES[table].key[0], [])}
         latest: dict[tuple[str, str], str] = {}

@@ -1,10 +1,10 @@
 """cb_maps: Leaflet maps written by folium, offline, deterministic, with data only as JSON.
 
 Other plugins never import this one: templates reach it through Jinja globals (cb_map,
-cb_map_external, cb_point_map, cb_map_assets, cb_minimap, cb_district_bounds, cb_district_at) and Python code
-through ``context['cb_maps']``, a dict of the same callables plus ``write_data_file``. Both are
-set on ``generator_init``; the boundary .js file and the minimap SVGs are written on
-``finalized``. docs/maps.md has the settings and the contract.
+cb_map_external, cb_point_map, cb_map_assets, cb_minimap, cb_district_bounds, cb_district_at)
+and Python code through the build context's ``maps`` (clearbuild.buildcontext), a dict of the
+same callables plus ``write_data_file``. Both are set on ``generator_init``; the boundary .js
+file and the minimap SVGs are written on ``finalized``. docs/maps.md has the settings and the contract.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from pelican import signals
+
+from clearbuild import buildcontext
 
 from . import data
 from .render import Maps
@@ -80,7 +82,7 @@ def on_generator_init(generator: Any) -> None:
         "cb_district_bounds": maps.district_bounds,
         "cb_district_at": maps.district_at,
     })
-    generator.context["cb_maps"] = callables(maps, generator.output_path)
+    buildcontext.of(generator.context).maps = callables(maps, generator.output_path)
 
 
 def on_finalized(pelican: Any) -> None:

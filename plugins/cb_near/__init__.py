@@ -17,7 +17,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import gazetteer, places, safeio
+from clearbuild import buildcontext, gazetteer, places, safeio
 
 FILE = "near/places.js"
 
@@ -28,7 +28,7 @@ def source(entries: list[dict[str, Any]]) -> str:
 
 class NearGenerator(Generator):
     def generate_context(self) -> None:
-        ds = self.context.get("cb_dataset")
+        ds = buildcontext.of(self.context).dataset
         self._text = None
         if ds is None:
             return
@@ -36,7 +36,6 @@ class NearGenerator(Generator):
         entries = gazetteer.build(records, places.districts(self.settings),
                                   places.neighbourhoods(self.settings))
         self._text = source(entries)
-        self.context["cb_near_places"] = len(entries)
 
     def generate_output(self, writer: Any) -> None:
         if self._text is not None:

@@ -26,7 +26,7 @@ import numpy as np
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, csvsafe, forked, public, schema, urls
+from clearbuild import asof, buildcontext, csvsafe, forked, public, schema, urls
 from clearbuild.dataset import Dataset
 from clearbuild.ocds import coverage, extension
 from clearbuild.ocds.export import ExportOptions, OcdsWriter, dumps
@@ -141,14 +141,14 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: np.ndarray, out: Path)
 
 class OpenDataGenerator(Generator):
     def generate_context(self) -> None:
-        ds: Dataset = self.context["cb_dataset"]
+        ds: Dataset = buildcontext.dataset_of(self.context)
         opts = ExportOptions.from_settings(self.settings)
         self.ocds, self.oc4ids = writers(ds, opts)
         # ocid -> its release's digest, taken as the package is written (none on a cluster worker)
         self.digests: Mapping[str, bytes] = {}
         self.downloads: forked.Forked[Downloads] | None = None
         if self.settings.get("CB_CLUSTER_WORKER"):  # record files only (clearbuild.cluster)
-            self._record_files(self.context["cb_renderer"])
+            self._record_files(buildcontext.renderer_of(self.context))
             return
         out = Path(self.output_path) / "data"
         out.mkdir(parents=True, exist_ok=True)
@@ -174,8 +174,8 @@ class OpenDataGenerator(Generator):
             return
         done, self.downloads = self.downloads.result(), None
         self.digests = Digests(self.ocids, done.digests)
-        ds: Dataset = self.context["cb_dataset"]
-        opts, out, r = self.opts, Path(self.output_path) / "data", self.context["cb_renderer"]
+        ds: Dataset = buildcontext.dataset_of(self.context)
+        opts, out, r = self.opts, Path(self.output_path) / "data", buildcontext.renderer_of(self.context)
         files = self.files + done.files
         ext = out / extension.FOLDER  # clearbuild's own OCDS extension, which the package declares
         ext.mkdir(exist_ok=True)

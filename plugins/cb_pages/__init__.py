@@ -16,6 +16,8 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from clearbuild import buildcontext
+
 
 def _text(page: Any) -> dict[str, str]:
     return {"title": str(getattr(page, "title", "")), "content": str(getattr(page, "content", "") or "")}
@@ -36,7 +38,7 @@ def page_jobs(pages: list[Any]) -> list[tuple[str, dict[str, dict[str, str]]]]:
 
 class PagesGenerator(Generator):
     def generate_context(self) -> None:
-        renderer = self.context.get("cb_renderer")
+        renderer = buildcontext.of(self.context).renderer
         if renderer is None:
             return
         for path, texts in page_jobs(self.context.get("pages", [])):

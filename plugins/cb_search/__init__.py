@@ -18,7 +18,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import forked, memwatch
+from clearbuild import buildcontext, forked, memwatch
 from clearbuild.search import PAGE, TEMPLATE, export, index_of, page_context, setting
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class SearchGenerator(Generator):
         self._files: dict[str, str] | None = None
         if not setting(self.settings, "CB_SEARCH_ENABLED") or self.settings.get("CB_CLUSTER_WORKER"):
             return  # a cluster worker renders record partitions only (clearbuild.cluster)
-        dataset = self.context.get("cb_dataset")
+        dataset = buildcontext.of(self.context).dataset
         tables = getattr(dataset, "tables", None) or {}
         forked.collect_all()  # the index's memory, not on top of a child's (clearbuild.forked)
         index, times = index_of(tables, self.context.get("pages", []), self.settings)
@@ -42,7 +42,7 @@ class SearchGenerator(Generator):
         self._files = {}  # written: nothing waits in memory for the output phase
         del index
         memwatch.give_back()  # the index's freed temporaries (~300 MB at Seoul's size) go back
-        renderer = self.context.get("cb_renderer")
+        renderer = buildcontext.of(self.context).renderer
         self._own_page = renderer is None
         if renderer is not None:
             renderer.add(TEMPLATE, PAGE, **ctx)
@@ -58,9 +58,6 @@ class SearchGenerator(Generator):
                 dict(self.context, root="../", lang_root="../", **self._page_ctx))
             (folder / "index.html").write_text(html, encoding="utf-8")
         self._figures.update(sizes)
-        stats = self.context.get("cb_stats")
-        if isinstance(stats, dict):
-            stats["search"] = self._figures
         log.info("search: %(documents)d documents, %(terms)d terms, %(files)d files, %(bytes)d bytes",
                  self._figures)
         self._files = None

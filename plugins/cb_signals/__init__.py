@@ -5,8 +5,8 @@ Signals are computed once (clearbuild.signals.compute) in generate_context and s
   ``cb_signal_reason(flag, lang)`` (the numbers, in words), ``cb_signal_rates(group, key)``
   (an agency's or company's rates) and ``cb_signal_text(texts, lang)``; record templates include
   ``cb_signals_box.html`` with ``signal_kind`` and ``signal_id`` set;
-- ``context['cb_signals']`` (the Signals object) and ``context['cb_signal_flags']``
-  ({(kind, id): [indicator ids]}) for other plugins, e.g. search filters;
+- the build context's ``signals`` (clearbuild.buildcontext) for other plugins, e.g. search
+  filters (``flag_map()``: {(kind, id): [indicator ids]});
 - pages under /signals/: the list (filterable), one list per indicator, the methodology,
   agency rates and company rates.
 """
@@ -21,7 +21,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import forked
+from clearbuild import buildcontext, forked
 from clearbuild.signals import DEFAULTS, Flag, Signals, compute, explain
 from clearbuild.signals import setting as signal_setting
 
@@ -43,7 +43,7 @@ def on_generator_init(generator: Any) -> None:
     env = generator.env
 
     def current() -> Signals | None:
-        return context.get("cb_signals")
+        return buildcontext.of(context).signals
 
     def signals_for(kind: str, record_id: Any) -> list[Flag]:
         sig = current()
@@ -74,18 +74,16 @@ def _depends(sig: Signals, job: Any) -> Any:
 
 class SignalsGenerator(Generator):
     def generate_context(self) -> None:
-        ds = self.context["cb_dataset"]
+        ds = buildcontext.dataset_of(self.context)
         # The parent grows most here (~250 MB at Seoul's size): not while a forked child (the
         # open-data writer) holds its own copies of what it read (clearbuild.forked).
         forked.collect_all()
         t = time.perf_counter()
         sig = compute(ds, self.settings)
         seconds = time.perf_counter() - t
-        self.context["cb_signals"] = sig
-        self.context["cb_signal_flags"] = sig.flag_map()
-        self.context.setdefault("cb_stats", {})["signals_seconds"] = round(seconds, 3)
+        buildcontext.of(self.context).signals = sig
         log.info("signals: %d flags on %d records in %.2f s", len(sig.flags), len(sig.records), seconds)
-        renderer = self.context["cb_renderer"]
+        renderer = buildcontext.renderer_of(self.context)
         # A record page shows flags through a Jinja global, not its context: hash them with it.
         renderer.depends.append(functools.partial(_depends, sig))
         self._queue(sig, renderer)
@@ -106,7 +104,7 @@ class SignalsGenerator(Generator):
               **summary)
         bars = int(signal_setting(self.settings, "CB_SIGNALS_CHART_BARS"))
         least = int(signal_setting(self.settings, "CB_SIGNALS_RATE_MIN_CONTRACTS"))
-        ds = self.context["cb_dataset"]
+        ds = buildcontext.dataset_of(self.context)
         companies = ds.table("companies")
         names = dict(zip(companies["company_id"].tolist(), companies["name"].tolist(), strict=True)) \
             if {"company_id", "name"} <= set(companies.columns) else {}
