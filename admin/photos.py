@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from clearbuild import safeio
 from clearbuild.filegate import images
 from clearbuild.filegate.images import encode
 
@@ -70,21 +71,8 @@ def write_blob(data: bytes, dest: Path, suffix: str) -> tuple[str, str]:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        _fsync_dir(dest)
+        safeio.fsync_dir(dest)
     return name, digest
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def check_files(conn: sqlite3.Connection, dest: Path, kind: str = "photo") -> list[str]:

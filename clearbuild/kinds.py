@@ -17,6 +17,33 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Searched:
+    """How a kind's records become search documents (clearbuild.search.documents). Each source
+    says where one value of a row comes from:
+
+    - ``"col"``: the record's own column;
+    - ``"col>table.field"``: ``field`` of the row of ``table`` whose key ``col`` holds (a
+      contract's company name: ``"company_id>companies.name"``);
+    - ``"brn:SOURCE"``: a business number as stored and as written (123-45-67890);
+    - ``"place:SOURCE,SOURCE"``: every written form, in both scripts, of those area codes;
+    - ``""``: nothing.
+    """
+
+    title: str  # the result's name, weighted highest
+    text: tuple[str, ...] = ()  # one indexed part each (agency, address, company ...)
+    refs: tuple[str, ...] = ()  # ids of related records, joined: found, weighted below its own id
+    date: str = ""  # the result's date (its first 10 characters), and the year filter
+    amount: str = ""  # a numeric column shown with the result
+    district: str = ""  # the district filter
+    sub: tuple[str, ...] = ()  # the result's second line, joined
+    ids: str = ""  # its own id as written, when not only the key (a business number's forms)
+    rank: int = 50  # where its results stand among results of equal score (lower first)
+
+    def sources(self) -> tuple[str, ...]:
+        return (self.title, *self.text, *self.refs, self.date, self.district, *self.sub, self.ids)
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str  # the kind, e.g. "contracts": the key of urls, history, search and signals
     table: str  # the export table whose rows are the records
@@ -31,6 +58,8 @@ class Kind:
     # record's page. Implied: its own row, and the rows its own row's references name (a
     # contract's company and notice), as clearbuild.schema declares them.
     reads: tuple[tuple[str, str], ...] = field(default=())
+    # Its search documents; None: its records are not searched.
+    search: Searched | None = None
 
     def path(self, key: str) -> str:
         from .urls import record_path
@@ -62,26 +91,54 @@ def by_table() -> dict[str, Kind]:
     return {k.table: k for k in KINDS.values()}
 
 
+_PLACE = "place:district_code,dong_code"
+_COMPANY = "company_id>companies.name"
+_COMPLEX = "complex_id>apartments.name"
+
 for _kind in (
     Kind("projects", "projects", "project_id", "projects", "project.html", "Project",
          "Projects", reads=(("progress", "project_id"), ("inspections", "project_id"),
                                 ("change_orders", "project_id"), ("photos", "project_id"),
                                 ("project_documents", "project_id"), ("subcontracts", "project_id"),
-                                ("payments", "project_id"))),
+                                ("payments", "project_id")),
+         search=Searched("name", ("agency", "address", "category", "supervisor", "inspector",
+                                  "description", _PLACE),
+                         refs=("contract_id",), date="start_date", amount="budget",
+                         district="district_code", sub=("agency",), rank=0)),
     Kind("plans", "procurement_plans", "plan_id", "plans", "contracts_plan.html",
-         "Procurement plan", "Procurement plans", reads=(("bid_notices", "plan_id"),)),
+         "Procurement plan", "Procurement plans", reads=(("bid_notices", "plan_id"),),
+         search=Searched("title", ("agency", "kind", "description"), date="planned_month",
+                         amount="estimated_amount", sub=("agency",), rank=3)),
     Kind("notices", "bid_notices", "notice_id", "notices", "contracts_notice.html",
          "Bid notice", "Bid notices",
-         reads=(("bid_results", "notice_id"), ("contracts", "notice_id"))),
+         reads=(("bid_results", "notice_id"), ("contracts", "notice_id")),
+         search=Searched("title", ("agency", "kind", "eligibility", "required_documents"),
+                         refs=("plan_id",), date="published_at", amount="estimated_price",
+                         sub=("agency",), rank=2)),
     Kind("contracts", "contracts", "contract_id", "contracts", "contracts_contract.html",
          "Contract", "Contracts",
-         reads=(("contract_amendments", "contract_id"), ("contract_payments", "contract_id"))),
+         reads=(("contract_amendments", "contract_id"), ("contract_payments", "contract_id")),
+         search=Searched("title", ("agency", _COMPANY, "brn:company_id", "kind",
+                                   "place:project_id>projects.district_code,"
+                                   "project_id>projects.dong_code"),
+                         refs=("notice_id", "project_id"), date="signed_at", amount="amount",
+                         district="project_id>projects.district_code",
+                         sub=("agency", _COMPANY), rank=1)),
     Kind("companies", "companies", "company_id", "companies", "contracts_company.html",
          "Company", "Companies",
-         reads=(("contracts", "company_id"), ("bid_results", "company_id"))),
+         reads=(("contracts", "company_id"), ("bid_results", "company_id")),
+         search=Searched("name", ("address", "industry", "place:district_code"),
+                         district="district_code", sub=("industry",), ids="brn:company_id",
+                         rank=4)),
     Kind("apartments", "apartments", "complex_id", "apartments", "apartments_complex.html",
-         "Complex", "Apartment complexes", reads=(("apartment_documents", "complex_id"),)),
+         "Complex", "Apartment complexes", reads=(("apartment_documents", "complex_id"),),
+         search=Searched("name", ("address", _PLACE), district="district_code",
+                         sub=("address",), rank=5)),
     Kind("apartment_documents", "apartment_documents", "doc_id", "apartments/documents",
-         "apartments_document.html", "Document", "Documents"),
+         "apartments_document.html", "Document", "Documents",
+         search=Searched("title", (_COMPLEX, "kind", "category"), refs=("contract_id",),
+                         date="date", amount="amount",
+                         district="complex_id>apartments.district_code", sub=(_COMPLEX,),
+                         rank=6)),
 ):
     register(_kind)

@@ -7,19 +7,36 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from jinja2 import DictLoader, Environment
 
 from clearbuild import hooks, kinds, urls
 from clearbuild.publish.history import PAGE_KINDS
 from clearbuild.render import Renderer
+from clearbuild.schema import TABLES
+from clearbuild.schema_types import Column, Table
+from clearbuild.search import build_index, export
+from clearbuild.search.documents import dataset_documents, search_kinds
+from clearbuild.search.query import Reader
 
 TOY = kinds.Kind("incidents", "safety_incidents", "incident_id", "incidents", "incident.html",
-                 "Safety incident", "Safety incidents", reads=(("incident_photos", "incident_id"),))
+                 "Safety incident", "Safety incidents", reads=(("incident_photos", "incident_id"),),
+                 search=kinds.Searched("title", ("cause", "project_id>projects.name"),
+                                       refs=("project_id",), date="occurred_on",
+                                       district="project_id>projects.district_code",
+                                       sub=("project_id>projects.name",)))
+# Its table, as clearbuild/schema.py would declare it (the one private column never searched).
+INCIDENTS = Table("safety_incidents", "One row per safety incident on a project site.",
+                  ("incident_id",), (Column("incident_id", "id", True), Column("title"),
+                                     Column("cause"), Column("project_id", ref="projects.project_id"),
+                                     Column("occurred_on", "date"),
+                                     Column("victim_name", public=False)))
 
 
 @pytest.fixture
-def toy():
+def toy(monkeypatch):
+    monkeypatch.setitem(TABLES, INCIDENTS.name, INCIDENTS)
     kinds.register(TOY)
     yield TOY
     kinds.unregister(TOY.name)
@@ -77,6 +94,29 @@ def test_a_toy_kind_gets_its_path_pages_history_and_announcements(toy, tmp_path:
     assert r.stats["rendered"] == 2 and r.stats["linked"] == 8  # one record, two languages
     assert (tmp_path / "two" / "incidents" / "I-3" / "index.html").read_text().endswith(
         "incidents/I-3 2026-11-20 changed")
+
+
+def test_a_toy_kind_gets_its_search_documents_from_its_declaration(toy, tmp_path: Path) -> None:
+    tables = {
+        "safety_incidents": pd.DataFrame({
+            "incident_id": ["I-1", "I-2"], "title": ["Fall from scaffold", "Crane tipped over"],
+            "cause": ["guard rail missing", "wind"], "project_id": ["P-1", "P-9"],
+            "occurred_on": ["2026-03-04T09:00", ""], "victim_name": ["Kim", "Lee"]}),
+        "projects": pd.DataFrame({"project_id": ["P-1"], "name": ["Gangnam sidewalk"],
+                                  "district_code": ["11680"]})}
+    docs = dataset_documents(tables)
+    found = docs[docs["kind"] == "incidents"].reset_index(drop=True)
+    assert found["url"].tolist() == ["incidents/I-1/index.html", "incidents/I-2/index.html"]
+    assert found["title"].tolist() == ["Fall from scaffold", "Crane tipped over"]
+    assert found["refs"].tolist() == ["P-1", "P-9"] and found["date"].tolist() == ["2026-03-04", ""]
+    assert found["text.1"].tolist() == ["Gangnam sidewalk", ""]  # its project's name, looked up
+    assert found["district"].tolist() == ["11680", ""] and found["sub"].tolist() == ["Gangnam sidewalk", ""]
+    assert "Kim" not in docs.to_string()  # a private column never reaches the index
+    assert search_kinds()[-2:] == ("incidents", "pages")  # ranked after the built-in kinds
+    index, files, _ = build_index(tables, (), None)
+    export.write_files(files, tmp_path / "search")
+    hits = Reader(tmp_path / "search").search("scaffold", kind="incidents").hits
+    assert "incidents" in index.kinds and [h.url for h in hits] == ["incidents/I-1/index.html"]
 
 
 def test_kinds_feed_urls_and_history() -> None:

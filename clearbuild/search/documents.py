@@ -12,7 +12,6 @@ that are missing or empty simply contribute nothing.
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 import math
@@ -23,13 +22,20 @@ from typing import Any
 
 import pandas as pd
 
-from .. import public, urls
+from .. import kinds, public, urls
+from ..schema import TABLES
 
 log = logging.getLogger(__name__)
 
-# Kinds in the order results of equal score are listed (and documents are numbered).
-KINDS = ("projects", "contracts", "notices", "plans", "companies", "apartments",
-         "apartment_documents", "pages")
+PAGES = "pages"  # the content pages' documents: not a record kind
+
+
+def search_kinds() -> tuple[str, ...]:
+    """The kinds whose records are searched, in the order results of equal score are listed (and
+    documents are numbered): each record kind that declares ``search`` (clearbuild.kinds), by
+    its rank, then the content pages."""
+    searched = [k for k in kinds.KINDS.values() if k.search is not None]
+    return (*(k.name for k in sorted(searched, key=lambda k: k.search.rank)), PAGES)  # type: ignore[union-attr]
 COLUMNS = ["kind", "id", "url", "title", "ids", "refs", "text", "date", "amount", "district",
            "sub"]  # + text.1, text.2 ...
 
@@ -87,7 +93,7 @@ def _frame(kind: str, df: pd.DataFrame, id_col: str, title: list[str], refs: lis
                     bad[0])
     money = (pd.to_numeric(df[amount], errors="coerce").astype(float).tolist()
              if amount in df.columns else [math.nan] * len(df))
-    section = urls.SECTIONS[kind]
+    section = kinds.KINDS[kind].folder  # its declaration (clearbuild.kinds), as urls.record_path
     out = pd.DataFrame({
         "kind": kind, "id": rid, "url": [f"{section}/{v}/index.html" for v in rid],
         "title": title, "ids": own if own is not None else rid, "refs": refs,
@@ -102,75 +108,70 @@ def _place(names: dict[str, str], *codes: list[str]) -> list[str]:
     return [" ".join(filter(None, (names.get(c, "") for c in row))) for row in zip(*codes, strict=True)]
 
 
+class _Sources:
+    """A build's tables as the values a kind's ``search`` declaration names (kinds.Searched):
+    each table projected once, each lookup made once."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], names: dict[str, str]) -> None:
+        self.tables, self.names = tables, names
+        self._projected: dict[str, pd.DataFrame | None] = {}
+        self._lookups: dict[tuple[str, str], dict[str, str]] = {}
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        if name not in self._projected:
+            # Ingest already projects every row (clearbuild.public); never rely on one guard.
+            df = self.tables.get(name)
+            self._projected[name] = public.project(name, df)[0] if df is not None and not df.empty \
+                else None
+        return self._projected[name]
+
+    def lookup(self, table: str, field: str) -> dict[str, str]:
+        if (table, field) not in self._lookups:
+            kind = kinds.by_table().get(table)
+            key = kind.key if kind else TABLES[table].key[0]
+            self._lookups[table, field] = _lookup(self.table(table), key, field)
+        return self._lookups[table, field]
+
+    def values(self, df: pd.DataFrame, source: str) -> list[str]:
+        """One source's value for each row of ``df`` (the forms are kinds.Searched's)."""
+        if not source:
+            return [""] * len(df)
+        if source.startswith("brn:"):
+            return _brn_forms(self.values(df, source[4:]))
+        if source.startswith("place:"):
+            return _place(self.names, *(self.values(df, s) for s in source[6:].split(",")))
+        if ">" in source:
+            column, target = source.split(">", 1)
+            table, field = target.split(".", 1)
+            found = self.lookup(table, field)
+            return [found.get(k, "") for k in _col(df, column)]
+        return _col(df, source)
+
+    def joined(self, df: pd.DataFrame, sources: tuple[str, ...]) -> list[str]:
+        if len(sources) == 1:
+            return self.values(df, sources[0])
+        return _join(*(self.values(df, s) for s in sources)) if sources else [""] * len(df)
+
+
 def dataset_documents(tables: Mapping[str, pd.DataFrame], places: dict[str, str] | None = None
                       ) -> pd.DataFrame:
-    """Every searchable record of the Dataset's tables. ``places``: area code -> its names in
-    both scripts (clearbuild.places.names), indexed as text so 양천구, Yangcheon-gu, 목동 and
-    Mokdong find the records there; a row's neighbourhood is its ``dong_code``."""
-    names = places or {}
-    def t(name: str) -> pd.DataFrame | None:
-        # Ingest already projects every row (clearbuild.public); never rely on one guard.
-        df = tables.get(name)
-        return public.project(name, df)[0] if df is not None and not df.empty else None
-
-    def via(keys: list[str], table: dict[str, str]) -> list[str]:
-        return [table.get(k, "") for k in keys]
-
+    """Every searchable record of the Dataset's tables: each record kind that declares ``search``
+    (clearbuild.kinds), in rank order. ``places``: area code -> its names in both scripts
+    (clearbuild.places.names), indexed as text so 양천구, Yangcheon-gu, 목동 and Mokdong find the
+    records there; a row's neighbourhood is its ``dong_code``."""
+    src = _Sources(tables, places or {})
     frames: list[pd.DataFrame] = []
-    projects, companies, apartments = t("projects"), t("companies"), t("apartments")
-    company_name = _lookup(companies, "company_id", "name")
-    project_district = _lookup(projects, "project_id", "district_code")
-    project_dong = _lookup(projects, "project_id", "dong_code")
-    complex_name = _lookup(apartments, "complex_id", "name")
-    complex_district = _lookup(apartments, "complex_id", "district_code")
-
-    if (df := projects) is not None:
-        c = functools.partial(_col, df)
+    for name in search_kinds()[:-1]:
+        kind = kinds.KINDS[name]
+        spec = kind.search
+        df = src.table(kind.table)
+        if df is None or spec is None:
+            continue
         frames.append(_frame(
-            "projects", df, "project_id", c("name"), c("contract_id"),
-            [c("agency"), c("address"), c("category"), c("supervisor"), c("inspector"),
-             c("description"), _place(names, c("district_code"), c("dong_code"))],
-            c("start_date"), "budget", c("district_code"), c("agency")))
-    if (df := t("contracts")) is not None:
-        c = functools.partial(_col, df)
-        company = via(c("company_id"), company_name)
-        frames.append(_frame(
-            "contracts", df, "contract_id", c("title"), _join(c("notice_id"), c("project_id")),
-            [c("agency"), company, _brn_forms(c("company_id")), c("kind"),
-             _place(names, via(c("project_id"), project_district), via(c("project_id"), project_dong))],
-            c("signed_at"), "amount", via(c("project_id"), project_district),
-            _join(c("agency"), company)))
-    if (df := t("bid_notices")) is not None:
-        c = functools.partial(_col, df)
-        frames.append(_frame(
-            "notices", df, "notice_id", c("title"), c("plan_id"),
-            [c("agency"), c("kind"), c("eligibility"), c("required_documents")],
-            c("published_at"), "estimated_price", [""] * len(df), c("agency")))
-    if (df := t("procurement_plans")) is not None:
-        c = functools.partial(_col, df)
-        frames.append(_frame(
-            "plans", df, "plan_id", c("title"), [""] * len(df), [c("agency"), c("kind"), c("description")],
-            c("planned_month"), "estimated_amount", [""] * len(df), c("agency")))
-    if (df := companies) is not None:
-        c = functools.partial(_col, df)
-        frames.append(_frame(
-            "companies", df, "company_id", c("name"), [""] * len(df),
-            [c("address"), c("industry"), _place(names, c("district_code"))], [""] * len(df), "",
-            c("district_code"),
-            c("industry"), own=_brn_forms(c("company_id"))))
-    if (df := apartments) is not None:
-        c = functools.partial(_col, df)
-        frames.append(_frame(
-            "apartments", df, "complex_id", c("name"), [""] * len(df),
-            [c("address"), _place(names, c("district_code"), c("dong_code"))],
-            [""] * len(df), "", c("district_code"), c("address")))
-    if (df := t("apartment_documents")) is not None:
-        c = functools.partial(_col, df)
-        cx = via(c("complex_id"), complex_name)
-        frames.append(_frame(
-            "apartment_documents", df, "doc_id", c("title"), c("contract_id"),
-            [cx, c("kind"), c("category")], c("date"), "amount",
-            via(c("complex_id"), complex_district), cx))
+            name, df, kind.key, src.values(df, spec.title), src.joined(df, spec.refs),
+            [src.values(df, s) for s in spec.text], src.values(df, spec.date), spec.amount,
+            src.values(df, spec.district), src.joined(df, spec.sub),
+            own=src.values(df, spec.ids) if spec.ids else None))
     return _concat(frames)
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 from whoosh.scoring import bm25
 
 from .. import memwatch
-from .documents import KINDS
+from .documents import search_kinds
 from .settings import setting
 from .vector import count_terms
 
@@ -54,7 +54,7 @@ def order_documents(docs: pd.DataFrame) -> pd.DataFrame:
     docs = docs.reset_index(drop=True)
     year = [d[:4] if d[:4].isdigit() and len(d) >= 4 else "" for d in docs["date"].fillna("").astype(str)]
     district = docs["district"].fillna("").astype(str).tolist()
-    kind = docs["kind"].map({k: i for i, k in enumerate(KINDS)}).to_numpy()
+    kind = docs["kind"].map({k: i for i, k in enumerate(search_kinds())}).to_numpy()
     order = np.lexsort((np.arange(len(docs)), pd.factorize(pd.Series(district, dtype=object), sort=True)[0],
                         pd.factorize(pd.Series(year, dtype=object), sort=True)[0], kind))
     docs = docs.assign(year=year, district=district)
@@ -62,7 +62,7 @@ def order_documents(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _facets(docs: pd.DataFrame) -> tuple[list[list[int]], list[str], list[str], list[str]]:
-    kinds = [k for k in KINDS if (docs["kind"] == k).any()]
+    kinds = [k for k in search_kinds() if (docs["kind"] == k).any()]
     years = sorted(docs["year"].unique().tolist())
     districts = sorted(docs["district"].unique().tolist())
     if not len(docs):
