@@ -38,6 +38,7 @@ class Searched:
     sub: tuple[str, ...] = ()  # the result's second line, joined
     ids: str = ""  # its own id as written, when not only the key (a business number's forms)
     rank: int = 50  # where its results stand among results of equal score (lower first)
+    label: str = ""  # the search page's name for its results (a msgid); "": the kind's plural
 
     def sources(self) -> tuple[str, ...]:
         return (self.title, *self.text, *self.refs, self.date, self.district, *self.sub, self.ids)
@@ -104,7 +105,8 @@ for _kind in (
          search=Searched("name", ("agency", "address", "category", "supervisor", "inspector",
                                   "description", _PLACE),
                          refs=("contract_id",), date="start_date", amount="budget",
-                         district="district_code", sub=("agency",), rank=0)),
+                         district="district_code", sub=("agency",), rank=0,
+                         label="Construction projects")),
     Kind("plans", "procurement_plans", "plan_id", "plans", "contracts_plan.html",
          "Procurement plan", "Procurement plans", reads=(("bid_notices", "plan_id"),),
          search=Searched("title", ("agency", "kind", "description"), date="planned_month",
@@ -139,6 +141,6 @@ for _kind in (
          search=Searched("title", (_COMPLEX, "kind", "category"), refs=("contract_id",),
                          date="date", amount="amount",
                          district="complex_id>apartments.district_code", sub=(_COMPLEX,),
-                         rank=6)),
+                         rank=6, label="Apartment documents")),
 ):
     register(_kind)

@@ -16,7 +16,7 @@ from clearbuild.publish.history import PAGE_KINDS
 from clearbuild.render import Renderer
 from clearbuild.schema import TABLES
 from clearbuild.schema_types import Column, Table
-from clearbuild.search import build_index, export
+from clearbuild.search import build_index, export, standalone
 from clearbuild.search.documents import dataset_documents, search_kinds
 from clearbuild.search.query import Reader
 
@@ -117,6 +117,9 @@ def test_a_toy_kind_gets_its_search_documents_from_its_declaration(toy, tmp_path
     export.write_files(files, tmp_path / "search")
     hits = Reader(tmp_path / "search").search("scaffold", kind="incidents").hits
     assert "incidents" in index.kinds and [h.url for h in hits] == ["incidents/I-1/index.html"]
+    site = tmp_path / "site"
+    standalone.build_site(site, tables, stubs=False)  # the real search page names it by its plural
+    assert '<option value="incidents">Safety incidents</option>' in (site / "search/index.html").read_text()
 
 
 def test_kinds_feed_urls_and_history() -> None:

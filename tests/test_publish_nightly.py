@@ -76,6 +76,19 @@ def test_withdrawn_record_is_listed_not_silently_deleted(two_nights):
     assert "P-0003" in withdrawn and "2026-11-21" in withdrawn  # ...its withdrawal stays, dated
 
 
+def test_the_changes_page_names_record_kinds_in_each_page_language(two_nights):
+    """A kind's name is translated at render time (``_(cb_kinds[kind].plural)``), in the page's
+    own language: each language environment has its own runtime gettext (cb_theme.use_language)."""
+    ws, _, _ = two_nights
+    live = ws.site / "current"
+    for path, own, other in (("changes/index.html", "공사", "Projects"),
+                             ("en/changes/index.html", "Projects", "공사")):
+        page = (live / path).read_text(encoding="utf-8")
+        withdrawn = page[page.index('id="withdrawn"'):]
+        assert f"<td>{own}</td><td>P-0003</td>" in withdrawn, path
+        assert f"<td>{other}</td>" not in page, path
+
+
 def test_history_survives_a_killed_commit_and_a_rerun(two_nights, tmp_path):
     ws, _, _ = two_nights
     folder = tmp_path / "history"

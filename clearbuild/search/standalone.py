@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
 
-from .. import config, safeio, urls
+from .. import config, kinds, safeio, urls
 from . import PAGE, TEMPLATE, build_index, export, page_context
 
 THEME = config.ROOT / "theme"
@@ -27,7 +27,8 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(SITENAME="clearbuild", districts=config.districts({}), lang="ko")
+    env.globals.update(SITENAME="clearbuild", districts=config.districts({}), lang="ko",
+                       cb_kinds=kinds.KINDS)
     return env
 
 

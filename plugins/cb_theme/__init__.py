@@ -46,7 +46,13 @@ def use_language(env: Any, lang: str, settings: dict[str, Any]) -> None:
     def ngettext(singular: str, plural: str, n: int) -> str:
         return gettext(singular if n == 1 else plural)
 
-    env.install_gettext_callables(gettext, ngettext, newstyle=False)
+    # What jinja2.ext.i18n's install_gettext_callables(..., newstyle=False) does, done here on
+    # this environment's own globals: on an overlay (language_env) that method is still its
+    # parent's extension's, so it installed each language into the parent, and every language
+    # environment kept the first language's runtime gettext: ``_(variable)`` (a kind's name on
+    # the changes page, say) came out in Korean on English pages (tests/test_publish_nightly.py).
+    env.newstyle_gettext = False  # type: ignore[attr-defined]
+    env.globals.update(gettext=gettext, ngettext=ngettext)
     env.globals["lang"] = lang
     local_filters(env, lang, settings)
 
