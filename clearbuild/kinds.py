@@ -13,7 +13,13 @@ docs/architecture.md "Adding a record kind" walks through declaring one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_NAME = r"[a-z_][a-z0-9_]*"
+_ONE = rf"{_NAME}(?:>{_NAME}\.{_NAME})?"
+# A search source (Searched): "", "col", "col>table.field", "brn:" or "place:" one or more of them.
+_SOURCE = re.compile(rf"|{_ONE}|brn:{_ONE}|place:{_ONE}(?:,{_ONE})*")
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,12 @@ class Searched:
 
     def sources(self) -> tuple[str, ...]:
         return (self.title, *self.text, *self.refs, self.date, self.district, *self.sub, self.ids)
+
+    def __post_init__(self) -> None:
+        for source in self.sources():
+            if not _SOURCE.fullmatch(source):
+                raise ValueError(f"search source {source!r}: not 'col', 'col>table.field', "
+                                 "'brn:SOURCE' or 'place:SOURCE,SOURCE'")
 
 
 @dataclass(frozen=True)

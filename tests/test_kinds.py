@@ -122,6 +122,13 @@ def test_a_toy_kind_gets_its_search_documents_from_its_declaration(toy, tmp_path
     assert '<option value="incidents">Safety incidents</option>' in (site / "search/index.html").read_text()
 
 
+@pytest.mark.parametrize("source", ["company_id>companies", "place:", "brn:", "Name",
+                                    "a>b.c>d.e", "place:a;b", "brn:a,b"])
+def test_a_search_source_that_is_not_of_the_declared_forms_is_refused_when_declared(source):
+    with pytest.raises(ValueError, match="search source"):
+        kinds.Searched("title", (source,))
+
+
 def test_kinds_feed_urls_and_history() -> None:
     for kind in kinds.KINDS.values():
         assert urls.SECTIONS[kind.name] == kind.folder

@@ -34,8 +34,10 @@ def search_kinds() -> tuple[str, ...]:
     """The kinds whose records are searched, in the order results of equal score are listed (and
     documents are numbered): each record kind that declares ``search`` (clearbuild.kinds), by
     its rank, then the content pages."""
-    searched = [k for k in kinds.KINDS.values() if k.search is not None]
-    return (*(k.name for k in sorted(searched, key=lambda k: k.search.rank)), PAGES)  # type: ignore[union-attr]
+    ranked = sorted((k.search.rank, i, k.name) for i, k in enumerate(kinds.KINDS.values()) if k.search)
+    return (*(name for _, _, name in ranked), PAGES)
+
+
 COLUMNS = ["kind", "id", "url", "title", "ids", "refs", "text", "date", "amount", "district",
            "sub"]  # + text.1, text.2 ...
 
