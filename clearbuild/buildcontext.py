@@ -80,13 +80,19 @@ def renderer_of(context: MutableMapping[str, Any]) -> Renderer:
     return r
 
 
+def release(context: MutableMapping[str, Any]) -> None:
+    """Take the build context out of Pelican's context once nothing will read it through that
+    dict again (the plugins' globals hold the build context itself). Pelican's own ``memoized``
+    cache keeps every page it made, and each page its context, for the life of the process: a
+    finished build's Dataset, renderer and signals must not stay with them."""
+    context.pop(KEY, None)
+
+
 @contextlib.contextmanager
 def handing(dataset: Dataset) -> Iterator[None]:
     """While Pelican runs inside this block, its generators' shared context gets ``dataset``
     (the caller loaded it before Pelican started). When the block ends the build context leaves
-    the Pelican context: Pelican's own ``memoized`` cache keeps its pages, and each page its
-    context, for the life of the process, and a finished build's Dataset, renderer and signals
-    must not stay with them (tests/test_buildcontext.py)."""
+    the Pelican context (``release``; tests/test_buildcontext.py)."""
     given: list[MutableMapping[str, Any]] = []
 
     def give(generator: Any) -> None:
@@ -101,4 +107,4 @@ def handing(dataset: Dataset) -> Iterator[None]:
     finally:
         pelican_signals.generator_init.disconnect(give)
         for context in given:
-            context.pop(KEY, None)
+            release(context)

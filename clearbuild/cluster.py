@@ -122,6 +122,7 @@ def rebuild(spec: BuildSpec) -> Renderer:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     renderer: Renderer = buildcontext.renderer_of(context)
+    buildcontext.release(context)  # a worker lives for many builds; ``forget`` then frees this one
     renderer.output = spec.output
     renderer.atomic = True  # a task run twice (a lost worker's, a retry) may race itself
     renderer.settings["OUTPUT_PATH"] = str(spec.output)

@@ -38,22 +38,23 @@ def read_index(settings: dict[str, Any], dataset: Any) -> Index:
     return by_record(entries, until)
 
 
-def index(context: dict[str, Any], settings: dict[str, Any]) -> Index:
-    """The build's index, read once and kept in the build's context (clearbuild.buildcontext):
+def index(shared: buildcontext.BuildContext, settings: dict[str, Any]) -> Index:
+    """The build's index, read once and kept in the build context (clearbuild.buildcontext):
     every generator's environment and the page hashes share it, and it goes with the build."""
-    shared = buildcontext.of(context)
     if shared.history is None:
-        shared.history = read_index(settings, buildcontext.dataset_of(context))
+        if shared.dataset is None:
+            raise RuntimeError("no Dataset in this build: add 'cb_dataset' first in PLUGINS")
+        shared.history = read_index(settings, shared.dataset)
     return shared.history
 
 
 def on_generator_init(generator: Any) -> None:
     """The ``cb_history(kind, id)`` global: the index is read when a page first asks (by then
     the build's Dataset is in the context, whatever order the generators were made in)."""
-    context, settings = generator.context, generator.settings
+    shared, settings = buildcontext.of(generator.context), generator.settings
 
     def lookup(kind: str, record_id: Any) -> list[dict[str, Any]]:
-        return index(context, settings).get((kind, str(record_id)), [])
+        return index(shared, settings).get((kind, str(record_id)), [])
 
     generator.env.globals["cb_history"] = lookup
 
@@ -81,7 +82,7 @@ class HistoryGenerator(Generator):
     """Adds the history to page hashes, and queues the site-wide list of changes."""
 
     def generate_context(self) -> None:
-        idx = index(self.context, self.settings)
+        idx = index(buildcontext.of(self.context), self.settings)
         renderer = buildcontext.renderer_of(self.context)
         renderer.depends.append(functools.partial(_depends, idx))
         entries = [e for items in idx.values() for e in items]

@@ -37,13 +37,14 @@ def _text(texts: dict[str, str], lang: str) -> str:
 
 
 def on_generator_init(generator: Any) -> None:
-    """Globals read the shared context lazily, so they work in every environment, even before
-    the signals are computed (they then return nothing)."""
-    context = generator.context
+    """Globals read the build context lazily, so they work in every environment, even before
+    the signals are computed (they then return nothing). They hold the build context itself,
+    not Pelican's context: the build context leaves that when the run ends."""
+    shared = buildcontext.of(generator.context)
     env = generator.env
 
     def current() -> Signals | None:
-        return buildcontext.of(context).signals
+        return shared.signals
 
     def signals_for(kind: str, record_id: Any) -> list[Flag]:
         sig = current()
