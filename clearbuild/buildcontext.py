@@ -48,6 +48,12 @@ class BuildContext:
     maps: dict[str, Callable[..., Any]] | None = None  # cb_maps' callables, for Python code
     history: Any = None  # cb_history's index of changes: (kind, id) -> entries
 
+    def need_dataset(self) -> Dataset:
+        """The Dataset; a plugin that needs it says so plainly when it is missing."""
+        if self.dataset is None:
+            raise RuntimeError("no Dataset in this build: add 'cb_dataset' first in PLUGINS")
+        return self.dataset
+
 
 FIELDS = tuple(f.name for f in dataclasses.fields(BuildContext))
 
@@ -66,11 +72,7 @@ def of(context: MutableMapping[str, Any]) -> BuildContext:
 
 
 def dataset_of(context: MutableMapping[str, Any]) -> Dataset:
-    """The build's Dataset; a plugin that needs it says so plainly when it is missing."""
-    ds = of(context).dataset
-    if ds is None:
-        raise RuntimeError("no Dataset in this build: add 'cb_dataset' first in PLUGINS")
-    return ds
+    return of(context).need_dataset()
 
 
 def renderer_of(context: MutableMapping[str, Any]) -> Renderer:

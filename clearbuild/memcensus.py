@@ -114,11 +114,11 @@ def holdings(roots: Iterable[tuple[str, Any]], nobody: Iterable[Any] = (), least
 def build_roots(dataset: Any, renderer: Any, context: dict[str, Any] | None,
                 generators: Iterable[Any] = ()) -> Iterator[tuple[str, Any]]:
     """The build's roots in the order they claim: the Dataset's rows, indexes and groupings
-    (one root each), every context key (the build context's signals, maps and history one by
-    one; what the generators keep ...), the renderer's
-    queue (a root per group of pages) and its other fields, each generator's attributes, then
-    each project module's globals. The Dataset, the renderer and the context themselves are
-    containers, not roots (``of_this_process`` names them nobody's)."""
+    (one root each), every context key (the build context's signals, maps and history one
+    by one; Pelican's own keys), the renderer's queue (a root per group of pages) and its other
+    fields, each generator's attributes, then each project module's globals. The Dataset, the
+    renderer and the context themselves are containers, not roots (``of_this_process`` names
+    them nobody's)."""
     if dataset is not None:
         for attr in ("_rows", "_records", "_groups", "_columns", "_held"):
             for key, value in getattr(dataset, attr, {}).items():

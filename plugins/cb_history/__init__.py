@@ -42,9 +42,7 @@ def index(shared: buildcontext.BuildContext, settings: dict[str, Any]) -> Index:
     """The build's index, read once and kept in the build context (clearbuild.buildcontext):
     every generator's environment and the page hashes share it, and it goes with the build."""
     if shared.history is None:
-        if shared.dataset is None:
-            raise RuntimeError("no Dataset in this build: add 'cb_dataset' first in PLUGINS")
-        shared.history = read_index(settings, shared.dataset)
+        shared.history = read_index(settings, shared.need_dataset())
     return shared.history
 
 
