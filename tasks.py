@@ -112,6 +112,16 @@ def clean(c):
     print("cleaned")
 
 
+@task(help={"data": "export folder (default: the settings' newest export)", "settings": "settings file",
+            "every": "check one record in N of each kind (default 3)", "kind": "only this kind"})
+def reads(c, data=None, settings="pelicanconf.py", every=3, kind=None):
+    """Check that each record kind's pages read only the rows clearbuild/kinds.py declares."""
+    from clearbuild.readcheck import main
+
+    sys.exit(main([*(["--data", data] if data else []), "--settings", settings, "--every", str(every),
+                   *(["--kind", kind] if kind else [])]))
+
+
 @task
 def golden(c):
     """Regenerate tests/golden/ from the tiny fixture on purpose (review the diff before committing)."""

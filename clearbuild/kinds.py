@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 
 _NAME = r"[a-z_][a-z0-9_]*"
 _ONE = rf"{_NAME}(?:>{_NAME}\.{_NAME})?"
+# A read (Kind.reads): the column holds the record's key, the key of a row of a table whose field
+# holds it, or what the record's own column holds.
+_READ = re.compile(rf"{_NAME}(?:>{_NAME}\.{_NAME}|={_NAME})?")
 # A search source (Searched): "", "col", "col>table.field", "brn:" or "place:" one or more of them.
 _SOURCE = re.compile(rf"|{_ONE}|brn:{_ONE}|place:{_ONE}(?:,{_ONE})*")
 
@@ -67,12 +70,25 @@ class Kind:
     # catalogue; templates translate them with ``_(cb_kinds[kind].plural)``).
     label: str
     plural: str
-    # (table, column): rows of ``table`` whose ``column`` holds this kind's key are shown on the
-    # record's page. Implied: its own row, and the rows its own row's references name (a
-    # contract's company and notice), as clearbuild.schema declares them.
+    # (table, column): the rows of ``table`` the record's page reads besides its own row, those
+    # whose ``column`` holds (clearbuild.partial):
+    # - "col": the record's key (a contract's payments: ("contract_payments", "contract_id"));
+    # - "col>table.field": the key of a ``table`` row whose ``field`` holds the record's key (a
+    #   plan's contracts, through its notices: ("contracts", "notice_id>bid_notices.plan_id"));
+    # - "col=own": what the record's own column ``own`` holds (a document's siblings:
+    #   ("apartment_documents", "complex_id=complex_id")).
+    # Implied: every row those rows and its own row name by reference, as clearbuild.schema
+    # declares them (a contract's company and notice, the notice's plan). ``invoke reads``
+    # checks a declaration against the pages (clearbuild.readcheck).
     reads: tuple[tuple[str, str], ...] = field(default=())
     # Its search documents; None: its records are not searched.
     search: Searched | None = None
+
+    def __post_init__(self) -> None:
+        for table, column in self.reads:
+            if not (re.fullmatch(_NAME, table) and _READ.fullmatch(column)):
+                raise ValueError(f"record kind {self.name!r}: read {(table, column)!r}: not (table, "
+                                 "'col'), (table, 'col>table.field') or (table, 'col=own')")
 
     def path(self, key: str) -> str:
         from .urls import record_path
@@ -120,7 +136,8 @@ for _kind in (
                          district="district_code", sub=("agency",), rank=0,
                          label="Construction projects")),
     Kind("plans", "procurement_plans", "plan_id", "plans", "contracts_plan.html",
-         "Procurement plan", "Procurement plans", reads=(("bid_notices", "plan_id"),),
+         "Procurement plan", "Procurement plans", reads=(("bid_notices", "plan_id"),
+                                                    ("contracts", "notice_id>bid_notices.plan_id")),
          search=Searched("title", ("agency", "kind", "description"), date="planned_month",
                          amount="estimated_amount", sub=("agency",), rank=3)),
     Kind("notices", "bid_notices", "notice_id", "notices", "contracts_notice.html",
@@ -131,7 +148,8 @@ for _kind in (
                          sub=("agency",), rank=2)),
     Kind("contracts", "contracts", "contract_id", "contracts", "contracts_contract.html",
          "Contract", "Contracts",
-         reads=(("contract_amendments", "contract_id"), ("contract_payments", "contract_id")),
+         reads=(("contract_amendments", "contract_id"), ("contract_payments", "contract_id"),
+                ("projects", "contract_id"), ("bid_results", "notice_id=notice_id")),
          search=Searched("title", ("agency", _COMPANY, "brn:company_id", "kind",
                                    "place:project_id>projects.district_code,"
                                    "project_id>projects.dong_code"),
@@ -140,7 +158,8 @@ for _kind in (
                          sub=("agency", _COMPANY), rank=1)),
     Kind("companies", "companies", "company_id", "companies", "contracts_company.html",
          "Company", "Companies",
-         reads=(("contracts", "company_id"), ("bid_results", "company_id")),
+         reads=(("contracts", "company_id"), ("bid_results", "company_id"),
+                ("contract_amendments", "contract_id>contracts.company_id")),
          search=Searched("name", ("address", "industry", "place:district_code"),
                          district="district_code", sub=("industry",), ids="brn:company_id",
                          rank=4)),
@@ -150,6 +169,8 @@ for _kind in (
                          sub=("address",), rank=5)),
     Kind("apartment_documents", "apartment_documents", "doc_id", "apartments/documents",
          "apartments_document.html", "Document", "Documents",
+         reads=(("apartment_documents", "complex_id=complex_id"),
+                ("contracts", "contract_id=contract_id")),
          search=Searched("title", (_COMPLEX, "kind", "category"), refs=("contract_id",),
                          date="date", amount="amount",
                          district="complex_id>apartments.district_code", sub=(_COMPLEX,),
