@@ -14,7 +14,9 @@ docs/architecture.md "Adding a record kind" walks through declaring one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 _NAME = r"[a-z_][a-z0-9_]*"
 _ONE = rf"{_NAME}(?:>{_NAME}\.{_NAME})?"
@@ -113,6 +115,27 @@ def register(kind: Kind) -> Kind:
 def unregister(name: str) -> None:
     """For tests that declare a kind of their own."""
     KINDS.pop(name, None)
+
+
+# What a plugin says of the kinds it owns: from a Dataset (the whole export's, or only the rows a
+# partition declares it reads: clearbuild.partial) and the settings, each kind's records in the
+# order their pages are queued and the function that makes a record's page context. The build
+# queues exactly these (``Renderer.add_records``); ``invoke reads`` checks them.
+Pages = dict[str, tuple[Iterable[dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]]]]
+PageMaker = Callable[[Any, dict[str, Any]], Pages]
+PAGES: dict[str, PageMaker] = {}
+
+
+def pages(*names: str) -> Callable[[PageMaker], PageMaker]:
+    """Decorator for a plugin's ``make(dataset, settings) -> {kind: (records, context)}`` of
+    the named kinds, which must be declared."""
+    def add(make: PageMaker) -> PageMaker:
+        for name in names:
+            if name not in KINDS:
+                raise ValueError(f"pages of {name!r}: no record kind of that name is declared")
+            PAGES[name] = make
+        return make
+    return add
 
 
 def by_table() -> dict[str, Kind]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .kinds import KINDS, Kind, by_table
+from .kinds import KINDS, PAGES, Kind, by_table
 from .schema import TABLES
 
 
@@ -107,3 +108,20 @@ def dataset_for(ds: Dataset, kind: str | Kind, keys: Collection[str]) -> Dataset
     tables = {name: (df[picked[name]].reset_index(drop=True) if name in picked else df.iloc[:0])
               for name, df in ((n, ds.table(n)) for n in ds.tables)}
     return replace(ds, tables=tables, _groups={}, _records={}, _rows={}, _columns={}, _held={})
+
+
+def contexts(ds: Dataset, kind: str, keys: Collection[str], settings: dict[str, Any]
+             ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(key, page context) of each of ``keys`` that is a record, made from only the rows its
+    pages declare they read, by the plugin that owns the kind (``kinds.PAGES``: loaded with the
+    site's plugins), in the order the build queues them."""
+    k = KINDS[kind]
+    if kind not in PAGES:
+        raise LookupError(f"no plugin says how pages of {kind!r} are made (kinds.pages): "
+                          "are the site's plugins loaded?")
+    part = dataset_for(ds, k, keys)
+    records, context = PAGES[kind](part, settings)[kind]
+    wanted = set(keys)
+    for record in records:
+        if record[k.key] in wanted:
+            yield record[k.key], context(record)

@@ -24,11 +24,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import buildcontext
+from . import buildcontext, partial
 from .dataset import Dataset
-from .kinds import KINDS
+from .kinds import KINDS, PAGES
 from .pagehash import stable_json
-from .partial import dataset_for
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,10 @@ def check(settings: dict[str, Any], dataset: Dataset, every: int = 3,
         keys = sorted(key for kind, key in whole if kind == name)[::every]
         if not keys:
             continue
-        made = contexts(settings, dataset_for(dataset, name, keys))
+        # The plugin's own pages of the kind (kinds.PAGES, loaded by the context phase above):
+        # what a process holding only the partition's rows would make; else a context phase.
+        made = ({(name, key): stable_json(c) for key, c in partial.contexts(dataset, name, keys, settings)}
+                if name in PAGES else contexts(settings, partial.dataset_for(dataset, name, keys)))
         for key in keys:
             if made.get((name, key)) == whole[(name, key)]:
                 continue

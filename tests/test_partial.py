@@ -8,9 +8,10 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from clearbuild import config, kinds, loader, readcheck
+from clearbuild import config, kinds, loader, partial, readcheck
 from clearbuild.build import settings_for
 from clearbuild.dataset import Dataset
+from clearbuild.pagehash import stable_json
 from clearbuild.partial import dataset_for
 
 DEMO = config.ROOT / config.DEFAULTS["CB_SAMPLE_DIR"]
@@ -80,11 +81,28 @@ def demo():
 
 
 def test_every_kind_of_the_demo_reads_only_what_it_declares(demo):
-    """The demo's pages of every kind, a third of each kind's records at a time, made from
-    their declared rows, are the build's pages: five reads were missing before this check."""
+    """The demo's pages of every kind, a third of each kind's records at a time, made by their
+    plugin from their declared rows alone, are the build's pages: five reads were missing
+    before this check."""
     settings, dataset, whole = demo
     assert {kind for kind, _ in whole} == set(kinds.KINDS)  # every kind has pages to check
+    assert set(kinds.PAGES) == set(kinds.KINDS)  # the plugins say how each kind's pages are made
     assert [str(p) for p in readcheck.check(settings, dataset, 3, whole=whole)] == []
+    keys = sorted(key for kind, key in whole if kind == "contracts")[1::50]
+    made = dict(partial.contexts(dataset, "contracts", [*keys, "C-nowhere"], settings))
+    assert sorted(made) == keys  # a key that is no record is no page
+    assert all(stable_json(made[k]) == whole[("contracts", k)] for k in keys)
+
+
+def test_pages_are_said_of_declared_kinds_only():
+    with pytest.raises(ValueError, match="pages of 'incidents': no record kind"):
+        kinds.pages("incidents")(lambda ds, settings: {})
+    toy = kinds.register(kinds.Kind("toys", "contracts", "contract_id", "toys", "x.html", "Toy", "Toys"))
+    try:
+        with pytest.raises(LookupError, match="no plugin says how pages of 'toys' are made"):
+            next(partial.contexts(tiny(), "toys", ["C1"], {}))
+    finally:
+        kinds.unregister(toy.name)
 
 
 def test_a_read_left_out_is_named_by_kind_record_and_field(demo, monkeypatch):

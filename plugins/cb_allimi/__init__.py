@@ -17,7 +17,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import asof, buildcontext, config, filegate
+from clearbuild import asof, buildcontext, config, filegate, kinds
 from clearbuild.filegate import SourceFile
 
 from . import feeds
@@ -31,13 +31,21 @@ def project_page(ds: Any, overdue: int, today: Any, p: dict[str, Any]) -> dict[s
             **project_context(ds, p, overdue, today)}
 
 
+@kinds.pages("projects")
+def record_pages(ds: Any, settings: dict[str, Any]) -> kinds.Pages:
+    """The project pages, in project id order, and their context (clearbuild.kinds.pages)."""
+    projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
+    today = asof.as_date(ds, settings)  # overdue days: never the clock
+    overdue = config.setting(settings, "CB_OVERDUE_DAYS")
+    return {"projects": (projects, functools.partial(project_page, ds, overdue, today))}
+
+
 class AllimiGenerator(Generator):
     def generate_context(self) -> None:
         ds = buildcontext.dataset_of(self.context)
         r = buildcontext.renderer_of(self.context)
-        projects = sorted(ds.records("projects"), key=lambda p: p["project_id"])
-        today = asof.as_date(ds, self.settings)  # overdue days: never the clock
-        overdue = config.setting(self.settings, "CB_OVERDUE_DAYS")
+        pages = record_pages(ds, self.settings)
+        projects = list(pages["projects"][0])
         money = self.env.filters["money"]  # the default language's (cb_theme): feeds are in it
         markers = [marker(p) for p in projects]
         r.add("allimi_index.html", "index.html", projects=projects, markers=markers,
@@ -55,7 +63,7 @@ class AllimiGenerator(Generator):
         self.feed_input = (ds, projects, by_district, money)
         for p in projects:
             self.files.update(documents(docs_by_project.get(p["project_id"], []), ds.files)[1])
-        r.add_records("projects", projects, functools.partial(project_page, ds, overdue, today))
+        r.add_records("projects", *pages["projects"])
 
     def generate_output(self, writer: Any) -> None:
         """Publish photos and documents under their record ids (clearbuild.urls), into media/

@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import buildcontext, config, filegate
+from clearbuild import buildcontext, config, filegate, kinds
 from clearbuild.filegate import SourceFile
 
 from .pages import (
@@ -43,12 +43,24 @@ def document_page(ds: Any, by_id: dict[str, dict[str, Any]],
     return document_context(ds, doc, c, siblings, i, attachment(doc, ds.files))
 
 
+@kinds.pages("apartments", "apartment_documents")
+def record_pages(ds: Any, settings: dict[str, Any]) -> kinds.Pages:
+    """Complexes in id order, each complex's documents after it (clearbuild.kinds.pages)."""
+    complexes = sorted(ds.records("apartments"), key=lambda c: c["complex_id"])
+    docs_by_complex = ds.group("apartment_documents", "complex_id")
+    by_id = {c["complex_id"]: c for c in complexes}
+    docs = [d for c in complexes for d in docs_by_complex.get(c["complex_id"], [])]
+    return {"apartments": (complexes, functools.partial(complex_page, docs_by_complex)),
+            "apartment_documents": (docs, functools.partial(document_page, ds, by_id, docs_by_complex))}
+
+
 class ApartmentsGenerator(Generator):
     def generate_context(self) -> None:
         ds = buildcontext.dataset_of(self.context)
         r = buildcontext.renderer_of(self.context)
         s = self.settings
-        complexes = sorted(ds.records("apartments"), key=lambda c: c["complex_id"])
+        pages = record_pages(ds, s)
+        complexes = list(pages["apartments"][0])
         docs_by_complex = ds.group("apartment_documents", "complex_id")
         self.files: dict[str, SourceFile] = {}
         counts = {c["complex_id"]: len(docs_by_complex.get(c["complex_id"], [])) for c in complexes}
@@ -62,11 +74,8 @@ class ApartmentsGenerator(Generator):
                 if file:
                     self.files[file["href"]] = file["source"]
         # Contexts are made where each page is rendered (clearbuild.render).
-        r.add_records("apartments", complexes, functools.partial(complex_page, docs_by_complex))
-        by_id = {c["complex_id"]: c for c in complexes}
-        docs = [d for c in complexes for d in docs_by_complex.get(c["complex_id"], [])]
-        r.add_records("apartment_documents", docs,
-                      functools.partial(document_page, ds, by_id, docs_by_complex))
+        for kind, (records, context) in pages.items():
+            r.add_records(kind, records, context)
 
     def generate_output(self, writer: Any) -> None:
         """Publish the attachments through the files gate's copy step (re-checked, no link

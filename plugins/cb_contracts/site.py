@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clearbuild import contractpay
+from clearbuild import contractpay, kinds
 from clearbuild.dataset import Dataset
 
 from . import companymap, feeds, listings
@@ -41,16 +41,30 @@ class Site:
     sets: list[companymap.DistrictSet] = field(default_factory=list)
 
 
+def chain_pages(ch: Chain) -> kinds.Pages:
+    """The records of the section's four kinds and their contexts, all from one Chain."""
+    return {"plans": (ch.plans.values(), functools.partial(plan_context, ch)),
+            "notices": (ch.notices.values(), functools.partial(notice_context, ch)),
+            "contracts": (ch.contracts.values(), functools.partial(contract_context, ch)),
+            "companies": (ch.companies.values(), functools.partial(company_page, ch))}
+
+
+@kinds.pages("plans", "notices", "contracts", "companies")
+def record_pages(ds: Dataset, settings: dict[str, Any]) -> kinds.Pages:
+    """clearbuild.kinds.pages: the Chain made of ``ds`` as the section makes it."""
+    return chain_pages(build_chain(ds, contractpay.Deadline.of(settings)))
+
+
 def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], str],
               districts: Iterable[str], maps: dict[str, Any] | None,
               deadline: contractpay.Deadline | None = None) -> Site:
     ch = build_chain(ds, deadline)
     site = Site(ch)
     # Contexts are made where each page is rendered (clearbuild.render), from the shared Chain.
-    r.add_records("plans", ch.plans.values(), functools.partial(plan_context, ch))
-    r.add_records("notices", ch.notices.values(), functools.partial(notice_context, ch))
-    r.add_records("contracts", ch.contracts.values(), functools.partial(contract_context, ch))
-    _companies(site, r, money)
+    pages = chain_pages(ch)
+    for kind in ("plans", "notices", "contracts"):
+        r.add_records(kind, *pages[kind])
+    _companies(site, r, money, pages)
     _listings(ch, r, home_rows)
     site.sets = companymap.district_sets(ch, districts, maps)
     descriptors = [{**s.descriptor(s.key), "total": len(s.companies)} for s in site.sets]
@@ -67,10 +81,10 @@ def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], s
     return site
 
 
-def _companies(site: Site, r: Queue, money: Callable[[Any], str]) -> None:
+def _companies(site: Site, r: Queue, money: Callable[[Any], str], pages: kinds.Pages) -> None:
     """Company pages and their certificates; collects the lookup and verification indexes."""
     ch = site.chain
-    r.add_records("companies", ch.companies.values(), functools.partial(company_page, ch))
+    r.add_records("companies", *pages["companies"])
     pages: list[tuple[str, str]] = []
     for company in ch.companies.values():
         cid = company["company_id"]
