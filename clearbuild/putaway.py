@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from .dataset import Dataset
-from .snapshot import META, _meta, _read_table, _write_table
+from .snapshot import META, _meta, _read_table, _write_table, decode_rows, open_arrow
 
 
 class StoredTables(Mapping[str, pd.DataFrame]):
@@ -41,6 +42,14 @@ class StoredTables(Mapping[str, pd.DataFrame]):
     def rows(self, name: str) -> int:
         """A table's row count, without reading it."""
         return int(self._info[name]["rows"])
+
+    def arrow(self, name: str) -> pa.Table:
+        """A table as memory-mapped Arrow, not decoded (snapshot.open_arrow)."""
+        return open_arrow(self.location, self._info[name])
+
+    def decode(self, name: str, table: pa.Table) -> pd.DataFrame:
+        """Rows of ``arrow(name)`` (some or all) as the frame ``self[name]`` gives."""
+        return decode_rows(table, self._info[name])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._info)

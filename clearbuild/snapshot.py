@@ -117,6 +117,18 @@ def _decode(table: pa.Table, spec: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index) if spec else pd.DataFrame(index=frame.index)
 
 
+def open_arrow(location: str | Path, info: dict[str, Any]) -> pa.Table:
+    """A local snapshot's table as Arrow, memory-mapped and not decoded: reading a column reads
+    the file's pages in place, with no Python object made (clearbuild.partial picks a
+    partition's rows so). ``decode_rows`` makes a frame of the rows picked."""
+    return pa.ipc.open_file(pa.memory_map(str(Path(location) / info["file"]), "r")).read_all()
+
+
+def decode_rows(table: pa.Table, info: dict[str, Any]) -> pd.DataFrame:
+    """Rows of an ``open_arrow`` table (filtered or whole) as the frame ``read`` gives."""
+    return _decode(table, info["columns"])
+
+
 def _filesystem(where: str) -> tuple[Any, str]:
     from pyarrow import fs
 

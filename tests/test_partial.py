@@ -94,6 +94,20 @@ def test_every_kind_of_the_demo_reads_only_what_it_declares(demo):
     assert all(stable_json(made[k]) == whole[("contracts", k)] for k in keys)
 
 
+def test_rows_picked_from_the_put_away_tables_are_the_rows_picked_from_frames(demo):
+    """A build's tables are put away (memory-mapped Arrow): a partition's rows are picked there,
+    column by column, and only they are decoded; the same frames as picked from the frames."""
+    _, dataset, whole = demo
+    assert hasattr(dataset.tables, "arrow")
+    held = replace(dataset, tables={n: dataset.table(n) for n in dataset.tables})
+    for kind in ("contracts", "companies", "apartment_documents"):
+        keys = sorted(key for k, key in whole if k == kind)[::7]
+        stored, frames = dataset_for(dataset, kind, keys), dataset_for(held, kind, keys)
+        for name in dataset.tables:
+            pd.testing.assert_frame_equal(stored.table(name), frames.table(name), check_index_type=True)
+        assert len(stored.table("contracts")) < len(dataset.table("contracts"))
+
+
 def test_pages_are_said_of_declared_kinds_only():
     with pytest.raises(ValueError, match="pages of 'incidents': no record kind"):
         kinds.pages("incidents")(lambda ds, settings: {})
