@@ -81,10 +81,10 @@ def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], s
     return site
 
 
-def _companies(site: Site, r: Queue, money: Callable[[Any], str], pages: kinds.Pages) -> None:
+def _companies(site: Site, r: Queue, money: Callable[[Any], str], queued: kinds.Pages) -> None:
     """Company pages and their certificates; collects the lookup and verification indexes."""
     ch = site.chain
-    r.add_records("companies", *pages["companies"])
+    r.add_records("companies", *queued["companies"])
     pages: list[tuple[str, str]] = []
     for company in ch.companies.values():
         cid = company["company_id"]
