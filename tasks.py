@@ -144,11 +144,9 @@ def golden(c):
             "share": "with --nightly: share of records the second night changes (default 0.01); "
                      "a list (0.01,0,0.1): one night each after the first, none recycled",
             "profile": "with --nightly: py-spy the second night, CPU seconds by stage",
-            "nights": "with --nightly: nights to run (default 2; the 4th on recycles the oldest build)",
-            "contexts": "record pages' contexts from the sections' 'model' (default) or each partition's "
-                        "'rows' (CB_RECORD_CONTEXTS)"})
+            "nights": "with --nightly: nights to run (default 2; the 4th on recycles the oldest build)"})
 def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False, cluster=None, times=1,
-          nightly=False, share="0.01", profile=False, nights=2, contexts="model"):
+          nightly=False, share="0.01", profile=False, nights=2):
     """Generate (once, then reuse) an export of a given size, build it, print figures as JSON."""
     from clearbuild.bench import run_bench, run_incremental
 
@@ -173,7 +171,7 @@ def bench(c, projects=3000, scale=None, workers=0, lang=None, incremental=False,
                                          languages=languages, times=int(times))))
         return
     figures = run_bench(projects=int(projects), scale=scale, workers=int(workers),
-                        languages=languages, times=int(times), contexts=contexts)
+                        languages=languages, times=int(times))
     print(json.dumps(figures))
 
 

@@ -61,14 +61,12 @@ def rows_limit(export: Path) -> dict[str, int]:
 
 
 def run_bench(projects: int = 3000, scale: str | None = None, workers: int = 0,
-              languages: list[str] | None = None, times: int = 1, contexts: str = "model"
-              ) -> dict[str, Any]:
+              languages: list[str] | None = None, times: int = 1) -> dict[str, Any]:
     from .build import build
 
     sizes = sizes_for(projects, scale, times)
     export = export_for(sizes)
-    overrides: dict[str, Any] = {"CB_WORKERS": workers, "CB_RECORD_CONTEXTS": contexts,
-                                 **rows_limit(export)}
+    overrides: dict[str, Any] = {"CB_WORKERS": workers, **rows_limit(export)}
     if languages:
         overrides["CB_LANGUAGES"] = languages
     out = config.ROOT / "bench" / "out"

@@ -51,9 +51,6 @@ DEFAULTS: dict[str, Any] = {
     "CB_WORKERS": 0,  # render processes; 0: one per core
     "CB_PARTITION_PAGES": 2000,  # pages per unit of render work (clearbuild.render)
     "CB_WORKER_PARTITIONS": 8,  # partitions a render process takes before a fresh fork replaces it
-    # "model": record pages' contexts from the model each section made of the whole export;
-    # "rows": a partition's from only the rows its kind declares it reads (clearbuild.partial)
-    "CB_RECORD_CONTEXTS": "model",
     "CB_PROGRESS": False,  # stage, pages done, rate and ETA on stderr (invoke build turns it on)
     # A Dask scheduler's address (tcp://host:8786, tls://...): render the pages' partitions on its
     # workers (clearbuild.cluster); None: local processes.

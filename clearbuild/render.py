@@ -31,7 +31,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import hooks, kinds, memwatch, partial
+from . import hooks, memwatch
 from .pagehash import HASH_BYTES, PAGES_FILE, Job, job_hash, page_files, read_pages, stable_json
 from .pageplan import PARTITION_PAGES, WHOLE_PAGES, PagePlan
 from .pagequeue import DATA, Group, PageQueue
@@ -90,9 +90,6 @@ class Renderer(PageQueue, PagePlan, PageWriter):
     progress: Progress = OFF  # stage, pages done of total, rate, ETA (clearbuild.progress)
     executor: Executor | None = None  # None: forked local processes; clearbuild.cluster: Dask
     atomic: bool = False  # write through temporary names (a retried cluster task may race itself)
-    # CB_RECORD_CONTEXTS "rows": the Dataset whose put-away rows record partitions' contexts are
-    # made from (``_from_rows``); None: from the function each kind was queued with.
-    rows: Any = None
     groups: dict[tuple[str, str], Group] = field(default_factory=dict)
     partitions: list[tuple[tuple[str, str], int, int]] = field(default_factory=list)
     _counter: Any = None  # the running stage's shared count (inherited by the forked workers)
@@ -124,14 +121,11 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         cache: dict[int, tuple[Any, bytes]] = {}
         data = group.template == DATA
         ms, clock = out.ms, time.perf_counter
-        t0 = clock()
-        made = self._from_rows(group, start, stop)
-        ms["context"] += clock() - t0
         for n, (path, rec_key, item) in enumerate(group.jobs(start, stop), 1):
             if n % STEP == 0:
                 self.count(STEP)
             t0 = clock()
-            context = made[rec_key] if made is not None else group.context(item) if group.context else item
+            context = group.context(item) if group.context else item
             t1 = clock()
             ms["context"] += t1 - t0
             if len(cache) > 256:  # it holds what it hashed: contexts made per page would pile up
@@ -171,15 +165,6 @@ class Renderer(PageQueue, PagePlan, PageWriter):
         out.hashes = b"".join(hashes)
         out.ms = {k: round(v * 1000, 1) for k, v in ms.items()}
         return out
-
-    def _from_rows(self, group: Group, start: int, stop: int) -> dict[str, Any] | None:
-        """A record partition's contexts made by the plugin that owns its kind from only the rows
-        the kind declares it reads, picked from the put-away tables (clearbuild.partial), not
-        from the model the parent made of the whole export: a worker then reads none of the
-        parent's records. None for other partitions, or when ``rows`` is not set."""
-        if self.rows is None or not group.kind or group.kind not in kinds.PAGES:
-            return None
-        return dict(partial.contexts(self.rows, group.kind, group.keys[start:stop], self.settings))
 
     def warm(self) -> None:
         """Compile every queued template in every language here, once, so each forked worker

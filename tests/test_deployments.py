@@ -92,3 +92,12 @@ def test_search_folds_the_city_spelling(city):
     else:
         a, b = reader.search("Солом’янський", limit=5), reader.search("Соломʼянський", limit=5)
         assert a.terms == b.terms == ["соломянський"]
+
+
+def test_each_partners_pages_read_only_what_their_kinds_declare(city, capsys):
+    """clearbuild.readcheck on the partner's own data shapes: every record of every kind."""
+    from clearbuild import readcheck
+
+    name, export, _ = city
+    assert readcheck.main(["--data", str(export), "--settings", str(deployments.settings_file(name)),
+                           "--every", "1"]) == 0, capsys.readouterr().out

@@ -61,6 +61,11 @@ def test_prozorro_builds_the_kyiv_site(tmp_path):
     assert '<html lang="uk">' in html and "68\u00a0327,00 грн" in html and "Прямий договір" in html
     report = (tmp_path / "reports" / "quality.csv").read_text(encoding="utf-8")
     assert "procurementMethodType" in report
+    # Real records' pages read only the rows their kinds declare (clearbuild.readcheck).
+    from clearbuild import readcheck
+
+    assert readcheck.main(["--data", str(data), "--settings", str(deployments.settings_file("kyiv")),
+                           "--every", "1"]) == 0
 
 
 # -- one small synthetic release per rule ----------------------------------------------------

@@ -141,36 +141,3 @@ def test_invoke_reads_says_what_it_checked_and_fails_on_an_undeclared_read(capsy
     assert out[0].startswith("plans PL-2025-001: .contracts") and out[-1] == "1 undeclared reads (plans; one record in 1)"
     assert readcheck.main(["--data", str(export / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
-
-
-def tree(folder):
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_a_site_built_from_each_partitions_declared_rows_is_the_same_site(fixture_site, tmp_path, monkeypatch):
-    """CB_RECORD_CONTEXTS "rows": each record partition's contexts made where it is rendered,
-    by the kind's plugin, from the rows it declares (clearbuild.partial): byte for byte the
-    build that made them from the sections' models."""
-    from factory import write_export
-
-    from clearbuild.build import build
-
-    made: list[tuple[str, int]] = []
-    real = partial.contexts
-
-    def counted(ds, kind, keys, settings):
-        made.append((kind, len(keys)))
-        return real(ds, kind, keys, settings)
-
-    monkeypatch.setattr(partial, "contexts", counted)
-    out = build(output=tmp_path / "out", data=write_export(tmp_path / "export"), quiet=True,
-                overrides={"CB_RECORD_CONTEXTS": "rows", "CB_WORKERS": 1}).output
-    assert tree(out) == tree(fixture_site)
-    assert {kind for kind, _ in made} == set(kinds.KINDS)  # every kind's pages made so
-    forked = build(output=tmp_path / "forked", data=write_export(tmp_path / "export3"), quiet=True,
-                   overrides={"CB_RECORD_CONTEXTS": "rows", "CB_WORKERS": 2, "CB_PARTITION_PAGES": 3}).output
-    assert tree(forked) == tree(fixture_site)  # forked workers read the put-away rows themselves
-    with pytest.raises(ValueError, match="CB_RECORD_CONTEXTS is 'row': 'model' or 'rows'"):
-        build(output=tmp_path / "bad", data=write_export(tmp_path / "export2"), quiet=True,
-              overrides={"CB_RECORD_CONTEXTS": "row"})
-    assert not (tmp_path / "bad").exists()

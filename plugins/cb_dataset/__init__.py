@@ -36,9 +36,6 @@ class DatasetGenerator(Generator):
         putaway.put_away(dataset)
         memwatch.give_back()  # the tables' heap goes back (~0.25 GB at Seoul's size, measured)
         languages = config.setting(self.settings, "CB_LANGUAGES")
-        where = config.setting(self.settings, "CB_RECORD_CONTEXTS")
-        if where not in ("model", "rows"):
-            raise ValueError(f"CB_RECORD_CONTEXTS is {where!r}: 'model' or 'rows'")
         shared.renderer = Renderer(
             env=self.env, output=Path(self.output_path), languages=list(languages),
             # No export date here: a value every page shows would change every page every night
@@ -46,8 +43,7 @@ class DatasetGenerator(Generator):
             globals={"SITENAME": self.settings.get("SITENAME", ""),  # SITENAMES: per language
                      "SITENAMES": dict(config.setting(self.settings, "CB_SITENAMES") or {})},
             env_for=self.env.globals.get("cb_language_env"), settings=self.settings,
-            progress=Progress(enabled=bool(config.setting(self.settings, "CB_PROGRESS"))),
-            rows=dataset if where == "rows" else None)
+            progress=Progress(enabled=bool(config.setting(self.settings, "CB_PROGRESS"))))
 
     def generate_output(self, writer: Any) -> None:
         renderer, dataset = buildcontext.renderer_of(self.context), buildcontext.dataset_of(self.context)
