@@ -23,12 +23,12 @@ CATALOGUES = ROOT / "theme" / "translations"
 
 def template_messages(folder: Path = TEMPLATES) -> set[str]:
     """Every string the templates translate: their literals, and the record kinds' labels
-    (clearbuild.kinds), which templates translate as ``_(cb_kinds[kind].plural)`` (and the
-    search page as ``_(cb_kinds[kind].search.label)``)."""
+    (clearbuild.kinds), which templates translate as ``_(cb_kinds[kind].plural)`` (the search
+    page as ``_(cb_kinds[kind].search.label)``, the signals' lists ``_(cb_kinds[kind].number)``)."""
     from .kinds import KINDS
 
     found = {text for k in KINDS.values()
-             for text in (k.label, k.plural, k.search.label if k.search else "") if text}
+             for text in (k.label, k.plural, k.number, k.search.label if k.search else "") if text}
     method_map = [("**.html", "jinja2.ext:babel_extract")]
     options = {"**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
     for _, _, message, _, _ in extract_from_dir(str(folder), method_map, options_map=options):

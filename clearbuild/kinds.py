@@ -5,9 +5,11 @@ the nightly's history, the search documents, the signals boxes, the change list 
 templates. Now each of those reads this registry, and the renderer is handed ``(kind, key)``
 with every record page (``Renderer.add_records``), never a path to split.
 
-A kind's page context is computed by its plugin at render time, in whichever process renders the
-page (``Renderer.add_records(kind, records, context)``); what the declaration states is which
-rows of which tables a page reads (``reads``), so a night knows which pages a changed row touches.
+A kind's page context is made by the plugin that owns it, at render time, in whichever process
+renders the page: the plugin says once how its kinds' pages are made from a Dataset (``pages``)
+and queues them (``Renderer.add_records(kind, records, context)``). The declaration states which
+rows of which tables a page reads (``reads``): enough to make a partition's contexts from those
+rows alone (clearbuild.partial), which ``invoke reads`` checks against the pages.
 docs/architecture.md "Adding a record kind" walks through declaring one.
 """
 
@@ -85,6 +87,9 @@ class Kind:
     reads: tuple[tuple[str, str], ...] = field(default=())
     # Its search documents; None: its records are not searched.
     search: Searched | None = None
+    # What a list of records of several kinds calls one's id (the signals' lists: "Contract
+    # number"; a msgid); "": its ``label``.
+    number: str = ""
 
     def __post_init__(self) -> None:
         for table, column in self.reads:
@@ -157,7 +162,7 @@ for _kind in (
                                   "description", _PLACE),
                          refs=("contract_id",), date="start_date", amount="budget",
                          district="district_code", sub=("agency",), rank=0,
-                         label="Construction projects")),
+                         label="Construction projects"), number="Project number"),
     Kind("plans", "procurement_plans", "plan_id", "plans", "contracts_plan.html",
          "Procurement plan", "Procurement plans", reads=(("bid_notices", "plan_id"),
                                                     ("contracts", "notice_id>bid_notices.plan_id")),
@@ -168,7 +173,7 @@ for _kind in (
          reads=(("bid_results", "notice_id"), ("contracts", "notice_id")),
          search=Searched("title", ("agency", "kind", "eligibility", "required_documents"),
                          refs=("plan_id",), date="published_at", amount="estimated_price",
-                         sub=("agency",), rank=2)),
+                         sub=("agency",), rank=2), number="Notice number"),
     Kind("contracts", "contracts", "contract_id", "contracts", "contracts_contract.html",
          "Contract", "Contracts",
          reads=(("contract_amendments", "contract_id"), ("contract_payments", "contract_id"),
@@ -178,7 +183,7 @@ for _kind in (
                                    "project_id>projects.dong_code"),
                          refs=("notice_id", "project_id"), date="signed_at", amount="amount",
                          district="project_id>projects.district_code",
-                         sub=("agency", _COMPANY), rank=1)),
+                         sub=("agency", _COMPANY), rank=1), number="Contract number"),
     Kind("companies", "companies", "company_id", "companies", "contracts_company.html",
          "Company", "Companies",
          reads=(("contracts", "company_id"), ("bid_results", "company_id"),

@@ -239,3 +239,20 @@ def test_heavy_pages_made_where_rendered_are_cut_and_ordered_like_pages_queued_w
     assert "incident" in MADE[60:]
     assert pages == 2 * (5 + 30 + 60)
     assert (tmp_path / "h" / "en" / "lists" / "07" / "index.html").read_text() == "7"
+
+
+def test_the_signals_lists_name_a_kinds_ids_as_it_declares(toy) -> None:
+    """signals_macros.html's ``kind_label`` reads the declaration (``number``, else ``label``),
+    translated: no list of kinds in the template."""
+    from jinja2 import FileSystemLoader
+
+    env = Environment(autoescape=True, loader=FileSystemLoader(str(Path(kinds.__file__).parent.parent
+                                                                   / "theme" / "templates")),
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(lambda s: {"Contract number": "계약번호"}.get(s, s),
+                                  lambda s, p, n: s, newstyle=False)
+    env.globals["cb_kinds"] = kinds.KINDS
+    label = env.get_template("signals_macros.html").module.kind_label
+    assert str(label("contracts")) == "계약번호"
+    assert str(label("incidents")) == "Safety incident"  # no number declared: its label
+    assert str(label("unknown")) == "unknown"
