@@ -11,6 +11,7 @@ and finds them equal to the contexts made from the whole export.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterator
 from dataclasses import replace
 from typing import Any
@@ -38,13 +39,8 @@ class _Frames:
     """Tables read as frames: a Dataset held in memory (tests, a loader's own)."""
 
     def __init__(self, ds: Dataset) -> None:
-        self.ds = ds
-        self.frames: dict[str, pd.DataFrame] = {}
-
-    def _frame(self, name: str) -> pd.DataFrame:
-        if name not in self.frames:
-            self.frames[name] = self.ds.table(name)
-        return self.frames[name]
+        # Each table read once for the partition (a put-away one is read from its file each time).
+        self._frame = functools.cache(ds.table)
 
     def has(self, name: str, column: str) -> bool:
         return column in self._frame(name).columns
@@ -68,12 +64,7 @@ class _Stored(_Frames):
     def __init__(self, ds: Dataset) -> None:
         super().__init__(ds)
         self.stored = ds.tables
-        self.tables: dict[str, pa.Table] = {}
-
-    def _table(self, name: str) -> pa.Table:
-        if name not in self.tables:
-            self.tables[name] = self.stored.arrow(name)
-        return self.tables[name]
+        self._table = functools.cache(self.stored.arrow)  # mapped once for the partition
 
     def has(self, name: str, column: str) -> bool:
         return name in self.stored and column in self._table(name).column_names
