@@ -4,9 +4,9 @@ Why: a record's page is a function of its own row, the rows its kind declares it
 (``Kind.reads``: rows of a table whose column holds the record's key) and the rows those name by
 reference (``clearbuild.schema``: a contract's company, a bid's notice). Said once, this is what
 lets a partition's contexts be made from those rows alone, in a process that never holds the
-corpus (docs/architecture.md, "Memory and speed"), and what a night needs to know which pages a
-changed row touches. ``tests/test_partial.py`` makes every kind's contexts from its declared rows
-and finds them equal to the contexts made from the whole export.
+corpus (docs/architecture.md, "Memory and speed"), and what a night would need to know which
+pages a changed row touches. ``invoke reads`` (clearbuild.readcheck) makes every kind's contexts
+from its declared rows and finds them equal to the contexts made from the whole export.
 """
 
 from __future__ import annotations

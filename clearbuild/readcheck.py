@@ -50,15 +50,15 @@ def contexts(settings: dict[str, Any], dataset: Dataset) -> dict[tuple[str, str]
     from .cluster import context_phase
 
     scratch = tempfile.mkdtemp(prefix="cb-reads-")
+    context: dict[str, Any] = {}
     try:
         context = context_phase({**settings, "OUTPUT_PATH": scratch}, dataset)
         renderer = buildcontext.renderer_of(context)
-        out = {(g.kind, key): stable_json(g.context(record))
-               for g in renderer.groups.values() if g.kind and g.context
-               for _, key, record in g.jobs()}
-        buildcontext.release(context)
-        return out
+        return {(g.kind, key): stable_json(g.context(record))
+                for g in renderer.groups.values() if g.kind and g.context
+                for _, key, record in g.jobs()}
     finally:
+        buildcontext.release(context)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
