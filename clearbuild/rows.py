@@ -68,16 +68,25 @@ class Groups(Mapping[Any, list[dict[str, Any]]]):
         self._order, starts = self._index(df[key])
         self._starts = starts.tolist()
 
-    def _index(self, keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    def _index(self, keys: pd.Series, held: Callable[[np.ndarray, np.ndarray], list[Any]] | None = None,
+               ) -> tuple[np.ndarray, np.ndarray]:
         """The rows by group, in file order within a group, and where each group starts; sets
-        ``_at`` (key -> group number, keys in the order they first appear)."""
+        ``_at`` (key -> group number, keys in the order they first appear).
+
+        ``held(order, starts)``: the keys as objects the table already holds (its records', or
+        its key column's distinct values), in the same order. Why: made afresh, the keys were a
+        second string per group (at Seoul's size 170,000 contract ids beside the payments, 9 MB)."""
         codes, uniques = pd.factorize(keys, use_na_sentinel=True)
         codes = np.asarray(codes)
         keep = np.flatnonzero(codes >= 0)
         order = keep[np.argsort(codes[keep], kind="stable")]
         counts = np.bincount(codes[keep], minlength=len(uniques))
-        self._at = {k: i for i, k in enumerate(values(pd.Series(uniques, dtype=keys.dtype)))}
-        return order, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        names = held(order, starts) if held is not None else None
+        if names is None or len(names) != len(uniques):
+            names = values(pd.Series(uniques, dtype=keys.dtype))
+        self._at = {k: i for i, k in enumerate(names)}
+        return order, starts
 
     def _rows(self, i: int) -> list[dict[str, Any]]:
         cols, make = self._cols, self._make
@@ -116,7 +125,8 @@ class RowGroups(Groups):
 
     def __init__(self, df: pd.DataFrame, key: str, rows: list[dict[str, Any]]) -> None:
         self._all = rows
-        order, starts = self._index(df[key])
+        order, starts = self._index(df[key], lambda order, starts: [
+            rows[r][key] for r in order[starts[:-1]].tolist()])  # each group's first record's
         self._order = order.astype(np.int32) if len(rows) < 2**31 else order
         self._starts = starts.tolist()
 
@@ -133,11 +143,36 @@ _PLAIN_DTYPES = frozenset({"bool", "boolean", "float32", "float64"}
 class Coded(NamedTuple):
     """A column as one code per row into its distinct values (``pool``, None last: code -1)."""
 
-    codes: np.ndarray  # int32
+    codes: np.ndarray  # the narrowest of int8, int16, int32 that holds len(pool) - 1 codes
     pool: list[Any]
 
 
+def code_type(distinct: int) -> type[np.signedinteger[Any]]:
+    """The narrowest signed integer for codes 0 .. distinct - 1 and -1 (missing). Why: a kind or
+    a date has a few hundred values; as int32 the payments' kind and two dates were 6.8 MB at
+    Seoul's size, as int8/int16 2.8 MB, in every process that reads them."""
+    return np.int8 if distinct < 2**7 else np.int16 if distinct < 2**15 else np.int32
+
+
 Column = pa.Array | Coded
+
+
+# What a distinct number costs in a pool: its pointer and a Python int (28-32 bytes).
+_NUMBER_IN_POOL = 40
+
+
+def _pays_to_code(s: pd.Series, distinct: int) -> bool:
+    """Whether codes and a pool of distinct values take fewer bytes than the Arrow array.
+
+    Text: at most one distinct value in two rows (ids of the records a row belongs to, dates,
+    kinds). A grouping's keys are its key column's pool (``ArrowGroups``), so an id column coded
+    costs only its codes there. Numbers: only when the pool is small (ranks, counts); amounts
+    nearly all differ (the payments' 568,000 amounts at Seoul's size have 94,000 values: 5.6 MB
+    coded, 4.5 as Arrow)."""
+    size = code_type(distinct)().itemsize
+    if isinstance(s.dtype, pd.StringDtype) or s.dtype == object:
+        return 2 * distinct <= len(s)
+    return size * len(s) + _NUMBER_IN_POOL * distinct < s.dtype.itemsize * len(s)
 
 
 def columns(df: pd.DataFrame) -> list[Column] | None:
@@ -157,8 +192,8 @@ def columns(df: pd.DataFrame) -> list[Column] | None:
             return None
         if s.dtype.kind != "f":  # floats stay Arrow: coding would merge -0.0 with 0.0 (printed apart)
             codes, uniques = pd.factorize(s, use_na_sentinel=True)
-            if 2 * len(uniques) <= len(s):
-                out.append(Coded(np.asarray(codes, dtype=np.int32),
+            if _pays_to_code(s, len(uniques)):
+                out.append(Coded(np.asarray(codes).astype(code_type(len(uniques))),
                                  values(pd.Series(uniques, dtype=s.dtype)) + [None]))
                 continue
         if s.dtype == object:
@@ -186,7 +221,10 @@ class ArrowGroups(Groups):
     def __init__(self, df: pd.DataFrame, key: str, table: list[Column]) -> None:
         self._names = list(df.columns)
         self._make = row_maker(self._names)
-        order, starts = self._index(df[key])
+        column = table[self._names.index(key)] if self._names.count(key) == 1 else None
+        # a coded key column's distinct values are the keys, in the order they first appear
+        order, starts = self._index(df[key], None if not isinstance(column, Coded)
+                                    else lambda order, starts: column.pool[:-1])
         if len(order) != len(df) or np.any(order != np.arange(len(order))):
             take = pa.array(order, type=pa.int64())
             table = [Coded(c.codes[order], c.pool) if isinstance(c, Coded) else c.take(take)

@@ -257,3 +257,33 @@ def test_groups_from_columns_hold_codes_and_arrow_arrays_not_python_values() -> 
     tracemalloc.stop()
     same(by_contract, python)
     assert ours < 0.5 * theirs, (ours, theirs)
+
+
+def test_group_keys_are_the_objects_the_table_already_holds_and_codes_are_narrow() -> None:
+    """A grouping's keys are its key column's distinct values (ArrowGroups) or its records' own
+    values (RowGroups), not a second string per group; codes take as few bytes as their
+    distinct values need."""
+    import numpy as np
+
+    from clearbuild.rows import Coded, code_type
+
+    frame = payments_like(3_000)
+    d = Dataset(tables={"t": frame})
+    by_contract = d.group("t", "contract_id")
+    pool = d._held["t"][1].pool
+    assert all(a is b for a, b in zip(by_contract, pool[:-1], strict=True))
+    assert by_contract["C-0000007"][0]["contract_id"] is pool[7]
+    codes = {n: c.codes.dtype for n, c in zip(frame.columns, d._held["t"], strict=True)
+             if isinstance(c, Coded)}
+    assert codes == {"contract_id": np.int16, "kind": np.int8, "claim_date": np.int8,
+                     "paid_date": np.int8}
+    assert [code_type(n) for n in (1, 127, 128, 32_767, 32_768)] == \
+        [np.int8, np.int8, np.int16, np.int16, np.int32]
+
+    records = d.records("t")  # a table with records: the keys are the first record's values
+    by_kind = d.group("t", "kind")
+    first = {}
+    for r in records:
+        first.setdefault(r["kind"], r["kind"])
+    assert [k for k in by_kind] == list(first) and all(
+        a is b for a, b in zip(by_kind, first.values(), strict=True))
