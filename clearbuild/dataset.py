@@ -166,7 +166,7 @@ class Dataset:
                 df = pd.DataFrame({key: []})
                 self._groups[(name, key)] = Groups(df, key, ([key], [[]]))
             elif name in self._rows:  # the records exist: a group is a list of them
-                self._groups[(name, key)] = RowGroups(df, key, self._rows[name])
+                self._groups[(name, key)] = RowGroups(df[key], key, self._rows[name])
             elif name in self._columns or (table := self._held_of(name, df)) is None:
                 self._groups[(name, key)] = Groups(df, key, self._columns_of(name))
             else:  # no Python values made for this table yet: none are made for its groups

@@ -15,6 +15,7 @@ from typing import Any
 
 from clearbuild import asof, certcodes, contractpay
 from clearbuild.dataset import Dataset
+from clearbuild.rows import RowGroups
 
 Record = dict[str, Any]
 Pair = tuple[Record, Record]
@@ -67,6 +68,27 @@ class BidPairs(Mapping[str, list[Pair]]):
         return len(self._groups)
 
 
+class Statuses(Mapping[str, str]):
+    """contract_id -> its payment status (``contractpay.status`` of its claims), worked out when
+    read. Why: held for every contract they were a dict of 175,000 entries at Seoul's size
+    (7.3 MB of the parent, traced), read once by the listings and once by the contract's page,
+    which has the claims at hand anyway."""
+
+    def __init__(self, contracts: Mapping[str, Record], payments: Mapping[str, list[Record]]) -> None:
+        self._contracts, self._payments = contracts, payments
+
+    def __getitem__(self, contract_id: str) -> str:
+        if contract_id not in self._contracts:
+            raise KeyError(contract_id)
+        return contractpay.status(self._payments.get(contract_id, ()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._contracts)
+
+    def __len__(self) -> int:
+        return len(self._contracts)
+
+
 @dataclass
 class Chain:
     plans: dict[str, Record]
@@ -80,17 +102,18 @@ class Chain:
     results_by_notice: Mapping[str, list[Pair]] = field(default_factory=dict)  # (bid, company)
     results_by_company: Mapping[str, list[Pair]] = field(default_factory=dict)  # (bid, notice), newest
     newest: list[Record] = field(default_factory=list)  # contracts, newest signing first
-    contracts_by_company: dict[str, list[Record]] = field(default_factory=dict)  # newest first
-    contracts_by_notice: dict[str, list[Record]] = field(default_factory=dict)
-    notices_by_plan: dict[str, list[Record]] = field(default_factory=dict)
+    # Groups of records held anyway (``RowGroups.of``): a group is a new list each read.
+    contracts_by_company: Mapping[str, list[Record]] = field(default_factory=dict)  # newest first
+    contracts_by_notice: Mapping[str, list[Record]] = field(default_factory=dict)
+    notices_by_plan: Mapping[str, list[Record]] = field(default_factory=dict)  # oldest first
     amendments: dict[str, list[Record]] = field(default_factory=dict)
     lot_titles: dict[tuple[str, str], str] = field(default_factory=dict)  # (notice_id, lot_id) -> title
     # contract_id -> amount and end date after its last amendment (the signed ones if none)
     amount: Mapping[str, int] = field(default_factory=dict)
     end: Mapping[str, str] = field(default_factory=dict)
     # contract_id -> its payment claims (contract_payments rows), and its status (contractpay.STATUSES)
-    payments: dict[str, list[Record]] = field(default_factory=dict)
-    pay_status: dict[str, str] = field(default_factory=dict)
+    payments: Mapping[str, list[Record]] = field(default_factory=dict)
+    pay_status: Mapping[str, str] = field(default_factory=dict)
     certified: Mapping[str, int] = field(default_factory=dict)  # what a certificate line counts
     deadline: contractpay.Deadline = field(default_factory=contractpay.Deadline)
 
@@ -124,9 +147,8 @@ def build_chain(ds: Dataset, deadline: contractpay.Deadline | None = None) -> Ch
                projects=ds.index("projects", "project_id"),
                as_of=asof.of(ds), deadline=deadline or contractpay.Deadline())
     notices, companies = ch.notices, ch.companies
-    for n in sorted(notices.values(), key=lambda n: (n["published_at"], n["notice_id"])):
-        if n.get("plan_id"):
-            ch.notices_by_plan.setdefault(n["plan_id"], []).append(n)
+    ch.notices_by_plan = RowGroups.of(
+        sorted(notices.values(), key=lambda n: (n["published_at"], n["notice_id"])), "plan_id")
     # Bids are read per notice or company when a page asks (BidPairs), from the Dataset's groups.
     by_notice = ds.group("bid_results", "notice_id")
     ch.results_by_notice = BidPairs(by_notice, companies, "company_id", _rank_key)
@@ -139,14 +161,12 @@ def build_chain(ds: Dataset, deadline: contractpay.Deadline | None = None) -> Ch
                 ch.lot_titles[key] = ch.lot_titles.get(key) or r.get("lot_title") or ""
     ch.newest = sorted(ch.contracts.values(), key=lambda c: (c["signed_at"], c["contract_id"]),
                        reverse=True)
-    for c in ch.newest:
-        ch.contracts_by_company.setdefault(c["company_id"], []).append(c)
-        if c.get("notice_id"):
-            ch.contracts_by_notice.setdefault(c["notice_id"], []).append(c)
+    ch.contracts_by_company = RowGroups.of(ch.newest, "company_id", blank=True)
+    ch.contracts_by_notice = RowGroups.of(ch.newest, "notice_id")
     # The same amounts and end dates the nightly's certificate ledger computes (clearbuild.certcodes).
     ch.amendments = certcodes.amendments_by_contract(ds.records("contract_amendments"))
     ch.amount, ch.end = certcodes.final_terms(ch.contracts, ch.amendments)
     ch.payments = ds.group("contract_payments", "contract_id")
-    ch.pay_status = {cid: contractpay.status(ch.payments.get(cid, ())) for cid in ch.contracts}
+    ch.pay_status = Statuses(ch.contracts, ch.payments)
     ch.certified = certcodes.certified_amounts(ch.newest, ch.amount, ch.payments)
     return ch

@@ -64,7 +64,7 @@ def payment_context(ch: Chain, c: Record) -> dict[str, Any]:
     rows = ch.payments.get(c["contract_id"], [])
     claimed, paid = contractpay.totals(rows)
     d = ch.deadline
-    return {"payments": contractpay.claims(rows, ch.as_of, d), "pay_status": ch.pay_status[c["contract_id"]],
+    return {"payments": contractpay.claims(rows, ch.as_of, d), "pay_status": contractpay.status(rows),
             "claimed": claimed, "paid": paid,
             "deadline": {"days": d.days, "workdays": d.workdays, "kinds": d.kinds}}
 
