@@ -95,28 +95,28 @@ class ContractsGenerator(Generator):
                  r.queued() - before, old, time.time() - started)
 
     def _lookups(self, out: Path) -> None:
-        """The company lookup's and the certificate check's shards, written as soon as they are
-        complete and let go. Why not with the other data files (``generate_output``, after the
-        render): at Seoul's size 61,000 companies and ~86,000 codes, each an entry of a few
-        fields, waited in the parent's heap through the whole render, which every render worker
-        maps; they grow with the corpus."""
+        """The company lookup's and the certificate check's shards and the company map's
+        district files, written as soon as they are complete and let go. Why not with the other
+        data files (``generate_output``, after the render): at Seoul's size 61,000 companies and
+        ~86,000 codes, each an entry of a few fields, and the map's 61,000 markers (17 MB of
+        the parent, traced) waited in the parent's heap through the whole render, which every
+        render worker maps; they grow with the corpus."""
         site = self.site
         jsdata.write_shards(out / "companies" / "ids", "cbCompanyIds",
                             [f"{i:02d}" for i in range(100)], site.ids)
         jsdata.write_shards(out / "verify" / "codes", "cbCertCodes",
                             [f"{i:02x}" for i in range(16 ** SHARD_HEX)], site.codes)
         site.ids, site.codes = {}, {}
+        maps = buildcontext.of(self.context).maps
+        for s in site.sets:
+            jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded))
+            s.encoded = {}
 
     def generate_output(self, writer: Any) -> None:
         started = time.time()
         out = Path(self.output_path)
-        site = self.site
-        ch = site.chain
-        maps = buildcontext.of(self.context).maps
-        for s in site.sets:
-            jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded))
-        self._feeds(out, ch)
-        log.info("cb_contracts: data files and feeds written in %.2f s", time.time() - started)
+        self._feeds(out, self.site.chain)
+        log.info("cb_contracts: feeds written in %.2f s", time.time() - started)
 
     def _feeds(self, out: Path, ch: Chain) -> None:
         from clearbuild import i18n
