@@ -6,6 +6,7 @@ public columns, so no plugin can publish a private one by mistake.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -17,8 +18,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .rows import ArrowGroups, Column, Groups, RowGroups, columns, row_maker
+from .rows import ArrowGroups, Column, Groups, RowGroups, Share, columns, row_maker
 from .rows import values as _values
+from .schema import TABLES
+
+# (table, column) -> (referenced table, its key column), as the schema declares them.
+_REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    (t.name, c.name): (c.ref.partition(".")[0], c.ref.partition(".")[2])
+    for t in TABLES.values() for c in t.columns if c.ref}
 
 if TYPE_CHECKING:
     from .filegate import SourceFile
@@ -105,6 +112,7 @@ class Dataset:
     _rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _columns: dict[str, tuple[list[str], list[list[Any]]]] = field(default_factory=dict, repr=False)
     _held: dict[str, list[Column] | None] = field(default_factory=dict, repr=False)
+    _making: set[str] = field(default_factory=set, repr=False)  # tables whose records are being made
 
     def table(self, name: str) -> pd.DataFrame:
         """A table (an empty frame when there is none). In a build the tables live in a
@@ -118,6 +126,7 @@ class Dataset:
         same dicts: at Seoul's size, each table read both ways was two copies (175,000 contracts
         twice: 106 MB of dicts more), so nobody may change a row it is given."""
         if name not in self._rows:
+            self._index_referenced(name)  # their ids first, so that this table's share them
             # Column by column, then zipped: 3x faster than DataFrame.to_dict("records") (which
             # boxes every cell) on 175,000 contracts, with the same values and types.
             names, cols = self._columns_of(name)
@@ -130,21 +139,59 @@ class Dataset:
             del self._columns[name]
         return list(self._rows[name])
 
+    def _index_referenced(self, name: str) -> None:
+        """Index by their keys the tables ``name`` references (``_sharing``), unless one is
+        being made (contracts and projects name each other: the first made names the second's
+        ids with objects of its own). In a build each of them is indexed anyway."""
+        self._making.add(name)
+        try:
+            for (table, _), (other, key) in _REFERENCES.items():
+                if table == name and other not in self._making and (other, key) not in self._records \
+                        and key in self.table(other).columns:
+                    self.index(other, key)
+        finally:
+            self._making.discard(name)
+
     def _columns_of(self, name: str) -> tuple[list[str], list[list[Any]]]:
         """The table's column names and each column's Python values (``_values``), made once
         and let go when the records are made of them: the records and every grouping of the
         table share the same value objects."""
         if name not in self._columns:
             df = self.table(name)
-            self._columns[name] = (list(df.columns), [_values(df[c]) for c in df.columns])
+            self._columns[name] = (list(df.columns), [_values(df[c], self._sharing(name, c))
+                                                      for c in df.columns])
         return self._columns[name]
 
     def _held_of(self, name: str, df: pd.DataFrame) -> list[Column] | None:
         """The table's ``rows.columns`` (codes and Arrow arrays), made once: its groupings
         share them (bids by notice and by company)."""
         if name not in self._held:
-            self._held[name] = columns(df)
+            self._held[name] = columns(df, functools.partial(self._sharing, name))
         return self._held[name]
+
+    def _sharing(self, name: str, column: str) -> Share | None:
+        """For a column referencing another table's key (``schema``: contracts.company_id), the
+        referenced records' own id objects in place of equal new ones, when that table's records
+        are indexed by the key already (``index``).
+
+        Why: each table's values were its own objects, so one id was a string in every table
+        naming it (a contract's id in the contracts, its payments' grouping, its amendments; a
+        company's in the companies, the contracts, the bids): at Seoul's size ~2.6 million
+        small strings of 64 bytes were the parent's largest class of objects (tracemalloc)."""
+        ref = _REFERENCES.get((name, column))
+        found = self._records.get(ref) if ref is not None else None
+        if not found:
+            return None
+        key = ref[1]
+
+        def share(distinct: list[Any]) -> list[Any]:
+            out = []
+            for v in distinct:
+                row = found.get(v)
+                out.append(row[key] if row is not None and type(row[key]) is type(v) else v)
+            return out
+
+        return share
 
     def index(self, name: str, key: str) -> dict[str, dict[str, Any]]:
         """One record per key value, computed once per build."""

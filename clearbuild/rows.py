@@ -12,15 +12,19 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+Share = Callable[[list[Any]], list[Any]]
 
-def values(s: pd.Series) -> list[Any]:
+
+def values(s: pd.Series, share: Share | None = None) -> list[Any]:
     """A column as Python values, None where missing. Text columns give one object per distinct
     value: a contract id repeated on its three payment rows, a date, a kind are one string each,
-    not one per cell (at Seoul's size the payments alone are 568,000 rows of seven cells)."""
+    not one per cell (at Seoul's size the payments alone are 568,000 rows of seven cells).
+    ``share``: gives, for the distinct values, objects equal to them held elsewhere already
+    (``Dataset``: a referenced record's own id)."""
     if isinstance(s.dtype, pd.StringDtype):
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
         pool = np.empty(len(uniques) + 1, dtype=object)
-        pool[:-1] = list(uniques)
+        pool[:-1] = share(list(uniques)) if share is not None else list(uniques)
         pool[-1] = None  # code -1: missing
         return pool[codes].tolist()
     return s.astype(object).where(s.notna(), None).tolist()
@@ -186,13 +190,15 @@ def _pays_to_code(s: pd.Series, distinct: int) -> bool:
     return size * len(s) + _NUMBER_IN_POOL * distinct < s.dtype.itemsize * len(s)
 
 
-def columns(df: pd.DataFrame) -> list[Column] | None:
+def columns(df: pd.DataFrame, share: Callable[[str], Share | None] | None = None,
+            ) -> list[Column] | None:
     """The frame's columns held without a Python object per cell, each giving exactly the values
     ``values`` gives: a column whose values repeat (at most one distinct value in two rows: ids
     of the records a row belongs to, dates, kinds) as codes into its distinct values; any
     other as an Arrow array (text, integers, floats, booleans; None where missing, NaN
     included). None when a column holds anything else (dates as Timestamps, categories, mixed
-    objects): such a table keeps its Python values (``Groups``)."""
+    objects): such a table keeps its Python values (``Groups``). ``share(column)``: as in
+    ``values``, for a column's distinct values."""
     out: list[Column] = []
     for name in df.columns:
         s = df[name]
@@ -205,7 +211,8 @@ def columns(df: pd.DataFrame) -> list[Column] | None:
             codes, uniques = pd.factorize(s, use_na_sentinel=True)
             if _pays_to_code(s, len(uniques)):
                 out.append(Coded(np.asarray(codes).astype(code_type(len(uniques))),
-                                 values(pd.Series(uniques, dtype=s.dtype)) + [None]))
+                                 values(pd.Series(uniques, dtype=s.dtype),
+                                        share(name) if share is not None else None) + [None]))
                 continue
         if s.dtype == object:
             out.append(pa.array(s.to_numpy(), type=pa.string(), from_pandas=True))

@@ -287,3 +287,40 @@ def test_group_keys_are_the_objects_the_table_already_holds_and_codes_are_narrow
         first.setdefault(r["kind"], r["kind"])
     assert [k for k in by_kind] == list(first) and all(
         a is b for a, b in zip(by_kind, first.values(), strict=True))
+
+
+def test_a_reference_is_the_referenced_records_own_id_object(tmp_path) -> None:
+    """A contract's company id, a bid's notice and company ids, a payment's contract id are the
+    very string objects of the records they name (one object per id, not one per table), with
+    the same values as before; contracts and projects, which name each other, still load."""
+    from clearbuild import loader
+    from clearbuild.build import settings_for
+    from clearbuild.sample import generate
+
+    folder = tmp_path / "export"
+    generate(folder, seed=7, photos=False, projects=20, contracts=200, notices=80, companies=40)
+    settings = settings_for(overrides={"CB_DATA": str(folder)})
+    ds, plain = loader.load(settings), loader.load(settings)  # plain: only its tables read
+    contracts = ds.records("contracts")  # indexes the companies, notices and projects first
+    companies = ds.index("companies", "company_id")
+    notices = ds.index("bid_notices", "notice_id")
+    assert contracts and all(c["company_id"] is companies[c["company_id"]]["company_id"]
+                             for c in contracts)
+    linked = [c for c in contracts if c.get("notice_id")]
+    assert linked and all(c["notice_id"] is notices[c["notice_id"]]["notice_id"] for c in linked)
+    by_company = ds.group("bid_results", "company_id")
+    assert len(by_company) and all(k is companies[k]["company_id"] for k in by_company)
+    index = ds.index("contracts", "contract_id")
+    payments = ds.group("contract_payments", "contract_id")
+    assert len(payments) and all(k is index[k]["contract_id"] for k in payments)
+    # the same rows, value for value and type for type, as the tables' own values give
+    from clearbuild.rows import values
+    for name, got in (("contracts", contracts), ("companies", list(companies.values()))):
+        frame = plain.table(name)
+        cols = [values(frame[c]) for c in frame.columns]
+        want = [dict(zip(frame.columns, row, strict=True)) for row in zip(*cols, strict=True)]
+        assert got == want
+        assert [[type(v) for v in r.values()] for r in got] == \
+            [[type(v) for v in r.values()] for r in want]
+    assert {k: payments[k] for k in payments} == dict(
+        python_groups(plain.table("contract_payments"), "contract_id").items())
