@@ -24,13 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import contractpay, csvsafe
+from . import csvsafe
 from .asof import day
 from .dataset import Dataset
 from .ingest.rules_contracts import WORK_TYPES_BY_KIND
 from .safeio import write_atomically
 from .schema import WORK_TYPE
-from .terms import Field, Overrides
+from .terms import Field, Overrides, Paid
 
 Record = dict[str, Any]
 KINDS = WORK_TYPE  # the 8 kinds, in display order
@@ -77,13 +77,11 @@ def final_terms(contracts: Mapping[str, Record], amendments: dict[str, list[Reco
 PAID_KINDS = ("general_services", "waste_services", "goods")
 
 
-def certified_amounts(contracts: Iterable[Record], amount: Mapping[str, int],
+def certified_amounts(contracts: Mapping[str, Record], amount: Mapping[str, int],
                       payments: Mapping[str, list[Record]]) -> Mapping[str, int]:
     """contract_id -> the amount its certificate line certifies: what was paid for a paid kind
-    with published claims, else its amount after amendments."""
-    return Overrides(amount, {c["contract_id"]: contractpay.totals(payments[c["contract_id"]])[1]
-                              for c in contracts
-                              if payments.get(c["contract_id"]) and cert_kind(c) in PAID_KINDS})
+    with published claims, else its amount after amendments (``terms.Paid``)."""
+    return Paid(contracts, amount, payments, lambda c: cert_kind(c) in PAID_KINDS)
 
 
 def completed(end: str, as_of: str) -> bool:
@@ -160,7 +158,7 @@ def issued(ds: Dataset, as_of: str) -> list[Issued]:
     contracts = ds.index("contracts", "contract_id")
     companies = ds.index("companies", "company_id")
     amount, end = final_terms(contracts, amendments_by_contract(ds.records("contract_amendments")))
-    amount = certified_amounts(contracts.values(), amount, ds.group("contract_payments", "contract_id"))
+    amount = certified_amounts(contracts, amount, ds.group("contract_payments", "contract_id"))
     by_company: dict[str, list[Record]] = {}
     for c in contracts.values():
         by_company.setdefault(c["company_id"], []).append(c)

@@ -96,7 +96,8 @@ def test_services_certificates_count_what_was_paid():
     amount = {"S": 100, "W": 200, "N": 300}
     payments = {"S": [claim("final", amount=100, paid_date="2025-06-03", paid_amount=90)],
                 "W": [claim("final", amount=200, paid_date="2025-06-03", paid_amount=150)]}
-    assert certcodes.certified_amounts(contracts, amount, payments) == {"S": 90, "W": 200, "N": 300}
+    assert certcodes.certified_amounts({c["contract_id"]: c for c in contracts}, amount, payments) == \
+        {"S": 90, "W": 200, "N": 300}
 
 
 def test_certificate_marks_paid_amounts(site):

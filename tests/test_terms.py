@@ -57,7 +57,7 @@ def test_final_terms_and_certified_amounts_equal_the_dicts_of_every_contract(tmp
             certified[cid] = contractpay.totals(payments[cid])[1]
     got_amount, got_end = certcodes.final_terms(contracts, amendments)
     assert dict(got_amount) == amount and dict(got_end) == end
-    assert dict(certcodes.certified_amounts(contracts.values(), got_amount, payments)) == certified
+    assert dict(certcodes.certified_amounts(contracts, got_amount, payments)) == certified
     # The export has what makes them differ: amended amounts and ends, paid totals.
     assert any(amount[c] != contracts[c]["amount"] for c in contracts)
     assert any(end[c] != (contracts[c].get("end_date") or "") for c in contracts)

@@ -168,5 +168,5 @@ def build_chain(ds: Dataset, deadline: contractpay.Deadline | None = None) -> Ch
     ch.amount, ch.end = certcodes.final_terms(ch.contracts, ch.amendments)
     ch.payments = ds.group("contract_payments", "contract_id")
     ch.pay_status = Statuses(ch.contracts, ch.payments)
-    ch.certified = certcodes.certified_amounts(ch.newest, ch.amount, ch.payments)
+    ch.certified = certcodes.certified_amounts(ch.contracts, ch.amount, ch.payments)
     return ch
