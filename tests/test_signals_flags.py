@@ -74,6 +74,10 @@ def test_the_flags_are_in_record_then_indicator_order_and_found_by_record():
     assert own[("contracts", "C1")] == [f for f in whole if f.id == "C1"]
     assert [f.indicator for f in own[("notices", "N1")]] == ["early", "late"] and len(own) == 3
     assert FlagList([], {}) == [] and len(Own(FlagList([], {}))) == 0
+    kinds, ids, indicators = flags.columns()  # the same, as columns: no Flag made
+    assert list(zip(kinds.to_pylist(), ids.to_pylist(), indicators.tolist(), strict=True)) == \
+        [(f.kind, f.id, f.indicator) for f in whole]
+    assert [len(c) for c in FlagList([], {}).columns()] == [0, 0, 0]
 
 
 def test_many_flags_as_columns_hold_a_fraction_of_them_as_objects():

@@ -127,6 +127,20 @@ class FlagList(Sequence[Flag]):
         """(kind, id) of each flag, in order, without making the flags."""
         return self._each(FlagTable.key)
 
+    def columns(self) -> tuple[pa.Array, pa.Array, np.ndarray]:
+        """Each flag's record kind and id (Arrow text) and its indicator's id (an object array
+        of the tables' own strings), in order, without making a flag or a string per flag."""
+        tables = self._tables
+        if not tables:
+            empty = pa.array([], type=pa.string())
+            return empty, empty, np.array([], dtype=object)
+        offsets = np.cumsum([0] + [len(t) for t in tables[:-1]])
+        at = pa.array(offsets[self._table.astype(np.int64)] + self._row)
+        kinds = pa.concat_arrays([pa.array(np.array(t._kind_pool, dtype=object)[t._kinds], type=pa.string())
+                                  for t in tables]).take(at)
+        ids = pa.concat_arrays([t._ids for t in tables]).take(at)
+        return kinds, ids, np.array([t.indicator for t in tables], dtype=object)[self._table]
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 
