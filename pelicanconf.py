@@ -45,15 +45,11 @@ PLUGINS = [
     # The search index reads the Dataset's tables and the content pages only. Built first, its
     # few seconds of 1.25 GB of temporaries (at Seoul's size) come while the heap is small.
     "cb_search",
-    # Reads the Dataset's tables only. Its computation's temporaries (~0.36 GB at twice Seoul's
-    # size) come while the heap is small too, and what they leave scattered is filled by the
-    # sections' records after it instead of staying as holes among them through the render.
-    "cb_signals",
     # Reads the Dataset only: its forked package writer starts while the parent's heap is small
     # and writes while the sections make their contexts (clearbuild.forked).
     "cb_opendata",
     "cb_allimi", "cb_contracts", "cb_apartments",  # sections queue their pages
-    "cb_history",  # reads the Dataset, adds to record pages
+    "cb_history", "cb_signals",  # read the Dataset, add to record pages
     "cb_pages",  # content pages (About) in every language
     "cb_near",  # the "near me" gazetteer (near/places.js)
 ]

@@ -147,9 +147,5 @@ def test_a_build_announces_its_stages_in_order(export, tmp_path):
     assert names[0] == "ingest" and names[-1] == "render" and "pelican articles" in names, names
     for section in ("dataset", "search", "opendata", "contracts", "signals"):
         assert section in names, names
-    import pelicanconf  # the generators' stages come in the plugins' order
-    plugins = [p.removeprefix("cb_") for p in pelicanconf.PLUGINS]
-    sections = [n for n in names if n in ("search", "signals", "opendata", "contracts")]
-    assert sections == sorted(sections, key=plugins.index), (sections, plugins)
-    assert sections[:2] == ["search", "signals"]  # both before the sections' records (pelicanconf)
+    assert names.index("search") < names.index("opendata") < names.index("signals")
     assert all(size > 0 for size in peak.stages.values()), peak.stages

@@ -76,9 +76,8 @@ def _depends(sig: Signals, job: Any) -> Any:
 class SignalsGenerator(Generator):
     def generate_context(self) -> None:
         ds = buildcontext.dataset_of(self.context)
-        # The parent grows most here (~250 MB at Seoul's size, for seconds): before the sections'
-        # records (pelicanconf.PLUGINS), and never while a forked child (the open-data writer,
-        # when a deployment orders it first) holds its own copies of what it read.
+        # The parent grows most here (~250 MB at Seoul's size): not while a forked child (the
+        # open-data writer) holds its own copies of what it read (clearbuild.forked).
         forked.collect_all()
         t = time.perf_counter()
         sig = compute(ds, self.settings)
