@@ -176,8 +176,9 @@ class Dataset:
 
         Why: each table's values were its own objects, so one id was a string in every table
         naming it (a contract's id in the contracts, its payments' grouping, its amendments; a
-        company's in the companies, the contracts, the bids): at Seoul's size ~2.6 million
-        small strings of 64 bytes were the parent's largest class of objects (tracemalloc)."""
+        company's in the companies, the contracts, the bids): at Seoul's size the parent's
+        largest class of objects was 2.6 million blocks of 64 bytes, short strings such as ids
+        and dates (``sys._debugmallocstats``). Shared: the chain's tables 259 -> 238 MB."""
         ref = _REFERENCES.get((name, column))
         found = self._records.get(ref) if ref is not None else None
         if not found:
