@@ -63,31 +63,14 @@ class Listing:
     next: dict[str, Any] | None = None
 
 
-def rows(sig: Signals) -> list[Row]:
-    """One row per flagged record with its own flags, newest year first."""
-    flags: dict[tuple[str, str], list[Any]] = {}
-    for f in sig.flags:
-        flags.setdefault((f.kind, f.id), []).append(f)
-    rec = sig.records
-    info = {(k, i): (t, a, d, y) for k, i, t, a, d, y in zip(
-        rec["kind"].tolist(), rec["id"].tolist(), rec["title"].tolist(), rec["agency"].tolist(),
-        rec["district"].tolist(), rec["year"].tolist(), strict=True)}
-    out = []
-    for key, fl in flags.items():
-        title, agency, district, year = info.get(key, (key[1], "", "", ""))
-        out.append(Row(key[0], key[1], title or key[1], agency, district, year, tuple(fl)))
-    out.sort(key=lambda r: (-int(r.year or 0), KINDS.index(r.kind) if r.kind in KINDS else 9, r.id))
-    return out
-
-
 def flagged(sig: Signals) -> tuple[pa.Table, np.ndarray, np.ndarray, np.ndarray]:
-    """What ``rows`` gives, as columns: the flagged records' text (``COLUMNS``) in the lists'
-    order, and for each flag, in the flags' order, its record's number there, its place among
-    the record's own flags and its indicator's id.
+    """The lists' rows as columns: each flagged record's text (``COLUMNS``), newest year first
+    (then projects, contracts, notices; then by id), and for each flag, in the flags' order,
+    its record's number there, its place among the record's own flags and its indicator's id.
 
-    Why not ``rows``: it makes a Flag per flag and a tuple per record (at Seoul's size a 138 MB
-    peak for 122,761 flags, traced); what it freed stayed in the parent's heap (43 MB more
-    after the lists than before, for a 10 MB table), through the render."""
+    Why columns: made as a Flag per flag and a tuple per record, the lists took a 138 MB peak at
+    Seoul's size for 122,761 flags (traced), and what that freed stayed in the parent's heap
+    (43 MB more after the lists than before, for a 10 MB table) through the render."""
     flags = sig.flags
     if isinstance(flags, FlagList):
         kinds, ids, indicator = flags.columns()
