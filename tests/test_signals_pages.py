@@ -139,3 +139,23 @@ def test_list_pages_are_queued_as_row_numbers_and_show_the_rows_of_their_list(bu
     assert got == want and len(paths) == len(set(paths))
     assert sum(len(v) for v in want.values()) > 2 * len(everything) > 500  # lists were split
     assert any(p.count("/") > 2 for p in paths)  # year pages among them
+
+
+def test_the_lists_columns_are_the_same_from_a_list_of_flags(built):
+    """``pages.flagged`` reads a Signals whose flags are a plain list (one made by hand) exactly
+    as it reads the flags held as columns (``FlagList``, what ``compute`` makes)."""
+    import dataclasses
+
+    import numpy as np
+    from cb_signals import pages
+
+    from clearbuild.signals.flags import FlagList
+
+    _, sig = built
+    assert isinstance(sig.flags, FlagList)
+    as_list = dataclasses.replace(sig, flags=list(sig.flags))
+    table, record, place, indicator = pages.flagged(sig)
+    table2, record2, place2, indicator2 = pages.flagged(as_list)
+    assert table.num_rows > 100 and table.equals(table2)
+    assert np.array_equal(record, record2) and np.array_equal(place, place2)
+    assert indicator.tolist() == indicator2.tolist()
