@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from .keyindex import KeyIndex
+
 Share = Callable[[list[Any]], list[Any]]
 
 
@@ -73,23 +75,26 @@ class Groups(Mapping[Any, list[dict[str, Any]]]):
         self._starts = starts.tolist()
 
     def _index(self, keys: pd.Series, held: Callable[[np.ndarray, np.ndarray], list[Any]] | None = None,
-               ) -> tuple[np.ndarray, np.ndarray]:
+               keyed: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """The rows by group, in file order within a group, and where each group starts; sets
-        ``_at`` (key -> group number, keys in the order they first appear).
+        ``_at`` (key -> group number, keys in the order they first appear: a ``KeyIndex``).
 
         ``held(order, starts)``: the keys as objects the table already holds (its records', or
         its key column's distinct values), in the same order. Why: made afresh, the keys were a
-        second string per group (at Seoul's size 170,000 contract ids beside the payments, 9 MB)."""
+        second string per group (at Seoul's size 170,000 contract ids beside the payments, 9 MB).
+        ``keyed=False``: the caller sets ``_at``."""
         codes, uniques = pd.factorize(keys, use_na_sentinel=True)
         codes = np.asarray(codes)
         keep = np.flatnonzero(codes >= 0)
         order = keep[np.argsort(codes[keep], kind="stable")]
         counts = np.bincount(codes[keep], minlength=len(uniques))
         starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        if not keyed:
+            return order, starts
         names = held(order, starts) if held is not None else None
         if names is None or len(names) != len(uniques):
             names = values(pd.Series(uniques, dtype=keys.dtype))
-        self._at = {k: i for i, k in enumerate(names)}
+        self._at: KeyIndex = KeyIndex(names)
         return order, starts
 
     def _rows(self, i: int) -> list[dict[str, Any]]:
@@ -130,11 +135,13 @@ class RowGroups(Groups):
 
     def __init__(self, keys: pd.Series, key: str, rows: list[dict[str, Any]]) -> None:
         self._all = rows
-        order, starts = self._index(keys, lambda order, starts: [
-            rows[r][key] for r in order[starts[:-1]].tolist()])  # each group's first record's
+        order, starts = self._index(keys, keyed=False)
         small = len(rows) < 2**31
         self._order = order.astype(np.int32) if small else order
         self._starts = starts.astype(np.int32) if small else starts
+        # each group's key is its first record's, read when needed: no list of them held
+        first, order = self._starts, self._order
+        self._at = KeyIndex((len(first) - 1, lambda i: rows[order[first[i]]][key]))
 
     @classmethod
     def of(cls, rows: list[dict[str, Any]], key: str, blank: bool = False) -> RowGroups:
