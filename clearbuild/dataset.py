@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from .keyindex import Records
 from .rows import ArrowGroups, Column, Groups, RowGroups, Share, columns, row_maker
 from .rows import values as _values
 from .schema import TABLES
@@ -108,7 +107,8 @@ class Dataset:
     # plugins copy these with clearbuild.filegate.publish and nothing else from the export.
     files: dict[str, SourceFile] = field(default_factory=dict)
     _groups: dict[tuple[str, str], Groups] = field(default_factory=dict, repr=False)
-    _records: dict[tuple[str, str], Records] = field(default_factory=dict, repr=False)
+    _records: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict,
+                                                                       repr=False)
     _rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _columns: dict[str, tuple[list[str], list[list[Any]]]] = field(default_factory=dict, repr=False)
     _held: dict[str, list[Column] | None] = field(default_factory=dict, repr=False)
@@ -194,13 +194,10 @@ class Dataset:
 
         return share
 
-    def index(self, name: str, key: str) -> Mapping[Any, dict[str, Any]]:
-        """One record per key value, computed once per build: read it as a dict of them (a
-        ``keyindex.Records``: the records' own list and their keys' hashes, ~12 bytes a
-        record where a dict took ~60)."""
+    def index(self, name: str, key: str) -> dict[str, dict[str, Any]]:
+        """One record per key value, computed once per build."""
         if (name, key) not in self._records:
-            self.records(name)  # made once, and kept unless the table has no rows
-            self._records[(name, key)] = Records(self._rows.get(name, []), key)
+            self._records[(name, key)] = {r[key]: r for r in self.records(name)}
         return self._records[(name, key)]
 
     def group(self, name: str, key: str) -> Mapping[Any, list[dict[str, Any]]]:

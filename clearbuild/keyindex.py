@@ -15,7 +15,7 @@ keys where it is read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, ItemsView, Iterator, Mapping, Sequence, ValuesView
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,12 +43,14 @@ class KeyIndex(Mapping[Any, int]):
         except TypeError:
             return -1
         hashes, at = self._hashes, int(self._hashes.searchsorted(h))
-        while at < self._n and hashes[at] == h:  # keys sharing a hash: the equal one
+        while at < self._n:
             i = int(self._pos[at])
             k = self._key_at(i)
             if k is key or k == key:
                 return i
-            at += 1
+            if hashes[at] != h:  # past the keys of this hash (most often at once: no such key)
+                return -1
+            at += 1  # keys sharing a hash: the equal one
         return -1
 
     def __getitem__(self, key: Any) -> int:
@@ -69,65 +71,3 @@ class KeyIndex(Mapping[Any, int]):
     def __reduce__(self) -> Any:  # made again where it is unpickled: hashes are per process
         return KeyIndex, (list(self),)
 
-
-class Records(Mapping[Any, dict[str, Any]]):
-    """A table's records by their key (``Dataset.index``): the records' own list and a
-    ``KeyIndex`` of their key values, where a dict of them was ~48 bytes a record more (at
-    Seoul's size the contracts' 7.3 MB, 2.1 now). Reads as that dict read: in the records'
-    order, ``values()`` the records themselves. ``plain``: the dict, for keys that are not
-    distinct (a dict keeps each key's last record) or share a hash."""
-
-    def __init__(self, rows: list[dict[str, Any]], key: str) -> None:
-        self._rows, self._key = rows, key
-        self._at = KeyIndex((len(rows), lambda i: rows[i][key]))
-        hashes = self._at._hashes
-        self.plain: dict[Any, dict[str, Any]] | None = None
-        if len(hashes) > 1 and bool((hashes[1:] == hashes[:-1]).any()):
-            self.plain = {r[key]: r for r in rows}
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if self.plain is not None:
-            return self.plain.get(key, default)
-        i = self._at.find(key)
-        return self._rows[i] if i >= 0 else default
-
-    def __getitem__(self, key: Any) -> dict[str, Any]:
-        if self.plain is not None:
-            return self.plain[key]
-        return self._rows[self._at[key]]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.plain if self.plain is not None else self._at.find(key) >= 0
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.plain if self.plain is not None else self._at)
-
-    def __len__(self) -> int:
-        return len(self.plain) if self.plain is not None else len(self._rows)
-
-    def values(self) -> ValuesView[dict[str, Any]]:
-        return _Values(self)
-
-    def items(self) -> ItemsView[Any, dict[str, Any]]:
-        return _Items(self)
-
-    def __reduce__(self) -> Any:  # indexed again where it is unpickled: hashes are per process
-        return Records, (self._rows, self._key)
-
-
-class _Values(ValuesView[dict[str, Any]]):
-    """The records in their order, without a lookup each (Mapping's view looks each one up)."""
-
-    _mapping: Records
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        m = self._mapping
-        return iter(m.plain.values() if m.plain is not None else m._rows)
-
-
-class _Items(ItemsView[Any, dict[str, Any]]):
-    _mapping: Records
-
-    def __iter__(self) -> Iterator[tuple[Any, dict[str, Any]]]:
-        m = self._mapping
-        return iter(m.plain.items() if m.plain is not None else zip(m._at, m._rows, strict=True))

@@ -102,17 +102,17 @@ class Groups(Mapping[Any, list[dict[str, Any]]]):
         return [make([c[r] for c in cols]) for r in self._order[self._starts[i]:self._starts[i + 1]].tolist()]
 
     def __getitem__(self, key: Any) -> list[dict[str, Any]]:
-        try:
-            i = self._at[key]
-        except (KeyError, TypeError):  # TypeError: an unhashable key is in no group
-            raise KeyError(key) from None
+        i = self._at.find(key)  # an unhashable key is in no group
+        if i < 0:
+            raise KeyError(key)
         return self._rows(i)
 
+    def get(self, key: Any, default: Any = None) -> Any:  # no KeyError raised and caught
+        i = self._at.find(key)
+        return self._rows(i) if i >= 0 else default
+
     def __contains__(self, key: object) -> bool:
-        try:
-            return key in self._at
-        except TypeError:
-            return False
+        return self._at.find(key) >= 0
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._at)
