@@ -159,3 +159,32 @@ def test_the_lists_columns_are_the_same_from_a_list_of_flags(built):
     assert table.num_rows > 100 and table.equals(table2)
     assert np.array_equal(record, record2) and np.array_equal(place, place2)
     assert indicator.tolist() == indicator2.tolist()
+
+
+def test_the_flagged_records_frame_is_let_go_once_the_lists_are_queued(export, tmp_path):
+    """The lists keep their records' text in a table of their own (pages.Lists): at the render
+    the build's Signals holds no frame of the flagged records (12.7 MB of the parent at Seoul's
+    size, read by no page), and the list page still names every flagged record by its title."""
+    import gc
+    import html
+
+    from clearbuild import hooks
+    from clearbuild.signals.result import Signals
+
+    seen: dict = {}
+
+    def at_render(_, name="", **__):
+        if name == "render":
+            held = [o for o in gc.get_objects() if type(o) is Signals]
+            seen.update(records=[len(s.records) for s in held], flags=[len(s.flags) for s in held])
+
+    hooks.stage_started.connect(at_render)
+    try:
+        site = build(output=tmp_path / "out", data=export, quiet=True,
+                     overrides={"CB_SEARCH_ENABLED": False}).output
+    finally:
+        hooks.stage_started.disconnect(at_render)
+    assert seen["records"] == [0] and seen["flags"][0] > 0
+    expected = compute(load({"CB_DATA": str(export), "CB_ADMIN_DB": ""}), {}).records
+    page = html.unescape((site / "signals" / "index.html").read_text(encoding="utf-8"))
+    assert len(expected) > 0 and all(t in page for t in expected["title"].tolist() if t)

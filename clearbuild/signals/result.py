@@ -259,7 +259,9 @@ class Signals:
     indicators: list[Indicator]  # the computed ones, in display order
     flags: Sequence[Flag]  # a list, or the flags held as columns (clearbuild.signals.flags)
     links: dict[Key, list[Key]]  # record -> records it stands on (contract -> its notice)
-    records: pd.DataFrame  # kind, id, title, agency, district, year of every flagged record
+    # kind, id, title, agency, district, year of every flagged record: what the lists' pages
+    # and the agencies' counts are made of (cb_signals lets it go once they are queued)
+    records: pd.DataFrame
     rates: dict[str, pd.DataFrame]
     seconds: dict[str, float] = field(default_factory=dict)
     lots: dict[Key, str] = field(default_factory=dict)  # contract -> the lot of its notice it is for

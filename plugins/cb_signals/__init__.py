@@ -115,6 +115,9 @@ class SignalsGenerator(Generator):
             r.add("signals_rates.html", f"signals/{group}/index.html", group=group,
                   table=table if group == "agencies" else None, tops=tops, least=least, pct_fmt=_pct,
                   charts={c: pages.chart(rows, c) for c, rows in tops.items()}, **common)
+        # The flagged records' text is in the lists' own table now (pages.Lists): held on for
+        # the build, the frame was 12.7 MB of the parent at Seoul's size that no page reads.
+        sig.records = sig.records.iloc[:0]
 
 
 def _pct(v: float) -> str:
