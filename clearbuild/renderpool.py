@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 WAIT = 1.0  # seconds between looks at the workers while waiting for one
 GRACE = 3.0  # seconds a partition's worker may be gone before its result is given up for lost
+END_WAIT = 30.0  # seconds the workers' last (empty) answers are awaited before the pool ends
 
 
 @dataclass
@@ -111,8 +112,9 @@ def run_local(renderer: Renderer, todo: list[int]) -> Iterator[PartResult]:
     gone: dict[int, float] = {}
     try:
         with ctx.Pool(workers - 1, maxtasksperchild=fresh) as pool:
-            for _ in todo:  # as many claims as partitions; those left over return None
-                pool.apply_async(_work, callback=results.put, error_callback=results.put)
+            # as many claims as partitions; those left over return None
+            asked = [pool.apply_async(_work, callback=results.put, error_callback=results.put)
+                     for _ in todo]
             while len(done) < len(todo):
                 i = claims.next()
                 if i is not None:
@@ -130,6 +132,19 @@ def run_local(renderer: Renderer, todo: list[int]) -> Iterator[PartResult]:
                     if part is not None:
                         done.add(part.index)
                         yield part
+            # Every partition is done; the workers' last claims return None at once. Their
+            # answers are awaited and the workers let end by themselves (close, join) before the
+            # block terminates the pool: a worker killed while it holds one of the pool's queue
+            # locks (putting an answer, say) keeps it locked for good, and the pool's shutdown
+            # can then wait on it forever (Python's documentation of terminate(); a test build
+            # hung in Pool.__exit__ once, in CI, 2026-12-07). Bounded: a worker that died has
+            # been reported by ``_check`` already, and past END_WAIT the block terminates.
+            end = time.monotonic() + END_WAIT
+            for a in asked:
+                a.wait(max(0.0, end - time.monotonic()))
+            if all(a.ready() for a in asked):
+                pool.close()
+                pool.join()
     finally:
         _ACTIVE = None
         gc.unfreeze()
