@@ -42,6 +42,9 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "cb_theme", "cb_charts", "cb_maps", "cb_sanitize",  # filters and globals on every environment
     "cb_dataset",  # the Dataset and the renderer: before every section
+    # Reads the Dataset only, computed in a forked child while the heap is small (its
+    # temporaries go with the child); record pages read its flags when they are rendered.
+    "cb_signals",
     # The search index reads the Dataset's tables and the content pages only. Built first, its
     # few seconds of 1.25 GB of temporaries (at Seoul's size) come while the heap is small.
     "cb_search",
@@ -49,7 +52,7 @@ PLUGINS = [
     # and writes while the sections make their contexts (clearbuild.forked).
     "cb_opendata",
     "cb_allimi", "cb_contracts", "cb_apartments",  # sections queue their pages
-    "cb_history", "cb_signals",  # read the Dataset, add to record pages
+    "cb_history",  # reads the Dataset, adds to record pages
     "cb_pages",  # content pages (About) in every language
     "cb_near",  # the "near me" gazetteer (near/places.js)
 ]

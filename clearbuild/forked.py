@@ -70,7 +70,7 @@ class Forked(Generic[T]):
                 os.close(read)
                 gc.disable()  # a collection would touch (and so copy) every inherited object
                 _die_with_parent(parent)
-                data = pickle.dumps(self._run(fn), protocol=5)
+                data = _pickled(self._run(fn))
                 with os.fdopen(write, "wb") as f:
                     f.write(data)
             except BaseException:  # noqa: BLE001 - reported through the pipe or the exit code
@@ -118,6 +118,14 @@ class Forked(Generic[T]):
             self._value = (False, "cancelled")
             _RUNNING.discard(self)
             _thaw()
+
+
+def _pickled(value: tuple[bool, Any]) -> bytes:
+    """The child's result as bytes; a result that cannot be pickled is a failure that says why."""
+    try:
+        return pickle.dumps(value, protocol=5)
+    except Exception:  # noqa: BLE001 - carried to the parent as text
+        return pickle.dumps((False, "the result could not be handed back:\n" + traceback.format_exc()))
 
 
 def in_turns(fn: Callable[[int, int], T], total: int, size: int) -> list[T]:

@@ -37,6 +37,12 @@ def test_a_failure_in_the_child_is_raised_with_its_traceback() -> None:
         job.result()
 
 
+def test_a_value_that_cannot_be_handed_back_is_a_clear_error() -> None:
+    job = Forked(lambda: {"reader": lambda i: i})  # a closure does not pickle
+    with pytest.raises(ForkedError, match="(?s)could not be handed back.*pickle"):
+        job.result()
+
+
 def test_a_child_that_dies_is_a_clear_error() -> None:
     job = Forked(lambda: os.kill(os.getpid(), signal.SIGKILL))
     with pytest.raises(ForkedError, match="ended without a result"):

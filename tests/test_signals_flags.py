@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 
@@ -54,6 +56,9 @@ def test_a_flag_read_from_the_table_is_the_flag_the_frame_made_type_for_type():
     want = made_whole("x", df, names)
     assert [typed(table.flag(i)) for i in range(len(table))] == [typed(f) for f in want]
     assert "lot" not in table.flag(0).values and table.flag(1).values["lot"] == "L1"
+    # Computed in a forked child, the flags are handed back pickled (signals.compute_apart).
+    back = pickle.loads(pickle.dumps(FlagList([table], {"x": 0})))
+    assert sorted(typed(f) for f in back) == sorted(typed(f) for f in want)
     no_variant = df.drop(columns="variant")
     assert [typed(f) for f in [FlagTable("x", no_variant, names).flag(i) for i in range(4)]] == \
         [typed(f) for f in made_whole("x", no_variant, names)]

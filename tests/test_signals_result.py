@@ -4,10 +4,11 @@ the search plugin uses."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from signals_support import bid, contract, dataset, notice, project
 
-from clearbuild.signals import compute, explain
+from clearbuild.signals import compute, compute_apart, explain
 
 X, Y = "1208147521", "2148755823"
 
@@ -174,3 +175,19 @@ def test_own_flags_are_found_by_key_and_read_as_lists():
     assert ("notices", 1) not in own and ("notices", "N1", "x") not in own
     assert own.get(("notices", "N2"), []) == [] and own.get(None) is None
     assert len(Own()) == 0 and list(Own()) == [] and ("notices", "N1") not in Own()
+
+
+def test_signals_computed_in_a_child_are_those_computed_in_place(linked):
+    """cb_signals computes in a forked child and takes the result back pickled: every flag (its
+    figures), link, listed record and rate comes back equal."""
+    settings = {"CB_SIGNALS_RATE_MIN_CONTRACTS": 1, "UNPICKLABLE": lambda: None}
+    here, apart = compute(linked, settings), compute_apart(linked, settings)
+    assert list(apart.flags) == list(here.flags) and len(apart.flags) > 1
+    for kind, record_id in [("contracts", "C1"), ("contracts", "C2"), ("projects", "P1"), ("notices", "N1")]:
+        assert apart.for_record(kind, record_id) == here.for_record(kind, record_id)
+    assert apart.flag_map() == here.flag_map() and apart.links == here.links and apart.lots == here.lots
+    pd.testing.assert_frame_equal(apart.records, here.records)
+    assert apart.rates.keys() == here.rates.keys()
+    for group in here.rates:
+        pd.testing.assert_frame_equal(apart.rates[group], here.rates[group])
+    assert apart.settings == settings and apart.today == here.today

@@ -13,13 +13,14 @@ pages query per record. A flag is a reason to look, not proof of wrongdoing.
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from .. import asof
+from .. import asof, forked
 from ..dataset import Dataset
 from . import awards, bids, closebids, construction, payments  # noqa: F401  (registers the indicators)
 from .base import REGISTRY, Context, Indicator, text
@@ -28,8 +29,8 @@ from .rates import rates
 from .result import Flag, Signals, explain
 from .settings import DEFAULTS, setting
 
-__all__ = ["DEFAULTS", "REGISTRY", "Flag", "Indicator", "Signals", "compute", "explain", "indicators",
-           "setting", "today_for"]
+__all__ = ["DEFAULTS", "REGISTRY", "Flag", "Indicator", "Signals", "compute", "compute_apart", "explain",
+           "indicators", "setting", "today_for"]
 
 # Display order: procurement as a tender runs, then works, then money.
 ORDER = ["single-bidder", "direct-award", "short-tender", "bid-near-estimate", "lowest-disqualified",
@@ -74,6 +75,27 @@ def compute(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
     r = rates(ctx)
     seconds["records+rates"] = time.perf_counter() - t
     return Signals(ctx.today, settings, chosen, flags, links, records, r, seconds, _lots(ds))
+
+
+def compute_apart(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
+    """``compute`` in a forked child (clearbuild.forked), its result handed back pickled.
+
+    Why: the computation's temporaries (the bids' and contracts' frames, the late claims, the
+    flagged records' text: ~210 MB over its start at Seoul's size) are made and let go there,
+    not on the parent's heap, where what they leave scattered among objects that live on stays
+    for the rest of the build. Run before the sections make their models, the child stacks on a
+    small parent (at twice Seoul's size this stage, run in the parent after the sections, was
+    the build's peak). The flags come back as the columns they are held in."""
+    settings = dict(settings or {})
+    sig = forked.Forked(functools.partial(_computed, ds, settings)).result()
+    sig.settings = settings
+    return sig
+
+
+def _computed(ds: Dataset, settings: dict[str, Any]) -> Signals:
+    sig = compute(ds, settings)
+    sig.settings = {}  # Pelican's settings hold what need not pickle; the parent puts its own back
+    return sig
 
 
 def _links(ds: Dataset) -> dict[tuple[str, str], list[tuple[str, str]]]:

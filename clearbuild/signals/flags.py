@@ -37,23 +37,46 @@ def native(v: Any) -> Any:
 
 
 def _getter(s: pd.Series) -> Getter:
-    """The column held compactly, and how to read row i of it exactly as ``native(tolist()[i])``."""
+    """The column held compactly, and how to read row i of it exactly as ``native(tolist()[i])``.
+    The readers are objects, not closures: the flags are computed in a forked child and handed
+    back pickled (clearbuild.signals.compute_apart)."""
     numpy = isinstance(s.dtype, np.dtype)  # not pandas' own (nullable) types: those hold NA
     if numpy and s.dtype.kind in "iub":  # no missing value: tolist() gives int or bool
-        arr = s.to_numpy()
-        return lambda i: arr[i].item()
+        return _Numbers(s.to_numpy())
     if numpy and s.dtype.kind == "f":
-        arr = s.to_numpy()
-        return lambda i: None if arr[i] != arr[i] else arr[i].item()
+        return _Numbers(s.to_numpy(), nan_is_none=True)
     values = [native(v) for v in s.tolist()]
     if all(v is None or type(v) is str for v in values):
-        text = pa.array(values, type=pa.string())
-        return lambda i: text[i].as_py()
+        return _Texts(pa.array(values, type=pa.string()))
     if all(v is None or (type(v) is tuple and all(type(x) is str for x in v)) for v in values):
-        lists = pa.array([list(v) if v is not None else None for v in values],
-                         type=pa.list_(pa.string()))
-        return lambda i: None if not lists[i].is_valid else tuple(lists[i].as_py())
+        return _Texts(pa.array([list(v) if v is not None else None for v in values],
+                               type=pa.list_(pa.string())))
     return values.__getitem__  # anything else (mixed types): kept as the Python values
+
+
+class _Numbers:
+    """A numpy column: row i as a Python number (None for NaN in a float column)."""
+
+    def __init__(self, arr: np.ndarray, nan_is_none: bool = False) -> None:
+        self.arr, self.nan_is_none = arr, nan_is_none
+
+    def __call__(self, i: int) -> Any:
+        v = self.arr[i]
+        return None if self.nan_is_none and v != v else v.item()
+
+
+class _Texts:
+    """An Arrow column of text or of lists of ids: row i as str or a tuple of str, or None."""
+
+    def __init__(self, arr: pa.Array) -> None:
+        self.arr = arr
+
+    def __call__(self, i: int) -> Any:
+        v = self.arr[i]
+        if not v.is_valid:
+            return None
+        v = v.as_py()
+        return tuple(v) if type(v) is list else v
 
 
 class FlagTable:

@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from clearbuild import buildcontext, forked
-from clearbuild.signals import DEFAULTS, Flag, Signals, compute, explain
+from clearbuild.signals import DEFAULTS, Flag, Signals, compute, compute_apart, explain
 from clearbuild.signals import setting as signal_setting
 
 from . import pages
@@ -76,11 +76,13 @@ def _depends(sig: Signals, job: Any) -> Any:
 class SignalsGenerator(Generator):
     def generate_context(self) -> None:
         ds = buildcontext.dataset_of(self.context)
-        # The parent grows most here (~250 MB at Seoul's size): not while a forked child (the
-        # open-data writer) holds its own copies of what it read (clearbuild.forked).
+        # Not beside another child's memory (clearbuild.forked); a cluster worker computes in
+        # place (it forks no child). Run right after the Dataset (PLUGINS): the computation's
+        # temporaries stack on the parent's smallest heap, and go with the child.
         forked.collect_all()
         t = time.perf_counter()
-        sig = compute(ds, self.settings)
+        apart = not self.settings.get("CB_CLUSTER_WORKER")
+        sig = compute_apart(ds, self.settings) if apart else compute(ds, self.settings)
         seconds = time.perf_counter() - t
         buildcontext.of(self.context).signals = sig
         log.info("signals: %d flags on %d records in %.2f s", len(sig.flags), len(sig.records), seconds)
