@@ -42,8 +42,8 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "cb_theme", "cb_charts", "cb_maps", "cb_sanitize",  # filters and globals on every environment
     "cb_dataset",  # the Dataset and the renderer: before every section
-    # Reads the Dataset only, computed in a forked child while the heap is small (its
-    # temporaries go with the child); record pages read its flags when they are rendered.
+    # Reads the Dataset only: computed in a forked child while the heap is small (its
+    # temporaries go with the child), taken once every section has made its context.
     "cb_signals",
     # The search index reads the Dataset's tables and the content pages only. Built first, its
     # few seconds of 1.25 GB of temporaries (at Seoul's size) come while the heap is small.

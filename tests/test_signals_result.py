@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from signals_support import bid, contract, dataset, notice, project
 
-from clearbuild.signals import compute, compute_apart, explain
+from clearbuild.forked import ForkedError
+from clearbuild.signals import Apart, compute, explain
 
 X, Y = "1208147521", "2148755823"
 
@@ -181,7 +182,7 @@ def test_signals_computed_in_a_child_are_those_computed_in_place(linked):
     """cb_signals computes in a forked child and takes the result back pickled: every flag (its
     figures), link, listed record and rate comes back equal."""
     settings = {"CB_SIGNALS_RATE_MIN_CONTRACTS": 1, "UNPICKLABLE": lambda: None}
-    here, apart = compute(linked, settings), compute_apart(linked, settings)
+    here, apart = compute(linked, settings), Apart(linked, settings).result()
     assert list(apart.flags) == list(here.flags) and len(apart.flags) > 1
     for kind, record_id in [("contracts", "C1"), ("contracts", "C2"), ("projects", "P1"), ("notices", "N1")]:
         assert apart.for_record(kind, record_id) == here.for_record(kind, record_id)
@@ -191,3 +192,8 @@ def test_signals_computed_in_a_child_are_those_computed_in_place(linked):
     for group in here.rates:
         pd.testing.assert_frame_equal(apart.rates[group], here.rates[group])
     assert apart.settings == settings and apart.today == here.today
+
+
+def test_a_computation_that_fails_in_its_child_says_why(linked):
+    with pytest.raises(ForkedError, match="(?s)Traceback.*CB_SIGNALS_DISABLED names unknown indicators"):
+        Apart(linked, {"CB_SIGNALS_DISABLED": ["no-such-indicator"]}).result()

@@ -14,9 +14,11 @@ pages query per record. A flag is a reason to look, not proof of wrongdoing.
 from __future__ import annotations
 
 import functools
+import pickle
+import tempfile
 import time
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -29,7 +31,7 @@ from .rates import rates
 from .result import Flag, Signals, explain
 from .settings import DEFAULTS, setting
 
-__all__ = ["DEFAULTS", "REGISTRY", "Flag", "Indicator", "Signals", "compute", "compute_apart", "explain",
+__all__ = ["DEFAULTS", "REGISTRY", "Apart", "Flag", "Indicator", "Signals", "compute", "explain",
            "indicators", "setting", "today_for"]
 
 # Display order: procurement as a tender runs, then works, then money.
@@ -77,25 +79,40 @@ def compute(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
     return Signals(ctx.today, settings, chosen, flags, links, records, r, seconds, _lots(ds))
 
 
-def compute_apart(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
-    """``compute`` in a forked child (clearbuild.forked), its result handed back pickled.
+class Apart:
+    """``compute`` in a forked child (clearbuild.forked), its result kept in an unnamed
+    temporary file until ``result()`` reads it.
 
     Why: the computation's temporaries (the bids' and contracts' frames, the late claims, the
-    flagged records' text: ~210 MB over its start at Seoul's size) are made and let go there,
-    not on the parent's heap, where what they leave scattered among objects that live on stays
-    for the rest of the build. Run before the sections make their models, the child stacks on a
-    small parent (at twice Seoul's size this stage, run in the parent after the sections, was
-    the build's peak). The flags come back as the columns they are held in."""
-    settings = dict(settings or {})
-    sig = forked.Forked(functools.partial(_computed, ds, settings)).result()
-    sig.settings = settings
-    return sig
+    flagged records' text) are made and let go in the child, not on the parent's heap. cb_signals
+    starts it right after the Dataset, where the child stacks on the parent's smallest heap, and
+    reads the result only once every section has made its context: held from the start, the
+    Signals (58 MB at twice Seoul's size) sat under every stage between and raised each by ~110
+    MB (docs/performance.md). The file has no name: nothing else can read or replace what the
+    parent unpickles."""
+
+    def __init__(self, ds: Dataset, settings: dict[str, Any] | None = None) -> None:
+        self.settings = dict(settings or {})
+        self._file = tempfile.TemporaryFile()
+        self._job = forked.Forked(functools.partial(_compute_into, ds, self.settings, self._file))
+
+    def result(self) -> Signals:
+        """The Signals, read once; the child's failure raised with its traceback (ForkedError)."""
+        try:
+            self._job.result()
+            self._file.seek(0)
+            sig: Signals = pickle.load(self._file)
+        finally:
+            self._file.close()
+        sig.settings = self.settings
+        return sig
 
 
-def _computed(ds: Dataset, settings: dict[str, Any]) -> Signals:
+def _compute_into(ds: Dataset, settings: dict[str, Any], out: BinaryIO) -> None:
     sig = compute(ds, settings)
     sig.settings = {}  # Pelican's settings hold what need not pickle; the parent puts its own back
-    return sig
+    pickle.dump(sig, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
 
 
 def _links(ds: Dataset) -> dict[tuple[str, str], list[tuple[str, str]]]:

@@ -10,7 +10,6 @@ analyzer, scoring, shard files, reader) is library code in clearbuild/search/.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from clearbuild import buildcontext, forked
+from clearbuild import buildcontext, forked, memwatch
 from clearbuild.search import PAGE, TEMPLATE, export, index_of, page_context, setting
 
 log = logging.getLogger(__name__)
@@ -33,20 +32,22 @@ class SearchGenerator(Generator):
         dataset = buildcontext.of(self.context).dataset
         tables = getattr(dataset, "tables", None) or {}
         forked.collect_all()  # the index's memory, not on top of a child's (clearbuild.forked)
+        index, times = index_of(tables, self.context.get("pages", []), self.settings)
+        t0 = time.perf_counter()
         self._folder = Path(self.output_path) / "search"
-        build = functools.partial(_index_and_write, tables, self.context.get("pages", []), self.settings,
-                                  self._folder)
-        # In a forked child: the index's temporaries (~560 MB over the parent's heap at Seoul's
-        # size) go with it, and leave nothing scattered on the heap the rest of the build keeps.
-        # Only the files' sizes and the search page's context come back. A cluster worker
-        # returned above; where fork does not exist it runs in place (clearbuild.forked).
-        self._sizes, ctx, self._figures = forked.Forked(build).result()
+        # Each file made and written in turn: only their sizes stay (export.write).
+        self._sizes = export.write(index, self._folder, self.settings)
+        ctx = page_context(index, self._sizes.pop("version"), self.settings)
+        stats = index.stats
         self._files = {}  # written: nothing waits in memory for the output phase
+        del index
+        memwatch.give_back()  # the index's freed temporaries (~300 MB at Seoul's size) go back
         renderer = buildcontext.of(self.context).renderer
         self._own_page = renderer is None
         if renderer is not None:
             renderer.add(TEMPLATE, PAGE, **ctx)
         self._page_ctx = ctx
+        self._figures = dict(stats, **times, export_s=time.perf_counter() - t0)
 
     def generate_output(self, writer: Any) -> None:
         if self._files is None:
@@ -60,17 +61,6 @@ class SearchGenerator(Generator):
         log.info("search: %(documents)d documents, %(terms)d terms, %(files)d files, %(bytes)d bytes",
                  self._figures)
         self._files = None
-
-
-def _index_and_write(tables: Any, pages: Any, settings: dict[str, Any], folder: Path
-                     ) -> tuple[dict[str, int], dict[str, Any], dict[str, Any]]:
-    """The index made, each of its files made and written in turn (export.write): the files'
-    sizes, the search page's context and the index's figures."""
-    index, times = index_of(tables, pages, settings)
-    t0 = time.perf_counter()
-    sizes = export.write(index, folder, settings)
-    ctx = page_context(index, sizes.pop("version"), settings)
-    return sizes, ctx, dict(index.stats, **times, export_s=time.perf_counter() - t0)
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -1,6 +1,8 @@
 """cb_signals: integrity red flags next to the records, a list of them, their method, and rates.
 
-Signals are computed once (clearbuild.signals.compute) in generate_context and shared three ways:
+Signals are computed once (clearbuild.signals.compute), in a forked child started in generate_context
+right after the Dataset (``clearbuild.signals.Apart``), taken when every generator has made its
+context (``all_generators_finalized``), and shared three ways:
 - Jinja globals on every environment: ``cb_signals_for(kind, id)`` (flags a record page shows),
   ``cb_signal_reason(flag, lang)`` (the numbers, in words), ``cb_signal_rates(group, key)``
   (an agency's or company's rates) and ``cb_signal_text(texts, lang)``; record templates include
@@ -22,7 +24,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from clearbuild import buildcontext, forked
-from clearbuild.signals import DEFAULTS, Flag, Signals, compute, compute_apart, explain
+from clearbuild.signals import DEFAULTS, Apart, Flag, Signals, compute, explain
 from clearbuild.signals import setting as signal_setting
 
 from . import pages
@@ -75,17 +77,24 @@ def _depends(sig: Signals, job: Any) -> Any:
 
 class SignalsGenerator(Generator):
     def generate_context(self) -> None:
-        ds = buildcontext.dataset_of(self.context)
-        # Not beside another child's memory (clearbuild.forked); a cluster worker computes in
-        # place (it forks no child). Run right after the Dataset (PLUGINS): the computation's
-        # temporaries stack on the parent's smallest heap, and go with the child.
-        forked.collect_all()
+        """Start the computation in a forked child (``clearbuild.signals.Apart``): PLUGINS runs
+        this right after the Dataset, so its temporaries stack on the parent's smallest heap and
+        go with the child. ``finish`` takes the result once every section has made its context.
+        A cluster worker forks no child: it computes in ``finish``."""
+        self._apart: Apart | None = None
+        if self.settings.get("CB_CLUSTER_WORKER"):
+            return
+        forked.collect_all()  # not beside another child's memory (clearbuild.forked)
+        self._apart = Apart(buildcontext.dataset_of(self.context), self.settings)
+
+    def finish(self) -> None:
         t = time.perf_counter()
-        apart = not self.settings.get("CB_CLUSTER_WORKER")
-        sig = compute_apart(ds, self.settings) if apart else compute(ds, self.settings)
-        seconds = time.perf_counter() - t
+        sig = self._apart.result() if self._apart else compute(buildcontext.dataset_of(self.context),
+                                                                 self.settings)
+        self._apart = None
         buildcontext.of(self.context).signals = sig
-        log.info("signals: %d flags on %d records in %.2f s", len(sig.flags), len(sig.records), seconds)
+        log.info("signals: %d flags on %d records (computed in %.2f s, read in %.2f s)", len(sig.flags),
+                 len(sig.records), sum(sig.seconds.values()), time.perf_counter() - t)
         renderer = buildcontext.renderer_of(self.context)
         # A record page shows flags through a Jinja global, not its context: hash them with it.
         renderer.depends.append(functools.partial(_depends, sig))
@@ -133,6 +142,13 @@ def get_generators(pelican: Any) -> type[Generator]:
     return SignalsGenerator
 
 
+def finish(generators: list[Any]) -> None:
+    for g in generators:
+        if isinstance(g, SignalsGenerator):
+            g.finish()
+
+
 def register() -> None:
     signals.generator_init.connect(on_generator_init)
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(finish)
