@@ -30,8 +30,8 @@ render_finished = _hooks.signal("render_finished")
 build_finished = _hooks.signal("build_finished")
 
 # Sent in the parent when a build enters a stage: sender is None; kwarg name ("ingest", then
-# each Pelican generator's section as it makes its context: "dataset", "search", "opendata",
-# "contracts", "signals"..., then "render"). ``memwatch.PeakPss.watch_stages`` records the
+# each Pelican generator's section as it makes its context: "dataset", "signals", "search",
+# "opendata", "contracts"..., then "render"). ``memwatch.PeakPss.watch_stages`` records the
 # memory each stage peaks at, so ``invoke bench`` shows which stage bounds a build.
 stage_started = _hooks.signal("stage_started")
 

@@ -189,3 +189,45 @@ def test_the_flagged_records_frame_is_let_go_once_the_lists_are_queued(export, t
     expected = compute(load({"CB_DATA": str(export), "CB_ADMIN_DB": ""}), {}).records
     page = html.unescape((site / "signals" / "index.html").read_text(encoding="utf-8"))
     assert len(expected) > 0 and all(t in page for t in expected["title"].tolist() if t)
+
+
+def test_a_build_computes_its_signals_in_a_child_and_holds_them_only_after_the_sections(
+        export, tmp_path, monkeypatch):
+    """cb_signals computes in a forked child started right after the Dataset (its temporaries go
+    with the child), and the parent takes the Signals only once every section has made its
+    context: not held under the search, open-data and section stages."""
+    import gc
+    import os
+
+    import clearbuild.signals as signals_lib
+    from clearbuild import hooks
+    from clearbuild.signals.result import Signals
+
+    pids = tmp_path / "computed-in"
+    real = signals_lib.compute
+
+    def spy(ds, settings=None):
+        with open(pids, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(ds, settings)
+
+    monkeypatch.setattr(signals_lib, "compute", spy)
+    before = {id(o) for o in gc.get_objects() if type(o) is Signals}
+    held: dict[str, int] = {}
+
+    def at_stage(_, name="", **__):
+        held[name] = sum(1 for o in gc.get_objects() if type(o) is Signals and id(o) not in before)
+
+    hooks.stage_started.connect(at_stage)
+    try:
+        site = build(output=tmp_path / "out", data=export, quiet=True,
+                     overrides={"CB_SEARCH_ENABLED": False}).output
+    finally:
+        hooks.stage_started.disconnect(at_stage)
+    computed_in = [int(p) for p in pids.read_text(encoding="utf-8").split()]
+    assert len(computed_in) == 1 and computed_in[0] != os.getpid()
+    assert list(held)[:list(held).index("search")] == ["ingest", "pelican articles", "pelican pages",
+                                                         "dataset", "signals"]
+    assert all(held[s] == 0 for s in ("signals", "search", "opendata", "allimi", "contracts", "history"))
+    assert held["render"] == 1
+    assert "single-bidder" in (site / "signals" / "index.html").read_text(encoding="utf-8")

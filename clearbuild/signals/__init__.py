@@ -96,6 +96,10 @@ class Apart:
         self._file = tempfile.TemporaryFile()
         self._job = forked.Forked(functools.partial(_compute_into, ds, self.settings, self._file))
 
+    def wait(self) -> None:
+        """Wait for the child to end (its result stays in the file until ``result``)."""
+        self._job.collect()
+
     def result(self) -> Signals:
         """The Signals, read once; the child's failure raised with its traceback (ForkedError)."""
         try:

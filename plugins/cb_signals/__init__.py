@@ -86,6 +86,9 @@ class SignalsGenerator(Generator):
             return
         forked.collect_all()  # not beside another child's memory (clearbuild.forked)
         self._apart = Apart(buildcontext.dataset_of(self.context), self.settings)
+        # Waited for here: the fork is for the memory, not to run beside the search index (the
+        # two together would be the build's peak); the bench's "signals" stage is the child's.
+        self._apart.wait()
 
     def finish(self) -> None:
         # Not beside the open-data child, which may still be writing (at twice Seoul's size the
