@@ -161,6 +161,18 @@ def test_the_lists_columns_are_the_same_from_a_list_of_flags(built):
     assert indicator.tolist() == indicator2.tolist()
 
 
+def built_watching_stages(export: Path, tmp_path: Path, at_stage) -> Path:
+    """The export built (no search index), ``at_stage`` called in the parent as each stage starts."""
+    from clearbuild import hooks
+
+    hooks.stage_started.connect(at_stage)
+    try:
+        return build(output=tmp_path / "out", data=export, quiet=True,
+                     overrides={"CB_SEARCH_ENABLED": False}).output
+    finally:
+        hooks.stage_started.disconnect(at_stage)
+
+
 def test_the_flagged_records_frame_is_let_go_once_the_lists_are_queued(export, tmp_path):
     """The lists keep their records' text in a table of their own (pages.Lists): at the render
     the build's Signals holds no frame of the flagged records (12.7 MB of the parent at Seoul's
@@ -168,7 +180,6 @@ def test_the_flagged_records_frame_is_let_go_once_the_lists_are_queued(export, t
     import gc
     import html
 
-    from clearbuild import hooks
     from clearbuild.signals.result import Signals
 
     seen: dict = {}
@@ -179,12 +190,7 @@ def test_the_flagged_records_frame_is_let_go_once_the_lists_are_queued(export, t
             held = [o for o in gc.get_objects() if type(o) is Signals and id(o) not in before]
             seen.update(records=[len(s.records) for s in held], flags=[len(s.flags) for s in held])
 
-    hooks.stage_started.connect(at_render)
-    try:
-        site = build(output=tmp_path / "out", data=export, quiet=True,
-                     overrides={"CB_SEARCH_ENABLED": False}).output
-    finally:
-        hooks.stage_started.disconnect(at_render)
+    site = built_watching_stages(export, tmp_path, at_render)
     assert seen["records"] == [0] and seen["flags"][0] > 0
     expected = compute(load({"CB_DATA": str(export), "CB_ADMIN_DB": ""}), {}).records
     page = html.unescape((site / "signals" / "index.html").read_text(encoding="utf-8"))
@@ -200,7 +206,6 @@ def test_a_build_computes_its_signals_in_a_child_and_holds_them_only_after_the_s
     import os
 
     import clearbuild.signals as signals_lib
-    from clearbuild import hooks
     from clearbuild.signals.result import Signals
 
     pids = tmp_path / "computed-in"
@@ -218,12 +223,7 @@ def test_a_build_computes_its_signals_in_a_child_and_holds_them_only_after_the_s
     def at_stage(_, name="", **__):
         held[name] = sum(1 for o in gc.get_objects() if type(o) is Signals and id(o) not in before)
 
-    hooks.stage_started.connect(at_stage)
-    try:
-        site = build(output=tmp_path / "out", data=export, quiet=True,
-                     overrides={"CB_SEARCH_ENABLED": False}).output
-    finally:
-        hooks.stage_started.disconnect(at_stage)
+    site = built_watching_stages(export, tmp_path, at_stage)
     computed_in = [int(p) for p in pids.read_text(encoding="utf-8").split()]
     assert len(computed_in) == 1 and computed_in[0] != os.getpid()
     assert list(held)[:list(held).index("search")] == ["ingest", "pelican articles", "pelican pages",
