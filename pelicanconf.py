@@ -45,8 +45,8 @@ PLUGINS = [
     # Reads the Dataset only: computed in a forked child while the heap is small (its
     # temporaries go with the child), taken once every section has made its context.
     "cb_signals",
-    # The search index reads the Dataset's tables and the content pages only. Built first, its
-    # few seconds of 1.25 GB of temporaries (at Seoul's size) come while the heap is small.
+    # The search index reads the Dataset's tables and the content pages only. Built before the
+    # sections, its temporaries (~0.55 GB at Seoul's size) come while the heap is small.
     "cb_search",
     # Reads the Dataset only: its forked package writer starts while the parent's heap is small
     # and writes while the sections make their contexts (clearbuild.forked).

@@ -92,7 +92,7 @@ def context_phase(settings: dict[str, Any], dataset: Dataset) -> dict[str, Any]:
     """Pelican's generators built and their contexts generated, exactly as ``Pelican.run`` does
     up to its output phase, with ``dataset`` handed to them (clearbuild.buildcontext); returns
     the shared context (its build context holds the Dataset and the renderer)."""
-    from pelican import Pelican
+    from pelican import Pelican, signals
 
     pelican = Pelican(settings)
     context: dict[str, Any] = settings.copy()
@@ -109,6 +109,9 @@ def context_phase(settings: dict[str, Any], dataset: Dataset) -> dict[str, Any]:
             g.generate_context()
         if hasattr(g, "check_disabled_readers"):
             g.check_disabled_readers()
+    # As Pelican.run: what plugins queue once every generator has made its context (cb_signals
+    # reads its Signals there, after cb_history's; the page hashes keep the parent's order).
+    signals.all_generators_finalized.send(generators)
     return context
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from clearbuild import config, kinds, loader, partial, readcheck
+from clearbuild import config, forked, kinds, loader, partial, readcheck
 from clearbuild.build import settings_for
 from clearbuild.dataset import Dataset
 from clearbuild.pagehash import stable_json
@@ -85,6 +85,9 @@ def test_every_kind_of_the_demo_reads_only_what_it_declares(demo):
     plugin from their declared rows alone, are the build's pages: five reads were missing
     before this check."""
     settings, dataset, whole = demo
+    # The context phase ran as Pelican runs it: every forked child it started was waited for
+    # (a child left behind kept the collector's freeze count for the rest of the process).
+    assert not forked._RUNNING and forked._FROZEN[0] == 0
     assert {kind for kind, _ in whole} == set(kinds.KINDS)  # every kind has pages to check
     assert set(kinds.PAGES) == set(kinds.KINDS)  # the plugins say how each kind's pages are made
     assert [str(p) for p in readcheck.check(settings, dataset, 3, whole=whole)] == []

@@ -87,7 +87,7 @@ class Apart:
     flagged records' text) are made and let go in the child, not on the parent's heap. cb_signals
     starts it right after the Dataset, where the child stacks on the parent's smallest heap, and
     reads the result only once every section has made its context: held from the start, the
-    Signals (58 MB at twice Seoul's size) sat under every stage between and raised each by ~110
+    Signals (58 MB at twice Seoul's size) sat under every stage between and raised each by 60-120
     MB (docs/performance.md). The file has no name: nothing else can read or replace what the
     parent unpickles."""
 

@@ -39,7 +39,7 @@ def native(v: Any) -> Any:
 def _getter(s: pd.Series) -> Getter:
     """The column held compactly, and how to read row i of it exactly as ``native(tolist()[i])``.
     The readers are objects, not closures: the flags are computed in a forked child and handed
-    back pickled (clearbuild.signals.compute_apart)."""
+    back pickled (clearbuild.signals.Apart)."""
     numpy = isinstance(s.dtype, np.dtype)  # not pandas' own (nullable) types: those hold NA
     if numpy and s.dtype.kind in "iub":  # no missing value: tolist() gives int or bool
         return _Numbers(s.to_numpy())

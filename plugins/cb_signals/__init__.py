@@ -80,7 +80,8 @@ class SignalsGenerator(Generator):
         """Start the computation in a forked child (``clearbuild.signals.Apart``): PLUGINS runs
         this right after the Dataset, so its temporaries stack on the parent's smallest heap and
         go with the child. ``finish`` takes the result once every section has made its context.
-        A cluster worker forks no child: it computes in ``finish``."""
+        A cluster worker forks no child: it computes in ``finish`` (clearbuild.cluster sends
+        ``all_generators_finalized`` as Pelican does), so its pages hash as the parent's do."""
         self._apart: Apart | None = None
         if self.settings.get("CB_CLUSTER_WORKER"):
             return
