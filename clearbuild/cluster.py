@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import buildcontext, config, snapshot
+from . import buildcontext, config, memwatch, snapshot
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -117,6 +117,7 @@ def context_phase(settings: dict[str, Any], dataset: Dataset) -> dict[str, Any]:
 
 def rebuild(spec: BuildSpec) -> Renderer:
     """The parent's renderer, rebuilt here from the snapshot; PlanMismatch if it differs."""
+    memwatch.returning_pool()  # as the parent's ingest does (clearbuild.loader)
     dataset = snapshot.read(spec.snapshot)
     scratch = tempfile.mkdtemp(prefix="cb-context-")
     try:

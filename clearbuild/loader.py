@@ -44,6 +44,7 @@ def load(settings: dict[str, Any]) -> Dataset:
     """The newest export these settings name (with the admin database's approved entries when one
     is configured), ingested, its "as of" date resolved. StructuralError: one line, nothing
     written."""
+    memwatch.returning_pool()  # before the first table reaches pandas
     folder = config.newest_export(settings)
     extra = admin_export(settings)
     # A CSV export folder, OCDS/OC4IDS JSON (a file or a folder), or both (clearbuild.ocds).

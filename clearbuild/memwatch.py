@@ -139,6 +139,29 @@ def _mb(size: int) -> float:
     return round(size / 2**20, 1)
 
 
+def returning_pool() -> str:
+    """Make jemalloc pyarrow's default memory pool, unless the operator chose one
+    (``ARROW_DEFAULT_MEMORY_POOL``) or this pyarrow has none; the pool's name.
+
+    Why: pandas keeps its text columns (the search documents, the tables read from the snapshot)
+    in pyarrow's pool, and the pool's default on Linux, mimalloc, keeps much of what it frees:
+    the search stage, twice Seoul's size, Korean, peaked at 1,372 MB (anonymous memory, the
+    parent alone) with mimalloc and 1,177 with jemalloc; the parent at the render's start held
+    873 against 824 MB (Seoul's size: 840 against 776, 533 against 490). glibc's own malloc
+    (``system``) was worse: it kept 105 MB free at Seoul's size where malloc_trim could not
+    reach. docs/performance.md, "Later (2026-12-07, after stop 40)"."""
+    import pyarrow as pa
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return pa.default_memory_pool().backend_name
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
+        return pa.default_memory_pool().backend_name
+    pa.set_memory_pool(pool)
+    return pool.backend_name
+
+
 def give_back() -> None:
     """Return freed memory to the system: Python's collector, glibc's arena (malloc_trim) and
     pyarrow's pool (pandas' strings live there). Why: after ingest at Seoul's size the parent
