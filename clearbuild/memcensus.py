@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import allocators
 from .buildcontext import FIELDS, BuildContext
 
 # Nobody's: shared by every root, or not data at all.
@@ -178,6 +179,7 @@ def of_this_process(least: int = 2**20) -> dict[str, Any]:
 
     gc.collect()
     anonymous = _anonymous()  # before the walk, whose own bookkeeping is ~60 bytes an object
+    allocs = allocators.breakdown()  # the same moment, by allocator
     alive = gc.get_objects()
     datasets = [o for o in alive if isinstance(o, Dataset)]
     renderers = [o for o in alive if isinstance(o, Renderer)]
@@ -192,7 +194,7 @@ def of_this_process(least: int = 2**20) -> dict[str, Any]:
     roots = build_roots(dataset, renderer, context, generators)
     *held, rest = holdings(roots, nobody, least, rest=alive)
     del alive
-    return {"anonymous_mb": round(anonymous / 2**20, 1),
+    return {"anonymous_mb": round(anonymous / 2**20, 1), "allocators": allocs,
             "python_mb": round(sum(h.bytes for h in (*held, rest)) / 2**20, 1),
             "holdings": [[h.owner, h.mb, h.objects] for h in sorted(held, key=lambda h: -h.bytes)],
             "unreached_mb": rest.mb, "unreached_objects": rest.objects}

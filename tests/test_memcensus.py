@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import pyarrow as pa
 import pytest
 
 from clearbuild import memcensus
@@ -68,6 +69,14 @@ def test_a_build_stopped_at_a_stage_gives_its_census_and_publishes_nothing(tmp_p
     assert any(o.startswith("renderer queue ") for o in owners)
     assert {"context signals", "context maps", "context history"} <= set(owners)
     assert census["anonymous_mb"] > census["holdings"][0][1] > 0
+    # by allocator: a build's ingest made jemalloc pyarrow's pool (clearbuild.memwatch)
+    allocs = census["allocators"]
+    try:
+        pa.jemalloc_memory_pool()
+        assert allocs["arrow"]["pool"] == "jemalloc"
+    except NotImplementedError:  # a pyarrow built without it keeps its own
+        assert allocs["arrow"]["pool"] == pa.default_memory_pool().backend_name
+    assert 0 < allocs["pymalloc"]["blocks_in_use_mb"] <= allocs["pymalloc"]["arenas_mb"]
     assert not out.exists() and not list(tmp_path.glob(".build-*"))  # stopped: nothing written
 
 
@@ -84,3 +93,23 @@ def test_a_frame_counts_its_columns_once():
     [frame, _] = holdings([("frame", df)])
     deep = int(df.memory_usage(deep=True).sum())
     assert deep <= frame.bytes < deep * 1.1, (frame.bytes, deep)
+
+
+def test_allocators_see_what_is_allocated_and_given_back():
+    from clearbuild import allocators, memwatch
+
+    memwatch.give_back()
+    before = allocators.breakdown()
+    small = [[i] for i in range(300_000)]  # ~25 MB of small objects: pymalloc's
+    big = [bytearray(4096) for _ in range(3_000)]  # ~12 MB of 4 KB blocks: glibc's
+    during = allocators.breakdown()
+    grown_small = during["pymalloc"]["blocks_in_use_mb"] - before["pymalloc"]["blocks_in_use_mb"]
+    assert grown_small > 20
+    assert during["pymalloc"]["blocks_in_use_mb"] <= during["pymalloc"]["arenas_mb"]
+    if before["glibc"]:  # glibc 2.33 or later
+        grown_big = during["glibc"]["in_use_mb"] - before["glibc"]["in_use_mb"]
+        assert 10 < grown_big < 20
+    del small, big
+    memwatch.give_back()
+    after = allocators.breakdown()
+    assert after["pymalloc"]["blocks_in_use_mb"] < during["pymalloc"]["blocks_in_use_mb"] - 20
