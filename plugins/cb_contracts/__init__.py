@@ -25,7 +25,7 @@ from clearbuild.publish import setting as publish_setting
 from . import companymap, feeds, jsdata, listings, paper
 from .certificates import add_superseded
 from .model import Chain
-from .site import Site, queue_all
+from .site import Site, lookups, queue_all
 
 log = logging.getLogger(__name__)
 
@@ -81,36 +81,39 @@ class ContractsGenerator(Generator):
         before = r.queued()
         self.site = queue_all(buildcontext.dataset_of(self.context), r,
                               home_rows=setting(self.settings, "CB_CONTRACTS_HOME_ROWS"),
-                              money=self.env.filters["money"],
                               districts=config.districts(self.settings),
                               maps=buildcontext.of(self.context).maps,
                               deadline=contractpay.Deadline.of(self.settings))
-        # Codes printed on earlier nights, from the nightly's ledger beside the record histories.
-        old = add_superseded(self.site.codes,
-                             config.resolve(publish_setting(self.settings, "CB_HISTORY_DIR")),
-                             self.site.chain.as_of, self.env.filters["money"])
+        old = 0
         if not self.settings.get("CB_CLUSTER_WORKER"):  # a cluster worker writes pages only
-            self._lookups(Path(self.output_path))
+            old = self._lookups(Path(self.output_path))
         log.info("cb_contracts: %d pages queued, %d superseded certificate codes in %.2f s",
                  r.queued() - before, old, time.time() - started)
 
-    def _lookups(self, out: Path) -> None:
+    def _lookups(self, out: Path) -> int:
         """The company lookup's and the certificate check's shards and the company map's
-        district files, written as soon as they are complete and let go. Why not with the other
-        data files (``generate_output``, after the render): at Seoul's size 61,000 companies and
-        ~86,000 codes, each an entry of a few fields, and the map's 61,000 markers (17 MB of
-        the parent, traced) waited in the parent's heap through the whole render, which every
-        render worker maps; they grow with the corpus."""
-        site = self.site
+        district files, written as soon as they are complete and let go; how many superseded
+        codes the check knows from earlier nights. Why not with the other data files
+        (``generate_output``, after the render): at Seoul's size 61,000 companies and ~86,000
+        codes, each an entry of a few fields, and the map's 61,000 markers (17 MB of the parent,
+        traced) waited in the parent's heap through the whole render, which every render worker
+        maps; they grow with the corpus. Why made here, after every page is queued: site.lookups."""
+        site, money = self.site, self.env.filters["money"]
+        ids, codes = lookups(site.chain, money)
+        # Codes printed on earlier nights, from the nightly's ledger beside the record histories.
+        old = add_superseded(codes, config.resolve(publish_setting(self.settings, "CB_HISTORY_DIR")),
+                             site.chain.as_of, money)
         jsdata.write_shards(out / "companies" / "ids", "cbCompanyIds",
-                            [f"{i:02d}" for i in range(100)], site.ids)
+                            [f"{i:02d}" for i in range(100)], ids)
+        del ids
         jsdata.write_shards(out / "verify" / "codes", "cbCertCodes",
-                            [f"{i:02x}" for i in range(16 ** SHARD_HEX)], site.codes)
-        site.ids, site.codes = {}, {}
+                            [f"{i:02x}" for i in range(16 ** SHARD_HEX)], codes)
+        del codes
         maps = buildcontext.of(self.context).maps
         for s in site.sets:
             jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded))
             s.encoded = {}
+        return old
 
     def generate_output(self, writer: Any) -> None:
         started = time.time()

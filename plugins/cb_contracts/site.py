@@ -36,8 +36,6 @@ class Site:
     """What generate_output needs after the pages are queued."""
 
     chain: Chain
-    ids: dict[str, dict[str, Any]] = field(default_factory=dict)  # shard -> company id -> entry
-    codes: Codes = field(default_factory=dict)  # shard -> code -> entry
     sets: list[companymap.DistrictSet] = field(default_factory=list)
 
 
@@ -55,7 +53,7 @@ def record_pages(ds: Dataset, settings: dict[str, Any]) -> kinds.Pages:
     return chain_pages(build_chain(ds, contractpay.Deadline.of(settings)))
 
 
-def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], str],
+def queue_all(ds: Dataset, r: Queue, *, home_rows: int,
               districts: Iterable[str], maps: dict[str, Any] | None,
               deadline: contractpay.Deadline | None = None) -> Site:
     ch = build_chain(ds, deadline)
@@ -64,7 +62,7 @@ def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], s
     pages = chain_pages(ch)
     for kind in ("plans", "notices", "contracts"):
         r.add_records(kind, *pages[kind])
-    _companies(site, r, money, pages)
+    _companies(ch, r, pages)
     _listings(ch, r, home_rows)
     site.sets = companymap.district_sets(ch, districts, maps)
     descriptors = [{**s.descriptor(s.key), "total": len(s.companies)} for s in site.sets]
@@ -81,23 +79,36 @@ def queue_all(ds: Dataset, r: Queue, *, home_rows: int, money: Callable[[Any], s
     return site
 
 
-def _companies(site: Site, r: Queue, money: Callable[[Any], str], queued: kinds.Pages) -> None:
-    """Company pages and their certificates; collects the lookup and verification indexes."""
-    ch = site.chain
+def _companies(ch: Chain, r: Queue, queued: kinds.Pages) -> None:
+    """Company pages and their certificates."""
     r.add_records("companies", *queued["companies"])
-    pages: list[tuple[str, str]] = []
-    for company in ch.companies.values():
-        cid = company["company_id"]
-        certs = certificates_of(ch, company)
-        for kind, rows in certs.items():
-            add_code(site.codes, certificate(ch, company, kind, rows)[1], money)
-            key = f"{cid}/certificates/{kind}"
-            pages.append((key, key))
-        site.ids.setdefault(cid[:2], {})[cid] = {"n": company["name"], "k": list(certs)}
+    pages = [(key, key) for company in ch.companies.values()
+             for key in (f"{company['company_id']}/certificates/{kind}"
+                         for kind in certificates_of(ch, company))]
     # Contexts made where each certificate page is rendered (42,000 at Seoul's size).
     # Queued by company and kind: the path is made when read (clearbuild.pagequeue).
     r.add_lazy("contracts_certificate.html", pages, functools.partial(certificate_page, ch),
                under=("companies/", "/index.html"))
+
+
+def lookups(ch: Chain, money: Callable[[Any], str]) -> tuple[dict[str, dict[str, Any]], Codes]:
+    """The company lookup's entries (shard -> company id -> its name and certificate kinds) and
+    the certificate check's codes (shard -> code -> entry), for every company.
+
+    Why apart from the pages they describe, made once every page is queued and let go once
+    written (cb_contracts ``_lookups``): made while the pages were queued, these (~55 MB at
+    Seoul's size) were let go among objects that live through the render, and pymalloc's arenas
+    kept the holes: 60 MB free in them at the render's start. Made last, they fill arenas of
+    their own, which go back to the system whole when they are let go."""
+    ids: dict[str, dict[str, Any]] = {}
+    codes: Codes = {}
+    for company in ch.companies.values():
+        cid = company["company_id"]
+        certs = certificates_of(ch, company)
+        for kind, rows in certs.items():
+            add_code(codes, certificate(ch, company, kind, rows)[1], money)
+        ids.setdefault(cid[:2], {})[cid] = {"n": company["name"], "k": list(certs)}
+    return ids, codes
 
 
 def certificate_page(ch: Chain, which: str) -> dict[str, Any]:
