@@ -111,8 +111,7 @@ class ContractsGenerator(Generator):
         del codes
         maps = buildcontext.of(self.context).maps
         for s in site.sets:
-            jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded))
-            s.encoded = {}
+            jsdata.write_if_changed(out / s.src, companymap.data_source(maps, s.key, s.encoded()))
         return old
 
     def generate_output(self, writer: Any) -> None:

@@ -43,7 +43,16 @@ def _encode(markers: Iterable[dict[str, Any]]) -> dict[str, Any]:
 class DistrictSet:
     code: str  # district code or OTHER
     companies: list[Record]  # all of the district's companies, by name (the page's list)
-    encoded: dict[str, Any] = field(default_factory=dict)  # markers: those with coordinates
+    # cb_maps' ``encode_markers`` (or ``_encode``): the markers are made each time they are
+    # needed (the page's descriptor, the district's file) and let go, not held between. Why:
+    # held from the queueing to the district files' writing, ~20 MB of markers at Seoul's size
+    # were let go among objects that live through the render, leaving holes in Python's arenas.
+    encode: Callable[[Iterable[dict[str, Any]]], dict[str, Any]] = field(default=_encode, repr=False,
+                                                                       compare=False)
+
+    def encoded(self) -> dict[str, Any]:
+        """The district's markers (those with coordinates), in cb_maps' columnar form."""
+        return self.encode([marker(c, self.code) for c in self.companies])
 
     @property
     def key(self) -> str:
@@ -54,7 +63,7 @@ class DistrictSet:
         return f"{DATA_DIR}/{self.key}.js"
 
     def descriptor(self, label: str) -> dict[str, Any]:
-        rows = self.encoded["rows"]
+        rows = self.encoded()["rows"]
         bounds = None
         if rows:
             lats, lons = [r[1] for r in rows], [r[2] for r in rows]
@@ -78,7 +87,7 @@ def district_sets(ch: Chain, known: Iterable[str], maps: dict[str, Any] | None) 
     out = []
     for code in sorted(groups):
         rows = sorted(groups[code], key=lambda c: (c["name"], c["company_id"]))
-        out.append(DistrictSet(code, rows, encode([marker(c, code) for c in rows])))
+        out.append(DistrictSet(code, rows, encode))
     return out
 
 
