@@ -85,3 +85,45 @@ def test_buckets_hold_numbers_and_their_pages_show_what_the_records_put_in_them(
             assert page["rows"] == want and page["rows"], (section, b.dim, b.value, b.period)
             seen += len(want)
     assert seen > 3 * 400
+
+
+class _Queue:
+    """What queue_all queues, by template: lazily queued items as their keys."""
+
+    def __init__(self) -> None:
+        self.by_template: dict[str, list] = {}
+
+    def add(self, template, path, **context) -> None:
+        self.by_template.setdefault(template, []).append((path, context))
+
+    def add_records(self, kind, records, context) -> None:
+        self.by_template.setdefault(kind, []).extend(records)
+
+    def add_lazy(self, template, items, context, under=None, heavy=False) -> None:
+        self.by_template.setdefault(template, []).extend(key for key, _ in items)
+
+
+def test_the_lookups_made_after_the_queue_name_every_queued_certificate(ds) -> None:
+    # The company lookup and the certificate codes are made apart from the pages, once every
+    # page is queued (site.lookups): both passes must see the same certificates.
+    from cb_contracts.certificates import certificate, certificates_of
+    from cb_contracts.site import lookups, queue_all
+
+    q = _Queue()
+    site = queue_all(ds, q, home_rows=5, districts=[], maps=None)
+    ids, codes = lookups(site.chain, money=lambda v: f"{v}")
+    queued = q.by_template["contracts_certificate.html"]
+    assert queued and len(set(queued)) == len(queued)
+    looked_up = [f"{cid}/certificates/{kind}" for shard in ids.values()
+                 for cid, entry in shard.items() for kind in entry["k"]]
+    assert sorted(looked_up) == sorted(queued)
+    assert {cid for shard in ids.values() for cid in shard} == set(site.chain.companies)
+    all_codes = {code: entry for shard in codes.values() for code, entry in shard.items()}
+    assert len(all_codes) == len(queued)  # one code per certificate page
+    company = next(c for c in site.chain.companies.values() if ids[c["company_id"][:2]][c["company_id"]]["k"])
+    kind = ids[company["company_id"][:2]][company["company_id"]]["k"][0]
+    cert = certificate(site.chain, company, kind, certificates_of(site.chain, company)[kind])[1]
+    assert all_codes[cert.code]["total_text"] == f"{cert.total}"
+    # a district's markers are made when its descriptor or file needs them, the same each time
+    assert [s.descriptor(s.key)["count"] for s in site.sets] == \
+        [len(s.encoded()["rows"]) for s in site.sets]
