@@ -10,7 +10,9 @@ from admin_support import BRN, PASS, actor, context, copy_db, fresh_db, make_exp
 from admin import cli, db, entries
 from admin.validate import ValidationError
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+# Two days ahead, not one: this is worked out when the module is collected, and a run that
+# crossed midnight before these tests ran found "tomorrow" to be today (CI, 2026-12-08).
+FUTURE = (date.today() + timedelta(days=2)).isoformat()
 GOOD = {
     "progress": {"project_id": "P-1", "date": "2025-03-01", "planned_pct": "30", "actual_pct": "25"},
     "inspection": {"project_id": "P-1", "date": "2025-03-01", "kind": "safety", "result": "pass"},
@@ -54,7 +56,7 @@ def counts(conn):
     ("progress", {"planned_pct": "-1"}, "planned_pct", "from 0 to 100"),
     ("progress", {"actual_pct": "abc"}, "actual_pct", "from 0 to 100, got 'abc'"),
     ("progress", {"actual_pct": "nan"}, "actual_pct", "from 0 to 100"),
-    ("progress", {"date": TOMORROW}, "date", "is in the future"),
+    ("progress", {"date": FUTURE}, "date", "is in the future"),
     ("progress", {"date": "2025-02-30"}, "date", "is not a date (YYYY-MM-DD)"),
     ("progress", {"date": "05/03/2025"}, "date", "is not a date"),
     ("progress", {"date": "1900-01-01"}, "date", "a typo?"),
@@ -142,7 +144,7 @@ def test_cli_error_is_one_line_naming_the_option(template, tmp_path, monkeypatch
     assert code == 1
     assert err == "error: --actual: must be a percentage from 0 to 100, got '120'\n"
     code = cli.main(["--db", str(db_path), "--export", str(exp), "--as", "contractor1", "claim", "add",
-                     "P-1", "--kind", "wages", "--date", TOMORROW, "--amount", "5"])
+                     "P-1", "--kind", "wages", "--date", FUTURE, "--amount", "5"])
     assert code == 1
     assert capsys.readouterr().err.startswith("error: --date: ")
     assert db.connect(db_path).execute("SELECT count(*) FROM entries").fetchone()[0] == 0
