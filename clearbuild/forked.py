@@ -6,9 +6,9 @@ OC4IDS package: ~22 CPU s) need only the Dataset, so a child forked when they ca
 them while the parent makes the sections' contexts and the search index, and hands back only
 small results (sizes, counts, the releases' digests).
 
-The child is the parent's copy (fork): it reads what the parent built, returns a picklable
-value through a pipe, and dies with the parent (``PR_SET_PDEATHSIG`` on Linux), so a nightly
-killed half-way leaves no writer behind. An exception in the child is raised in the parent, with
+The child is the parent's copy (fork): it reads what the parent built, leaves a picklable value
+in an unnamed temporary file, ends, and dies with the parent (``PR_SET_PDEATHSIG`` on Linux), so a
+nightly killed half-way leaves no writer behind. An exception in the child is raised in the parent, with
 the child's traceback, when the result is asked for. Where ``fork`` does not exist the work runs
 at once, in the calling process.
 """
@@ -21,10 +21,11 @@ import gc
 import os
 import pickle
 import signal
+import tempfile
 import traceback
 import weakref
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from . import memwatch
 
@@ -48,16 +49,25 @@ def _die_with_parent(parent: int) -> None:
 
 
 class Forked(Generic[T]):
-    """``Forked(fn)`` starts ``fn()`` in a forked child; ``.result()`` waits and returns its value."""
+    """``Forked(fn)`` starts ``fn()`` in a forked child; ``.result()`` waits and returns its value.
+
+    The child leaves its value in an unnamed temporary file and ends as soon as its work is
+    done. Why not a pipe: a value larger than the pipe's buffer (the open-data child's digests,
+    ~6 MB at Seoul's size) kept the child blocked on its write until the parent read it, once
+    every section had made its context. Meanwhile the parent, queueing pages, wrote into pages
+    the child still mapped, so the kernel held both copies (the build's peak from the open-data
+    stage to the render, docs/performance.md). The file has no name: nothing else can read or
+    replace what the parent unpickles."""
 
     def __init__(self, fn: Callable[[], T]) -> None:
         self._pid = 0
-        self._fd = -1
+        self._file: BinaryIO | None = None
+        self._status: int | None = None  # the child's wait status, once it has ended
         self._value: tuple[bool, Any] | None = None
         if not hasattr(os, "fork"):
             self._value = self._run(fn)
             return
-        read, write = os.pipe()
+        self._file = tempfile.TemporaryFile()
         parent = os.getpid()
         # The heap's freed memory back to the kernel first: the child would map it too, and the
         # summed PSS count it (at Seoul's size the search index's freed temporaries, 310 MB).
@@ -67,18 +77,15 @@ class Forked(Generic[T]):
         if pid == 0:  # the child: never returns into the parent's code
             code = 0
             try:
-                os.close(read)
                 gc.disable()  # a collection would touch (and so copy) every inherited object
                 _die_with_parent(parent)
-                data = _pickled(self._run(fn))
-                with os.fdopen(write, "wb") as f:
-                    f.write(data)
-            except BaseException:  # noqa: BLE001 - reported through the pipe or the exit code
+                self._file.write(_pickled(self._run(fn)))
+                self._file.flush()
+            except BaseException:  # noqa: BLE001 - reported by the exit code
                 code = 1
             finally:
                 os._exit(code)
-        os.close(write)
-        self._pid, self._fd = pid, read
+        self._pid = pid
         _RUNNING.add(self)
 
     @staticmethod
@@ -90,31 +97,43 @@ class Forked(Generic[T]):
 
     def result(self) -> T:
         self.collect()
-        ok, value = self._value  # type: ignore[misc]
+        if self._value is None:
+            self._value = self._read()
+        ok, value = self._value
         if not ok:
             raise ForkedError(f"forked work failed:\n{value}")
         return value
 
+    def _read(self) -> tuple[bool, Any]:
+        """What the child left in the file (read once, then the file goes)."""
+        assert self._file is not None
+        try:
+            if self._status != 0:  # killed, or failed past _run: the file may be half written
+                return False, f"forked work ended without a result (wait status {self._status})"
+            self._file.seek(0)
+            return pickle.load(self._file)
+        except EOFError:
+            return False, f"forked work ended without a result (wait status {self._status})"
+        finally:
+            self._file.close()
+
     def collect(self) -> None:
-        """Wait for the child and keep its result (or failure) for ``result``."""
-        if self._value is None:
-            with os.fdopen(self._fd, "rb") as f:
-                data = f.read()  # before waiting: the child blocks until its result is read
-            _, status = os.waitpid(self._pid, 0)
+        """Wait for the child to end; its result stays in the file for ``result``."""
+        if self._value is None and self._status is None:
+            _, self._status = os.waitpid(self._pid, 0)
             _RUNNING.discard(self)
             _thaw()
-            self._value = pickle.loads(data) if data else (
-                False, f"forked work ended without a result (wait status {status})")
 
     def cancel(self) -> None:
         """Stop the child if it still runs (the build failed elsewhere)."""
-        if self._value is None and self._pid:
+        if self._value is None and self._status is None and self._pid:
             try:
                 os.kill(self._pid, signal.SIGKILL)
                 os.waitpid(self._pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-            os.close(self._fd)
+            assert self._file is not None
+            self._file.close()
             self._value = (False, "cancelled")
             _RUNNING.discard(self)
             _thaw()

@@ -62,8 +62,9 @@ class PeakPss:
     It also keeps where the memory was: ``at_peak`` (the parent's and its children's share at
     the peak), ``timeline``, a sample every ``keep`` seconds of (seconds since start, parent
     MB, children MB), and, when it follows the build's stages (``watch_stages``), the highest
-    summed PSS of each stage (``stages``): which stage bounds the build, with no probe.
-    A forked child (the open-data writer, render workers) counts towards the parent's stage."""
+    summed PSS of each stage (``stages``): which stage bounds the build, with no probe, and when
+    each stage began (``started``: where the build's seconds go). A forked child (the open-data
+    writer, render workers) counts towards the parent's stage."""
 
     def __init__(self, pid: int | None = None, every: float = 0.5, keep: float = 10.0):
         self.pid = pid or os.getpid()
@@ -74,6 +75,7 @@ class PeakPss:
         self.timeline: list[tuple[float, float, float]] = []
         self.stage = ""  # the build's stage now (``enter``); "" before the first
         self.stages: dict[str, int] = {}  # stage -> the highest summed PSS seen in it, in order
+        self.started: dict[str, float] = {}  # stage -> seconds since start when it first began
         self._start = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -84,6 +86,7 @@ class PeakPss:
         self.sample()
         self.stage = name
         self.stages.setdefault(name, 0)
+        self.started.setdefault(name, round(time.monotonic() - self._start, 1))
 
     def watch_stages(self) -> PeakPss:
         """Follow the build's stages (``clearbuild.hooks.stage_started``) while sampling."""
@@ -132,7 +135,7 @@ class PeakPss:
         return {"peak_memory_mb": self.mb, "peak_parent_mb": _mb(self.at_peak[0]),
                 "peak_children_mb": _mb(self.at_peak[1]),
                 "peak_by_stage_mb": {name: _mb(size) for name, size in self.stages.items()},
-                "memory_timeline": self.timeline}
+                "stage_started_s": dict(self.started), "memory_timeline": self.timeline}
 
 
 def _mb(size: int) -> float:

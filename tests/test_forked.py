@@ -28,6 +28,24 @@ def test_the_childs_value_comes_back_and_its_writes_are_there(tmp_path: Path) ->
     assert (tmp_path / "out.txt").read_text() == "written by the child"
 
 
+def test_a_child_ends_when_its_work_is_done_not_when_its_result_is_asked_for() -> None:
+    """A value larger than a pipe's buffer (the open-data child's digests) used to keep the child
+    blocked on its write until the parent read it, mapping the parent's old pages all along."""
+    job = Forked(lambda: b"d" * 4_000_000)
+    deadline = time.monotonic() + 20
+    while alive(job._pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(job._pid), "the child still runs, waiting for its result to be read"
+    assert job.result() == b"d" * 4_000_000
+
+
+def test_a_result_is_read_once_and_its_file_goes() -> None:
+    job = Forked(lambda: {"rows": 3})
+    job.collect()
+    assert job.result() == {"rows": 3} and job.result() == {"rows": 3}
+    assert job._file is not None and job._file.closed
+
+
 def test_a_failure_in_the_child_is_raised_with_its_traceback() -> None:
     def work() -> None:
         raise ValueError("release C-7 cannot be made")

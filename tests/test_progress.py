@@ -130,6 +130,9 @@ def test_each_stage_is_credited_with_the_memory_held_while_it_ran():
         hooks.stage_started.send(None, name="last")
     stages = peak.figures()["peak_by_stage_mb"]
     assert list(stages) == ["small", "big", "after", "last"]
+    started = peak.figures()["stage_started_s"]  # when each began, in seconds since the start
+    assert list(started) == list(stages) and list(started.values()) == sorted(started.values())
+    assert 0 <= started["small"] < 30
     assert stages["big"] - alone / 2**20 > 60 and stages["small"] < stages["big"] - 60
     assert stages["last"] < stages["big"] - 60
     assert not hooks.stage_started.receivers  # let go when the sampling ends

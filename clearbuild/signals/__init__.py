@@ -14,11 +14,9 @@ pages query per record. A flag is a reason to look, not proof of wrongdoing.
 from __future__ import annotations
 
 import functools
-import pickle
-import tempfile
 import time
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any
 
 import pandas as pd
 
@@ -80,7 +78,7 @@ def compute(ds: Dataset, settings: dict[str, Any] | None = None) -> Signals:
 
 
 class Apart:
-    """``compute`` in a forked child (clearbuild.forked), its result kept in an unnamed
+    """``compute`` in a forked child (clearbuild.forked), its result kept in the child's unnamed
     temporary file until ``result()`` reads it.
 
     Why: the computation's temporaries (the bids' and contracts' frames, the late claims, the
@@ -88,13 +86,11 @@ class Apart:
     starts it right after the Dataset, where the child stacks on the parent's smallest heap, and
     reads the result only once every section has made its context: held from the start, the
     Signals (58 MB at twice Seoul's size) sat under every stage between and raised each by 60-120
-    MB (docs/performance.md). The file has no name: nothing else can read or replace what the
-    parent unpickles."""
+    MB (docs/performance.md)."""
 
     def __init__(self, ds: Dataset, settings: dict[str, Any] | None = None) -> None:
         self.settings = dict(settings or {})
-        self._file = tempfile.TemporaryFile()
-        self._job = forked.Forked(functools.partial(_compute_into, ds, self.settings, self._file))
+        self._job = forked.Forked(functools.partial(_computed, ds, self.settings))
 
     def wait(self) -> None:
         """Wait for the child to end (its result stays in the file until ``result``)."""
@@ -102,21 +98,15 @@ class Apart:
 
     def result(self) -> Signals:
         """The Signals, read once; the child's failure raised with its traceback (ForkedError)."""
-        try:
-            self._job.result()
-            self._file.seek(0)
-            sig: Signals = pickle.load(self._file)
-        finally:
-            self._file.close()
+        sig = self._job.result()
         sig.settings = self.settings
         return sig
 
 
-def _compute_into(ds: Dataset, settings: dict[str, Any], out: BinaryIO) -> None:
+def _computed(ds: Dataset, settings: dict[str, Any]) -> Signals:
     sig = compute(ds, settings)
     sig.settings = {}  # Pelican's settings hold what need not pickle; the parent puts its own back
-    pickle.dump(sig, out, protocol=pickle.HIGHEST_PROTOCOL)
-    out.flush()
+    return sig
 
 
 def _links(ds: Dataset) -> dict[tuple[str, str], list[tuple[str, str]]]:
