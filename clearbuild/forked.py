@@ -24,7 +24,8 @@ import signal
 import tempfile
 import traceback
 import weakref
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Generic, TypeVar
 
 from . import memwatch
@@ -147,24 +148,41 @@ def _pickled(value: tuple[bool, Any]) -> bytes:
         return pickle.dumps((False, "the result could not be handed back:\n" + traceback.format_exc()))
 
 
-def in_turns(fn: Callable[[int, int], T], total: int, size: int) -> list[T]:
+def in_turns(fn: Callable[[int, int], T], total: int, size: int, width: int = 1) -> Iterator[T]:
     """``fn(start, stop)`` over ``range(total)`` a part of ``size`` at a time, each part in a
-    child forked for it alone, one after another; their results in order.
+    child forked for it alone, at most ``width`` at once; their results in order, each as soon
+    as it and those before it are done.
 
-    Why: a forked child copies every page of the parent's heap that it reads (reading a Python
-    object writes its reference count) and keeps the copies until it ends. The open-data child
-    made every release of the parent's records: at twice Seoul's size its private pages grew
-    to 315 MB (cb_opendata). A child per part copies only the pages of that part's records and
-    gives them back when it ends. Forking a process of ~1 GB takes milliseconds. The process
-    that calls this still maps the heap as it was at its own fork, for as long as it runs."""
-    done = []
-    for start in range(0, total, size):
-        stop = min(start + size, total)
-        try:
-            done.append(Forked(functools.partial(fn, start, stop)).result())
-        except ForkedError as e:
-            raise ForkedError(f"part {start}-{stop} of {total}: {e}") from None
-    return done
+    Why a child per part: a forked child copies every page of the parent's heap that it reads
+    (reading a Python object writes its reference count) and keeps the copies until it ends.
+    The open-data child made every release of the parent's records: at twice Seoul's size its
+    private pages grew to 315 MB (cb_opendata). A child per part copies only the pages of that
+    part's records and gives them back when it ends. Forking a process of ~1 GB takes
+    milliseconds. The process that calls this still maps the heap as it was at its own fork,
+    for as long as it runs.
+
+    Why ``width``: the open-data child is the context phase's longest path; one part at a time
+    it left a core idle once the parent's sections were done (cb_opendata.write_downloads)."""
+    running: deque[tuple[int, int, Forked[T]]] = deque()
+    try:
+        for start in range(0, total, size):
+            if len(running) >= max(1, width):
+                yield _part_result(running.popleft(), total)
+            stop = min(start + size, total)
+            running.append((start, stop, Forked(functools.partial(fn, start, stop))))
+        while running:
+            yield _part_result(running.popleft(), total)
+    finally:  # a part failed, or the caller stopped reading: no child is left running
+        for *_, job in running:
+            job.cancel()
+
+
+def _part_result(part: tuple[int, int, Forked[T]], total: int) -> T:
+    start, stop, job = part
+    try:
+        return job.result()
+    except ForkedError as e:
+        raise ForkedError(f"part {start}-{stop} of {total}: {e}") from None
 
 
 def _freeze() -> None:

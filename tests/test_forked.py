@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from clearbuild.forked import Forked, ForkedError, in_turns
@@ -88,16 +89,52 @@ def test_in_turns_runs_each_part_in_a_child_of_its_own_and_its_copies_go_with_it
         assert all(held[start:stop])  # reading writes each object's reference count
         return os.getpid(), start, stop, private_mb() - before
 
-    parts = in_turns(touch, len(held), 100_000)
+    parts = list(in_turns(touch, len(held), 100_000))
     assert [(a, b) for _, a, b, _ in parts] == [(0, 100_000), (100_000, 200_000), (200_000, 300_000),
                                               (300_000, 400_000), (400_000, 400_001)]
     pids = {pid for pid, *_ in parts}
     assert len(pids) == 5 and os.getpid() not in pids
     whole = Forked(lambda: touch(0, len(held))).result()[3]
     assert whole > 30 and max(copied for *_, copied in parts) < whole / 3
-    assert in_turns(touch, 0, 10) == []
+    assert list(in_turns(touch, 0, 10)) == []
     with pytest.raises(ForkedError, match="(?s)part 2-3 of 3: forked work failed.*ZeroDivisionError"):
-        in_turns(lambda a, b: 1 / 0 if a else a, 3, 2)
+        list(in_turns(lambda a, b: 1 / 0 if a else a, 3, 2))
+
+
+def test_in_turns_runs_width_parts_at_once_and_gives_their_results_in_order(tmp_path: Path) -> None:
+    """The open-data child runs two parts at a time (cb_opendata.CHILDREN_AT_ONCE): a part that
+    ends before the one ahead of it waits its turn, and never more than ``width`` run."""
+    def part(start: int, stop: int) -> tuple[int, int, float, float]:
+        began = time.monotonic()
+        (tmp_path / f"{start}.on").touch()
+        time.sleep(0.6 if start == 0 else 0.1)  # the first part ends last of the first two
+        running = len(list(tmp_path.glob("*.on")))
+        (tmp_path / f"{start}.on").unlink()
+        return start, running, began, time.monotonic()
+
+    parts = list(in_turns(part, 5, 1, width=2))
+    assert [p[0] for p in parts] == [0, 1, 2, 3, 4]
+    assert max(p[1] for p in parts) == 2  # two at once, never three
+    assert parts[1][2] < parts[0][3]  # the second began before the first ended
+    started = time.monotonic()
+    assert [p[0] for p in in_turns(part, 3, 1, width=1)] == [0, 1, 2]
+    assert time.monotonic() - started > 0.75  # one at a time: 0.6 + 0.1 + 0.1
+
+
+def test_in_turns_leaves_no_child_running_when_a_part_fails() -> None:
+    def part(start: int, stop: int) -> int:
+        if start == 0:
+            raise ValueError("release C-1 cannot be made")
+        time.sleep(30)  # the part beside it: cancelled, not waited for
+        return start
+
+    started = time.monotonic()
+    turns = in_turns(part, 4, 1, width=2)
+    with pytest.raises(ForkedError, match="(?s)part 0-1 of 4.*C-1 cannot be made"):
+        for _ in turns:
+            pass
+    assert time.monotonic() - started < 20
+    assert not [p.pid for p in psutil.Process().children() if alive(p.pid)]
 
 
 def alive(pid: int) -> bool:

@@ -16,6 +16,7 @@ shared renderer (``add_files``), whose workers write them beside the pages.
 from __future__ import annotations
 
 import functools
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -94,24 +95,41 @@ class Downloads:
     digests: bytes  # every release's digest (clearbuild.ocds.writing.digest), in ocid order
 
 
-# Releases (projects) each of the package writer's children makes (clearbuild.forked.in_turns):
-# at twice Seoul's size the children's private pages peaked at 114 MB (one child: 315 MB).
-RELEASES_A_CHILD = 10_000
+# Releases (projects) each of the package writer's children makes (clearbuild.forked.in_turns),
+# and how many such children run at once. At twice Seoul's size one child at a time, 10,000
+# releases each, peaked at 114 MB of private pages (a single child for every release: 315 MB);
+# two at a time of half as many hold about as much. Two, because the package writer is the
+# context phase's longest path: one part at a time, the parent, its sections done, waited for
+# it with a core idle (25 s at Seoul's size, 50-57 s at twice; docs/performance.md).
+RELEASES_A_CHILD = 5_000
 PROJECTS_A_CHILD = 1_000
+CHILDREN_AT_ONCE = 2
 
 
 def lines_in_parts(lines: Path, items: Callable[[int, int], Iterable[dict[str, Any]]], total: int,
-                   size: int) -> bytes:
+                   size: int, width: int = CHILDREN_AT_ONCE) -> bytes:
     """``items(start, stop)`` written as lines (clearbuild.ocds.writing.write_lines) a part of
-    ``size`` at a time, each part by a child of its own: the pages of the parent's records it
-    copies by reading them go when it ends. Returns their digests."""
+    ``size`` at a time, each part by a child of its own (``width`` at once): the pages of the
+    parent's records it copies by reading them go when it ends. Each part writes a file of
+    its own, appended to ``lines`` in order as soon as the parts before it are. Returns their
+    digests, in order."""
     def part(start: int, stop: int) -> bytes:
-        with lines.open("a", encoding="utf-8") as f:
+        with _part_file(lines, start).open("w", encoding="utf-8") as f:
             return write_lines(f, items(start, stop))
 
-    lines.unlink(missing_ok=True)
-    lines.touch()
-    return b"".join(forked.in_turns(part, total, size))
+    digests = []
+    with lines.open("wb") as out:
+        for start, done in zip(range(0, total, size), forked.in_turns(part, total, size, width),
+                               strict=True):
+            with _part_file(lines, start).open("rb") as f:
+                shutil.copyfileobj(f, out, 1 << 20)
+            _part_file(lines, start).unlink()
+            digests.append(done)
+    return b"".join(digests)
+
+
+def _part_file(lines: Path, start: int) -> Path:
+    return lines.with_name(f"{lines.name}.{start}")
 
 
 def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: np.ndarray, out: Path) -> Downloads:
