@@ -42,7 +42,7 @@ PLACE_SETTINGS = {"PATH", "OUTPUT_PATH", "THEME", "PLUGIN_PATHS", "CACHE_PATH", 
                   "CB_EXPORTS_DIR", "CB_SAMPLE_DIR", "CB_ADMIN_DB", "CB_REPORT_DIR", "CB_WORKERS",
                   "CB_PREVIOUS_BUILD", "CB_HISTORY_DIR", "CB_PROGRESS", "CB_PARTITION_PAGES",
                   "CB_WORKER_PARTITIONS", "CB_CLUSTER", "CB_SNAPSHOT_DIR", "CB_CLUSTER_WORKERS",
-                  "CB_CLUSTER_WORKER"}
+                  "CB_CLUSTER_WORKER", "CB_OPENDATA_WRITERS"}
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _BIG = 64  # containers this long are hashed once per object (shared lists like all projects)
 

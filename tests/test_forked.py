@@ -102,7 +102,7 @@ def test_in_turns_runs_each_part_in_a_child_of_its_own_and_its_copies_go_with_it
 
 
 def test_in_turns_runs_width_parts_at_once_and_gives_their_results_in_order(tmp_path: Path) -> None:
-    """The open-data child runs two parts at a time (cb_opendata.CHILDREN_AT_ONCE): a part that
+    """The open-data child may run parts side by side (CB_OPENDATA_WRITERS): a part that
     ends before the one ahead of it waits its turn, and never more than ``width`` run."""
     def part(start: int, stop: int) -> tuple[int, int, float, float]:
         began = time.monotonic()

@@ -231,9 +231,11 @@ def test_the_streamed_project_package_is_the_one_dumps_would_write(export_dir, t
     path.hardlink_to(linked)
     projects = oc4ids.projects()
     assert oc4ids.count() == len(projects) > 2
-    lines_in_parts(lines, oc4ids.each_project, oc4ids.count(), 2)
-    assert package_of_lines(path, oc4ids.package([]), lines, key="projects") == len(projects)
-    assert path.read_text(encoding="utf-8") == dumps(oc4ids.package(projects), compact=True)
+    for width in (1, 2, 3):  # CB_OPENDATA_WRITERS: parts side by side, their lines in order
+        lines_in_parts(lines, oc4ids.each_project, oc4ids.count(), 1, width)
+        assert package_of_lines(path, oc4ids.package([]), lines, key="projects") == len(projects)
+        assert path.read_text(encoding="utf-8") == dumps(oc4ids.package(projects), compact=True)
+        assert not list(tmp_path.glob("lines.*"))  # each part's own file appended and gone
     assert linked.read_text(encoding="utf-8") == "last night's"
     lines_in_parts(lines, oc4ids.each_project, 0, 2)
     assert package_of_lines(path, oc4ids.package([]), lines, key="projects") == 0
@@ -366,3 +368,25 @@ def test_releases_are_made_of_what_the_dict_of_every_ocid_held(export_dir):
     shared.o, shared.plans = ocds.o, {"X": plan}
     shared._notices, shared._contracts = {}, {"X": lone}
     assert shared.made_of(f"{prefix}-X") is lone and shared.ocids() == [f"{prefix}-X"]
+
+
+def test_the_downloads_are_the_same_bytes_whatever_number_of_writers(export_dir, tmp_path, monkeypatch):
+    """CB_OPENDATA_WRITERS: the package writer's parts side by side, each a part of the releases;
+    the packages, Cardinal's coverage and the releases' digests as with one writer."""
+    import cb_opendata
+    from cb_opendata import write_downloads
+    from cb_opendata.recordfiles import ocid_array
+
+    _, ocds, oc4ids, _, _ = export_dir
+    ocids = ocid_array(ocds.releases)
+    monkeypatch.setattr(cb_opendata, "RELEASES_A_CHILD", 2)  # a release a part with 2 writers
+    monkeypatch.setattr(cb_opendata, "PROJECTS_A_CHILD", 1)
+    assert len(ocids) >= 3
+    made = {}
+    for n in (1, 2):
+        out = tmp_path / str(n)
+        out.mkdir()
+        downloads = write_downloads(ocds, oc4ids, ocids, out, n)
+        made[n] = (downloads.digests, downloads.counts,
+                         {p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert made[1] == made[2] and len(made[1][2]) == 3

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "CB_OPENDATA_LICENSE_NAME": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
     "CB_OPENDATA_ATTRIBUTION": None,  # "Source: ..." line people must keep; None: the publisher's name
     "CB_OPENDATA_RECORD_FILES": True,  # per-record contracts/<id>.json and projects/<id>.json
+    "CB_OPENDATA_WRITERS": 1,  # the package writer's children at once (RELEASES_A_CHILD)
 }
 LICENSE_FILE = "LICENSE.txt"
 COVERAGE_FILE = "cardinal-coverage.json"
@@ -95,19 +96,20 @@ class Downloads:
     digests: bytes  # every release's digest (clearbuild.ocds.writing.digest), in ocid order
 
 
-# Releases (projects) each of the package writer's children makes (clearbuild.forked.in_turns),
-# and how many such children run at once. At twice Seoul's size one child at a time, 10,000
-# releases each, peaked at 114 MB of private pages (a single child for every release: 315 MB);
-# two at a time of half as many hold about as much. Two, because the package writer is the
-# context phase's longest path: one part at a time, the parent, its sections done, waited for
-# it with a core idle (25 s at Seoul's size, 50-57 s at twice; docs/performance.md).
-RELEASES_A_CHILD = 5_000
+# Releases (projects) each of the package writer's children makes (clearbuild.forked.in_turns):
+# at twice Seoul's size one child at a time peaked at 114 MB of private pages (a single child
+# for every release: 315 MB). With ``CB_OPENDATA_WRITERS`` children at once each makes a
+# share of that. Why one by default: on this machine's two cores, two at once (5,000 releases
+# each) shortened the context phase by ~10 s at Seoul's size (the parent no longer waits for
+# the writer with a core idle) but raised the build's peak by 17 MB there and by ~50 MB at
+# twice Seoul, where the writer's stages became the peak (docs/performance.md, "Later
+# (2026-12-08, after stop 41)"). A machine with cores to spare may want more.
+RELEASES_A_CHILD = 10_000
 PROJECTS_A_CHILD = 1_000
-CHILDREN_AT_ONCE = 2
 
 
 def lines_in_parts(lines: Path, items: Callable[[int, int], Iterable[dict[str, Any]]], total: int,
-                   size: int, width: int = CHILDREN_AT_ONCE) -> bytes:
+                   size: int, width: int = 1) -> bytes:
     """``items(start, stop)`` written as lines (clearbuild.ocds.writing.write_lines) a part of
     ``size`` at a time, each part by a child of its own (``width`` at once): the pages of the
     parent's records it copies by reading them go when it ends. Each part writes a file of
@@ -132,7 +134,8 @@ def _part_file(lines: Path, start: int) -> Path:
     return lines.with_name(f"{lines.name}.{start}")
 
 
-def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: np.ndarray, out: Path) -> Downloads:
+def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: np.ndarray, out: Path,
+                    writers: int = 1) -> Downloads:
     """The OCDS release package with Cardinal's coverage of it, and the OC4IDS project package.
     Run in a forked child: the parent holds no release and no project. Each package is made
     of lines, one release (project) a line, which Cardinal reads too."""
@@ -140,10 +143,10 @@ def write_downloads(ocds: OcdsWriter, oc4ids: Any, ocids: np.ndarray, out: Path)
         lines = Path(tmp) / "lines.jsonl"
         digests = lines_in_parts(lines, lambda start, stop: (ocds.releases[k.decode("utf-8")]
                                                              for k in ocids[start:stop].tolist()),
-                                 len(ocids), RELEASES_A_CHILD)
+                                 len(ocids), max(1, RELEASES_A_CHILD // writers), writers)
         n = package_of_lines(out / "ocds-release-package.json", ocds.package_head(), lines)
         counts = coverage.coverage_of_lines(lines)
-        lines_in_parts(lines, oc4ids.each_project, oc4ids.count(), PROJECTS_A_CHILD)
+        lines_in_parts(lines, oc4ids.each_project, oc4ids.count(), PROJECTS_A_CHILD, writers)
         oc4 = out / "oc4ids-project-package.json"
         n_projects = package_of_lines(oc4, oc4ids.package([]), lines, key="projects")
     files = [DataFile("ocds-release-package.json", "OCDS",
@@ -177,7 +180,8 @@ class OpenDataGenerator(Generator):
         # read against them (``finish``).
         self.ocids = ocid_array(self.ocds.releases)
         self.downloads = forked.Forked(
-            functools.partial(write_downloads, self.ocds, self.oc4ids, self.ocids, out))
+            functools.partial(write_downloads, self.ocds, self.oc4ids, self.ocids, out,
+                              max(1, int(setting(self.settings, "CB_OPENDATA_WRITERS")))))
         self.files = [
             publish(out, f"{name}.csv", name, schema.TABLES[name].doc, len(ds.table(name)),
                     table_csv(ds, name))
