@@ -54,11 +54,12 @@ class Forked(Generic[T]):
 
     The child leaves its value in an unnamed temporary file and ends as soon as its work is
     done. Why not a pipe: a value larger than the pipe's buffer (the open-data child's digests,
-    ~6 MB at Seoul's size) kept the child blocked on its write until the parent read it, once
+    ~3 MB at Seoul's size) kept the child blocked on its write until the parent read it, once
     every section had made its context. Meanwhile the parent, queueing pages, wrote into pages
-    the child still mapped, so the kernel held both copies (the build's peak from the open-data
-    stage to the render, docs/performance.md). The file has no name: nothing else can read or
-    replace what the parent unpickles."""
+    the child still mapped, so the kernel held both copies for as long as it waited (~3 s at
+    twice Seoul's size, where the writer is the longer path; all the rest of the sections
+    wherever they outlast it: docs/performance.md, "Later (2026-12-08, after stop 41)"). The
+    file has no name: nothing else can read or replace what the parent unpickles."""
 
     def __init__(self, fn: Callable[[], T]) -> None:
         self._pid = 0

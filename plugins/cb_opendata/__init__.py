@@ -100,10 +100,11 @@ class Downloads:
 # at twice Seoul's size one child at a time peaked at 114 MB of private pages (a single child
 # for every release: 315 MB). With ``CB_OPENDATA_WRITERS`` children at once each makes a
 # share of that. Why one by default: on this machine's two cores, two at once (5,000 releases
-# each) shortened the context phase by ~10 s at Seoul's size (the parent no longer waits for
-# the writer with a core idle) but raised the build's peak by 17 MB there and by ~50 MB at
-# twice Seoul, where the writer's stages became the peak (docs/performance.md, "Later
-# (2026-12-08, after stop 41)"). A machine with cores to spare may want more.
+# each) left no core idle while the parent waited for the writer, but slowed the parent's
+# sections as much, so the context phase was no shorter within the runs' spread (45 s against
+# 44-58 s at Seoul's size), and the build's peak rose by 17 MB there and by ~50 MB at twice
+# Seoul, where the writer's stages became the peak (docs/performance.md, "Later (2026-12-08,
+# after stop 41)"). A machine with cores to spare may want more.
 RELEASES_A_CHILD = 10_000
 PROJECTS_A_CHILD = 1_000
 
